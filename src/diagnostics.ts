@@ -1,0 +1,134 @@
+// Diagnostic model and the one catalogue of diagnostic codes; pure data, no I/O.
+
+/** Severity of a diagnostic. Errors block every output file; warnings never do. */
+export type Severity = "error" | "warning";
+
+/** A point in the source. `line` and `column` are 1-based; `offset` is 0-based (UTF-16 units). */
+export interface Position {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** A source range; `end` is exclusive. */
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+/** A secondary location, e.g. the first definition of a duplicate. */
+export interface RelatedLocation {
+  message: string;
+  span: Span;
+}
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  /** Lower-case, no trailing period, source text in backticks. */
+  message: string;
+  span: Span;
+  /** The only place that says how to fix the problem. */
+  hint?: string;
+  related?: RelatedLocation[];
+}
+
+interface CodeInfo {
+  severity: Severity;
+  /** One-line description, used for SARIF rules and the docs index. */
+  summary: string;
+}
+
+/**
+ * Every diagnostic lvsc can emit. Codes are stable: never reuse a retired one.
+ * docs/diagnostics.md documents each; test/catalogue.test.ts keeps the two in step.
+ */
+export const CODES = {
+  // ---- input and syntax ----
+  "invalid-encoding": { severity: "error", summary: "the file is not valid UTF-8 text" },
+  "unexpected-character": { severity: "error", summary: "a character that can never appear in a conf file" },
+  "unterminated-quote": { severity: "error", summary: "a double quote that is not closed on the same line" },
+  "syntax-error": { severity: "error", summary: "a line that does not have the shape NAME=value" },
+  "missing-equals": { severity: "error", summary: "a directive name without `=`" },
+  "missing-directive-name": { severity: "error", summary: "a line that starts with `=`" },
+  "file-too-large": { severity: "error", summary: "a file larger than any conf needs" },
+  "line-too-long": { severity: "error", summary: "a line longer than lvsc accepts" },
+  // ---- directives ----
+  "unknown-directive": { severity: "error", summary: "a directive name configure-lvs does not know" },
+  "duplicate-directive": { severity: "error", summary: "a directive other than SERVICE given twice" },
+  "missing-directive": { severity: "error", summary: "a required directive is absent" },
+  "missing-initial-state": { severity: "warning", summary: "INITIAL_STATE is absent, so `on` is assumed" },
+  "deprecated-directive": { severity: "warning", summary: "an old spelling of a directive" },
+  "unused-directive": { severity: "warning", summary: "a directive that has no effect for this LVS_TYPE" },
+  "field-count": { severity: "error", summary: "a directive with too few or too many fields" },
+  "type-filename-mismatch": { severity: "warning", summary: "LVS_TYPE disagrees with the file name" },
+  // ---- values ----
+  "invalid-lvs-type": { severity: "error", summary: "LVS_TYPE is not VS_DR, VS_NAT or VS_TUN" },
+  "invalid-initial-state": { severity: "error", summary: "INITIAL_STATE is not `on` or `off`" },
+  "invalid-ipv4": { severity: "error", summary: "a malformed IPv4 address" },
+  "invalid-netmask": { severity: "error", summary: "a malformed or non-contiguous netmask" },
+  "invalid-interface": { severity: "error", summary: "an invalid network interface name" },
+  "invalid-host": { severity: "error", summary: "a value that is neither an IPv4 address nor a host name" },
+  "unresolved-host": { severity: "error", summary: "a host name not found in the hosts files" },
+  "unsupported-tp": { severity: "error", summary: "the 2.2-kernel transparent-proxy (`TP`) device" },
+  // ---- SERVICE ----
+  "invalid-protocol": { severity: "error", summary: "a SERVICE protocol other than t, u or f" },
+  "unknown-service": { severity: "error", summary: "a service name not in the services table for its protocol" },
+  "invalid-port": { severity: "error", summary: "a port outside 0..65535 or malformed" },
+  "zero-port-without-persistence": { severity: "error", summary: "port 0 (all ports) without `ppc`" },
+  "unknown-scheduler": { severity: "error", summary: "a scheduler the kernel does not have" },
+  "malformed-service": { severity: "error", summary: "a SERVICE line whose options are out of shape" },
+  "invalid-persistence-timeout": { severity: "error", summary: "a `ppc -t` timeout outside 1..2678400 seconds" },
+  "invalid-fwmark": { severity: "error", summary: "a firewall mark outside 1..2147483647" },
+  "missing-real-servers": { severity: "error", summary: "a SERVICE with no real servers" },
+  "invalid-real-server": { severity: "error", summary: "a real server not of the form host[:port][,weight]" },
+  "invalid-weight": { severity: "error", summary: "a weight outside 0..65535" },
+  "zero-weight": { severity: "warning", summary: "a real server with weight 0 gets no new connections" },
+  "port-remap-not-supported": { severity: "error", summary: "a real-server port that differs from the service port under DR or TUN" },
+  "duplicate-service": { severity: "error", summary: "two SERVICE lines for the same protocol and port (or mark)" },
+  "duplicate-real-server": { severity: "error", summary: "the same real server twice in one SERVICE" },
+  "fwmark-rule-not-generated": { severity: "warning", summary: "a fwmark service needs a marking rule lvsc does not write" },
+  // ---- cross checks ----
+  "vip-equals-dip": { severity: "error", summary: "the VIP and the DIP are the same address" },
+  "network-mismatch": { severity: "error", summary: "a network address that is not address AND netmask" },
+  "broadcast-mismatch": { severity: "warning", summary: "a broadcast address that does not match address and netmask" },
+  "realserver-outside-network": { severity: "error", summary: "a DR or NAT real server outside the director's inside network" },
+  "realserver-is-vip": { severity: "error", summary: "a real server whose address is the VIP" },
+  "realserver-is-director": { severity: "warning", summary: "a real server whose address is the DIP" },
+  "gateway-not-dip": { severity: "error", summary: "VS_NAT real servers' default gateway is not the DIP" },
+  "gateway-is-dip": { severity: "error", summary: "VS_DR or VS_TUN real servers' default gateway is the DIP" },
+  "vip-device-answers-arp": { severity: "error", summary: "the real servers' VIP device is the NIC that must not answer ARP for the VIP" },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+export const ALL_CODES = Object.keys(CODES) as Code[];
+
+/** Builds a diagnostic with the catalogue's severity. */
+export function diag(code: Code, message: string, span: Span, extra?: { hint?: string; related?: RelatedLocation[] }): Diagnostic {
+  const d: Diagnostic = { code, severity: CODES[code].severity, message, span };
+  if (extra?.hint !== undefined) d.hint = extra.hint;
+  if (extra?.related !== undefined && extra.related.length > 0) d.related = extra.related;
+  return d;
+}
+
+export function countErrors(diagnostics: readonly Diagnostic[]): number {
+  let n = 0;
+  for (const d of diagnostics) if (d.severity === "error") n++;
+  return n;
+}
+
+/** Orders diagnostics by position, then code, so output is stable whatever order checks ran in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort(
+    (a, b) =>
+      a.span.start.offset - b.span.start.offset ||
+      a.span.end.offset - b.span.end.offset ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
+
+export const START_OF_FILE: Span = {
+  start: { line: 1, column: 1, offset: 0 },
+  end: { line: 1, column: 1, offset: 0 },
+};

@@ -1,0 +1,90 @@
+// LvsConfig -> the director's IPVS table, as `ipvsadm -S -n` lines and as an `ipvsadm -L -n` listing. Pure.
+//
+// Both follow ipvsadm 1.31's own printing code (ipvsadm.c print_service_entry) and its
+// sort order (libipvs.c ipvs_cmp_services / ipvs_cmp_dests), so the compiled
+// ipvsadm.rules can be diffed byte for byte against `ipvsadm -S -n` on a live director.
+
+import type { LvsConfig, LvsType, RealServer, VirtualService } from "./model.js";
+import { formatIPv4 } from "./net.js";
+
+const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" };
+const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
+const PROTO_NUMBER = { tcp: 6, udp: 17, fwmark: 6 } as const;
+
+/** `-t 192.168.0.101:80`, `-u …`, or `-f 1`: how ipvsadm names a virtual service. */
+export function serviceSpec(config: LvsConfig, s: VirtualService): string {
+  if (s.protocol === "fwmark") return `-f ${s.fwmark}`;
+  return `${s.protocol === "tcp" ? "-t" : "-u"} ${formatIPv4(config.vip.address)}:${s.port}`;
+}
+
+/** C's `int r = a - b` on unsigned 32-bit values, which is what ipvsadm's comparators compute. */
+function cmp32(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+function compareServices(a: VirtualService, b: VirtualService): number {
+  return cmp32(a.fwmark ?? 0, b.fwmark ?? 0) || PROTO_NUMBER[a.protocol] - PROTO_NUMBER[b.protocol] || a.port - b.port;
+}
+
+function compareDests(a: RealServer, b: RealServer): number {
+  return cmp32(a.address, b.address) || a.port - b.port;
+}
+
+/** Services and their real servers in the order ipvsadm lists them. */
+export function sortedTable(config: LvsConfig): { service: VirtualService; dests: RealServer[] }[] {
+  return [...config.services]
+    .sort(compareServices)
+    .map((service) => ({ service, dests: [...service.realServers].sort(compareDests) }));
+}
+
+function serviceOptions(s: VirtualService): string {
+  if (s.persistence === undefined) return "";
+  const mask = s.persistence.netmask === 0xffffffff ? "" : ` -M ${formatIPv4(s.persistence.netmask)}`;
+  return ` -p ${s.persistence.timeout}${mask}`;
+}
+
+/**
+ * The table the director has after `start`, in `ipvsadm -S -n` form. With INITIAL_STATE=off
+ * only the services are there: a monitor adds the real servers.
+ */
+export function ipvsRules(config: LvsConfig): string[] {
+  const lines: string[] = [];
+  const flag = FORWARD_FLAG[config.type];
+  for (const { service, dests } of sortedTable(config)) {
+    const spec = serviceSpec(config, service);
+    lines.push(`-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`);
+    if (!config.initialState) continue;
+    // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
+    const tunnel = config.type === "tun" ? " --tun-type ipip" : "";
+    for (const d of dests) lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${flag} -w ${d.weight}${tunnel}`);
+  }
+  return lines;
+}
+
+/** The same table in the layout of `ipvsadm -L -n` (without its kernel version line). */
+export function ipvsListing(config: LvsConfig): string {
+  const out: string[] = [
+    "Prot LocalAddress:Port Scheduler Flags",
+    "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+  ];
+  for (const { service, dests } of sortedTable(config)) {
+    const name =
+      service.protocol === "fwmark"
+        ? `FWM  ${service.fwmark}`
+        : `${service.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${service.port}`.slice(0, 33);
+    let line = `${name} ${service.scheduler}`;
+    if (service.persistence !== undefined) {
+      line += ` persistent ${service.persistence.timeout}`;
+      if (service.persistence.netmask !== 0xffffffff) line += ` mask ${formatIPv4(service.persistence.netmask)}`;
+    }
+    out.push(line);
+    if (!config.initialState) continue;
+    for (const d of dests) {
+      const dest = `${formatIPv4(d.address)}:${d.port}`.slice(0, 28);
+      out.push(
+        `  -> ${dest.padEnd(28)} ${FORWARD_NAME[config.type].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
+      );
+    }
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,108 @@
+// Pure value parsers for addresses, netmasks, interface and host names. Canonical forms only.
+
+/** An IPv4 address as an unsigned 32-bit integer. */
+export type IPv4 = number;
+
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+export type IPv4Result = { ok: true; value: IPv4 } | { ok: false; reason: string };
+
+/**
+ * Strict dotted-decimal IPv4: four octets 0..255, no leading zeros (inet_aton reads
+ * `010.1.1.1` as octal 8.1.1.1, a human reads 10.1.1.1; lvsc refuses to guess).
+ */
+export function parseIPv4(s: string): IPv4Result {
+  const m = DOTTED.exec(s);
+  if (m === null) return { ok: false, reason: "expected four decimal numbers separated by dots" };
+  let value = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = m[i]!;
+    if (part.length > 1 && part[0] === "0")
+      return { ok: false, reason: `\`${part}\` has a leading zero, which some tools read as octal` };
+    const n = Number(part);
+    if (n > 255) return { ok: false, reason: `\`${part}\` is more than 255` };
+    value = value * 256 + n;
+  }
+  return { ok: true, value };
+}
+
+/** Digits and dots only: meant as an address, never tried as a host name. */
+export function looksLikeIPv4(s: string): boolean {
+  return /^[0-9.]+$/.test(s);
+}
+
+export function formatIPv4(n: IPv4): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** The prefix length of a contiguous netmask, or undefined when the ones are not contiguous. */
+export function prefixOfMask(mask: IPv4): number | undefined {
+  const inverted = ~mask >>> 0;
+  // contiguous iff the inverted mask is 2^k - 1
+  if ((inverted & (inverted + 1)) !== 0) return undefined;
+  return 32 - Math.log2(inverted + 1);
+}
+
+export function maskOfPrefix(prefix: number): IPv4 {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+export function networkOf(addr: IPv4, mask: IPv4): IPv4 {
+  return (addr & mask) >>> 0;
+}
+
+export function broadcastOf(addr: IPv4, mask: IPv4): IPv4 {
+  return (addr | ~mask) >>> 0;
+}
+
+export function inNetwork(addr: IPv4, network: IPv4, mask: IPv4): boolean {
+  return ((addr & mask) >>> 0) === ((network & mask) >>> 0);
+}
+
+export function isLoopback(addr: IPv4): boolean {
+  return addr >>> 24 === 127;
+}
+
+/** A Linux interface as written in the conf: `eth0`, or `eth0:101` (an address label on eth0). */
+export interface Iface {
+  /** As written: the device, plus `:alias` when given. */
+  name: string;
+  /** The kernel device (`eth0`). */
+  device: string;
+  /** The address label (`eth0:101`), when an alias was given. */
+  label: string | undefined;
+}
+
+export type IfaceResult = { ok: true; value: Iface } | { ok: false; reason: string };
+
+const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * Device names follow the kernel's rules (at most 15 bytes, no `/`, `:` or blanks)
+ * narrowed to `[A-Za-z0-9_.-]` with no leading `-`; an alias label is `device:tag`,
+ * also at most 15 bytes (IFNAMSIZ).
+ */
+export function parseIface(s: string): IfaceResult {
+  const colon = s.indexOf(":");
+  const device = colon === -1 ? s : s.slice(0, colon);
+  const tag = colon === -1 ? undefined : s.slice(colon + 1);
+  if (device === "") return { ok: false, reason: "the device name before `:` is empty" };
+  if (!IFNAME.test(device) || device === "." || device === "..")
+    return { ok: false, reason: "device names use letters, digits, `_`, `.` and `-`, and do not start with `-`" };
+  if (device.length > 15) return { ok: false, reason: `\`${device}\` is longer than 15 characters` };
+  if (tag !== undefined) {
+    if (tag === "" || !/^[A-Za-z0-9_.-]+$/.test(tag))
+      return { ok: false, reason: "an alias is `device:tag`, the tag made of letters, digits, `_`, `.` or `-`" };
+    if (s.length > 15) return { ok: false, reason: `the label \`${s}\` is longer than 15 characters` };
+  }
+  return { ok: true, value: { name: s, device, label: tag === undefined ? undefined : s } };
+}
+
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/** RFC 1123 host names (plus `_`, common in hosts files), at most 253 characters, never starting with `-`. */
+export function isHostname(s: string): boolean {
+  if (s.length === 0 || s.length > 253 || looksLikeIPv4(s)) return false;
+  const labels = s.endsWith(".") ? s.slice(0, -1).split(".") : s.split(".");
+  return labels.every((l) => HOST_LABEL.test(l));
+}

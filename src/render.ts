@@ -1,0 +1,72 @@
+// Render plans -> files in memory, through an isolated Handlebars environment. Never touches disk.
+//
+// Options used everywhere: noEscape (HTML escaping would corrupt a shell script and protect
+// nothing), strict (a missing field is an error, not an empty string), knownHelpersOnly (a
+// misspelt helper fails at compile time). Every value reaches a template through one of the
+// helpers below, each of which throws on anything it cannot emit safely.
+
+import Handlebars from "handlebars";
+import exportsTemplate from "../templates/exports.hbs?raw";
+import rulesTemplate from "../templates/ipvsadm.rules.hbs?raw";
+import rcLocalTemplate from "../templates/rc.local.sh.hbs?raw";
+import rcTemplate from "../templates/rc.lvs.sh.hbs?raw";
+import type { OutputFile, RenderPlan, TemplateName } from "./plan.js";
+import { assertInertText, sh } from "./shell.js";
+
+const SOURCES: Record<TemplateName, string> = {
+  "rc.lvs.sh": rcTemplate,
+  "rc.local.sh": rcLocalTemplate,
+  exports: exportsTemplate,
+  "ipvsadm.rules": rulesTemplate,
+};
+
+/** The helpers a template may use; test/templates.test.ts checks that every mustache is one of them. */
+export const HELPERS = {
+  /** A value as one shell word (shlex.quote rules). */
+  sh: (value: unknown) => sh(scalar(value, "sh")),
+  /** Text in a comment or inside double quotes: refused unless inert there. */
+  text: (value: unknown) => assertInertText(scalar(value, "text")),
+  /** A line inside the quoted here-document of IPVS rules. */
+  heredoc: (value: unknown) => {
+    const line = assertInertText(scalar(value, "heredoc"));
+    if (line === "IPVS_RULES") throw new Error("a rule line equal to the here-document delimiter");
+    return line;
+  },
+  /** A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`. */
+  exportsField: (value: unknown) => {
+    const v = scalar(value, "exportsField");
+    if (!/^[A-Za-z0-9_./-]+$/.test(v) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
+    return v;
+  },
+} as const;
+
+function scalar(value: unknown, helper: string): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  throw new Error(`helper ${helper} got ${value === undefined ? "undefined" : typeof value}`);
+}
+
+const hb = Handlebars.create();
+for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
+
+export const COMPILE_OPTIONS = {
+  noEscape: true,
+  strict: true,
+  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
+  knownHelpersOnly: true,
+} as const;
+
+const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();
+
+function template(name: TemplateName): Handlebars.TemplateDelegate {
+  let t = compiled.get(name);
+  if (t === undefined) {
+    t = hb.compile(SOURCES[name], COMPILE_OPTIONS);
+    compiled.set(name, t);
+  }
+  return t;
+}
+
+export function render(plans: readonly RenderPlan[]): OutputFile[] {
+  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: template(p.template)(p.context) }));
+}

@@ -1,0 +1,863 @@
+// AST -> LvsConfig + diagnostics: typed value parsing, name resolution and cross-line checks. Never throws.
+
+import type { ConfFile, Directive, Field } from "./ast.js";
+import {
+  DEFAULT_PERSISTENCE_TIMEOUT,
+  DEFAULT_SCHEDULER,
+  DIRECTIVES,
+  MAX_FWMARK,
+  MAX_PERSISTENCE_TIMEOUT,
+  MAX_WEIGHT,
+  MISSPELLINGS,
+  SCHEDULERS,
+  SERVICE_NAME_HINTS,
+  typeFromFileName,
+} from "./directives.js";
+import { countErrors, diag, START_OF_FILE, type Code, type Diagnostic, type Span } from "./diagnostics.js";
+import type { HostTable } from "./hosts.js";
+import type {
+  DirectorInside,
+  LvsConfig,
+  LvsType,
+  Persistence,
+  RealServer,
+  ServiceProtocol,
+  Vip,
+  VirtualService,
+} from "./model.js";
+import { TYPE_NAMES } from "./model.js";
+import {
+  broadcastOf,
+  formatIPv4,
+  inNetwork,
+  isHostname,
+  isLoopback,
+  looksLikeIPv4,
+  maskOfPrefix,
+  networkOf,
+  parseIface,
+  parseIPv4,
+  prefixOfMask,
+  type Iface,
+  type IPv4,
+} from "./net.js";
+import { lookupService, type Protocol, type ServiceTable } from "./services.js";
+import { closest, didYouMean, listing, printable } from "./text.js";
+
+export interface ValidateOptions {
+  /** The conf's file name, used to suggest LVS_TYPE. */
+  file?: string | undefined;
+  hosts: HostTable;
+  services: ServiceTable;
+}
+
+export interface ValidateResult {
+  /** Present only when there is no error. */
+  config: LvsConfig | undefined;
+  diagnostics: Diagnostic[];
+}
+
+const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
+const SCHEDULER_SET: ReadonlySet<string> = new Set(SCHEDULERS);
+
+/** A value with the span it came from, so cross-line checks can point at the right field. */
+interface Located<T> {
+  value: T;
+  span: Span;
+}
+
+export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
+  return new Validator(opts).run(ast);
+}
+
+class Validator {
+  private readonly out: Diagnostic[] = [];
+  constructor(private readonly opts: ValidateOptions) {}
+
+  private report(code: Code, message: string, span: Span, hint?: string, related?: { message: string; span: Span }[]): void {
+    this.out.push(diag(code, message, span, { hint, related }));
+  }
+
+  run(ast: ConfFile): ValidateResult {
+    const single = new Map<string, Directive>();
+    const services: Directive[] = [];
+
+    // ---- names: unknown, deprecated, duplicated ----
+    for (const d of ast.directives) {
+      const name = d.name.text;
+      const spec = DIRECTIVES[name];
+      if (spec === undefined) {
+        if (!d.broken) this.unknownDirective(d);
+        continue;
+      }
+      if (spec.repeatable) {
+        services.push(d);
+        continue;
+      }
+      const canonical = spec.deprecatedFor ?? name;
+      if (spec.deprecatedFor !== undefined && !d.broken)
+        this.report(
+          "deprecated-directive",
+          `\`${name}\` is an old spelling of \`${spec.deprecatedFor}\``,
+          d.name.span,
+          `write \`${spec.deprecatedFor}=${d.args.map((a) => a.text).join(" ")}\``,
+        );
+      const first = single.get(canonical);
+      if (first !== undefined) {
+        if (!d.broken)
+          this.report(
+            "duplicate-directive",
+            first.name.text === name ? `\`${name}\` is given twice` : `\`${name}\` repeats \`${first.name.text}\``,
+            d.name.span,
+            "keep one; every directive except SERVICE appears once",
+            [{ message: "first given here", span: first.name.span }],
+          );
+        continue;
+      }
+      single.set(canonical, d);
+    }
+
+    // ---- each directive's value ----
+    const present = (n: string) => single.get(n);
+    const ok = (n: string) => {
+      const d = single.get(n);
+      return d !== undefined && !d.broken ? d : undefined;
+    };
+    const type = this.lvsType(ok("LVS_TYPE"));
+    const initialState = this.initialState(ok("INITIAL_STATE"));
+    const vip = this.vip(ok("VIP"));
+    const dip = this.dip(ok("DIRECTOR_INSIDEIP"));
+    const directorGateway = this.singleAddress(ok("DIRECTOR_DEFAULT_GW"), "gateway");
+    const serverGateway = this.singleAddress(ok("SERVER_DEFAULT_GW"), "gateway");
+    const vipDeviceDirective = ok("SERVER_VIP_DEVICE");
+    const serverVipDevice = this.singleIface(vipDeviceDirective, true);
+    const serverNetDevice = this.singleIface(ok("SERVER_NET_DEVICE"), false);
+    const parsedServices = services.filter((d) => !d.broken).map((d) => this.service(d, type?.value));
+
+    // ---- required directives ----
+    const fileType = typeFromFileName(this.opts.file);
+    if (present("LVS_TYPE") === undefined)
+      this.report(
+        "missing-directive",
+        "missing `LVS_TYPE`",
+        START_OF_FILE,
+        fileType !== undefined
+          ? `add \`LVS_TYPE=${TYPE_NAMES[fileType]}\` (the file name says ${fileType})`
+          : "add `LVS_TYPE=VS_DR`, `LVS_TYPE=VS_NAT` or `LVS_TYPE=VS_TUN`",
+      );
+    if (present("INITIAL_STATE") === undefined)
+      this.report(
+        "missing-initial-state",
+        "`INITIAL_STATE` is not given; assuming `on`",
+        START_OF_FILE,
+        "add `INITIAL_STATE=on` (real servers added at start) or `INITIAL_STATE=off` (a monitor adds them)",
+      );
+    for (const name of ["VIP", "DIRECTOR_INSIDEIP"])
+      if (present(name) === undefined)
+        this.report("missing-directive", `missing \`${name}\``, START_OF_FILE, `add a line like \`${DIRECTIVES[name]!.example}\``);
+    if (services.length === 0)
+      this.report("missing-directive", "no `SERVICE` is given", START_OF_FILE, `add at least one, e.g. \`${DIRECTIVES["SERVICE"]!.example}\``);
+    if (type !== undefined) {
+      if (fileType !== undefined && fileType !== type.value)
+        this.report(
+          "type-filename-mismatch",
+          `\`LVS_TYPE=${TYPE_NAMES[type.value]}\` in a file named for ${TYPE_NAMES[fileType]}`,
+          type.span,
+          `rename the file to lvs_${type.value}.conf, or set \`LVS_TYPE=${TYPE_NAMES[fileType]}\``,
+        );
+      const vipDevice = present("SERVER_VIP_DEVICE");
+      if (type.value !== "nat" && vipDevice === undefined)
+        this.report(
+          "missing-directive",
+          `\`${TYPE_NAMES[type.value]}\` needs \`SERVER_VIP_DEVICE\`: the real servers' device that holds the VIP`,
+          type.span,
+          type.value === "tun" ? "add `SERVER_VIP_DEVICE=tunl0`" : "add `SERVER_VIP_DEVICE=dummy0` (or `lo:0`)",
+        );
+      if (type.value === "nat" && vipDevice !== undefined)
+        this.report(
+          "unused-directive",
+          "`SERVER_VIP_DEVICE` has no effect for `VS_NAT`: real servers do not hold the VIP",
+          vipDevice.name.span,
+          "remove the line",
+        );
+    }
+
+    // ---- cross checks ----
+    if (vip !== undefined && dip !== undefined && vip.value.address === dip.value.address)
+      this.report(
+        "vip-equals-dip",
+        `the VIP and the DIP are both \`${formatIPv4(vip.value.address)}\``,
+        vip.addressSpan,
+        "the VIP is the address clients use; the DIP is the director's own address facing the real servers",
+        [{ message: "DIP given here", span: dip.addressSpan }],
+      );
+    if (type !== undefined && dip !== undefined && serverGateway !== undefined) {
+      const isDip = serverGateway.value === dip.value.address;
+      if (type.value === "nat" && !isDip)
+        this.report(
+          "gateway-not-dip",
+          `VS_NAT real servers must route replies through the director, but \`SERVER_DEFAULT_GW\` is \`${formatIPv4(serverGateway.value)}\``,
+          serverGateway.span,
+          `write \`SERVER_DEFAULT_GW=${formatIPv4(dip.value.address)}\` (the DIP)`,
+        );
+      if (type.value !== "nat" && isDip)
+        this.report(
+          "gateway-is-dip",
+          `${TYPE_NAMES[type.value]} real servers must not use the director as their default gateway`,
+          serverGateway.span,
+          "replies go straight to the client; use the router's address (the director would drop them as martians)",
+        );
+    }
+    if (type !== undefined && type.value !== "nat" && serverVipDevice !== undefined && serverNetDevice !== undefined) {
+      if (serverVipDevice.value.device === serverNetDevice.value.device)
+        this.report(
+          "vip-device-answers-arp",
+          `the VIP on \`${serverVipDevice.value.name}\` would answer ARP: it is the real servers' network device`,
+          serverVipDevice.span,
+          "put the VIP on a device that faces no network: `dummy0`, `lo:0` or `tunl0`",
+        );
+    }
+    const validServices = parsedServices.filter((s): s is Located<VirtualService> & { protoSpan: Span } => s !== undefined);
+    this.serviceCrossChecks(validServices, type?.value, vip, dip);
+
+    if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
+      return { config: undefined, diagnostics: this.out };
+    return {
+      config: {
+        type: type.value,
+        initialState: initialState ?? true,
+        vip: vip.value,
+        dip: dip.value,
+        directorGateway: directorGateway?.value,
+        services: validServices.map((s) => s.value),
+        serverVipDevice: serverVipDevice?.value,
+        serverNetDevice: serverNetDevice?.value,
+        serverGateway: serverGateway?.value,
+      },
+      diagnostics: this.out,
+    };
+  }
+
+  // ---------------- directive names ----------------
+
+  private unknownDirective(d: Directive): void {
+    const name = d.name.text;
+    const meant = MISSPELLINGS[name.toUpperCase()] ?? closest(name, Object.keys(DIRECTIVES).filter((n) => !DIRECTIVES[n]!.deprecatedFor));
+    const hint =
+      meant !== undefined
+        ? meant.toLowerCase() === name.toLowerCase() && meant !== name
+          ? `directive names are upper-case: did you mean \`${meant}\`?`
+          : `did you mean \`${meant}\`?`
+        : `known directives: ${Object.keys(DIRECTIVES).filter((n) => !DIRECTIVES[n]!.deprecatedFor).join(", ")}`;
+    this.report("unknown-directive", `unknown directive \`${printable(name)}\``, d.name.span, hint);
+  }
+
+  // ---------------- field helpers ----------------
+
+  /** Checks the field count of a fixed-shape directive; returns the fields or undefined. */
+  private fields(d: Directive): Field[] | undefined {
+    const spec = DIRECTIVES[d.name.text]!;
+    const want = spec.fields!;
+    const shape = `${want.length} ${want.length === 1 ? "field" : "fields"} (${want.join(", ")})`;
+    const note = spec.note !== undefined ? `; ${spec.note}` : "";
+    if (d.args.length < want.length) {
+      const missing = want.slice(d.args.length);
+      this.report(
+        "field-count",
+        d.args.length === 0
+          ? `\`${d.name.text}\` has no value`
+          : `\`${d.name.text}\` needs ${shape}; the ${listing(missing.map((m) => `\`${m}\``))} ${missing.length === 1 ? "is" : "are"} missing`,
+        d.args.length === 0 ? d.span : { start: d.args[0]!.span.start, end: d.args[d.args.length - 1]!.span.end },
+        `e.g. \`${spec.example}\`${note}`,
+      );
+      return undefined;
+    }
+    if (d.args.length > want.length) {
+      const extra = d.args[want.length]!;
+      this.report(
+        "field-count",
+        `\`${d.name.text}\` takes ${shape}; \`${printable(extra.text)}\` is one too many`,
+        { start: extra.span.start, end: d.args[d.args.length - 1]!.span.end },
+        `e.g. \`${spec.example}\`${note}`,
+      );
+      return undefined;
+    }
+    return d.args;
+  }
+
+  /** An IPv4 address or a host name resolved from the hosts files. */
+  private address(f: Field, what: string): IPv4 | undefined {
+    const text = f.text;
+    if (looksLikeIPv4(text)) {
+      const r = parseIPv4(text);
+      if (r.ok) return r.value;
+      this.report("invalid-ipv4", `invalid IPv4 address \`${printable(text)}\` for the ${what}`, f.span, r.reason);
+      return undefined;
+    }
+    if (!isHostname(text)) {
+      this.report(
+        "invalid-host",
+        `\`${printable(text)}\` is neither an IPv4 address nor a host name (the ${what})`,
+        f.span,
+        text.startsWith("-")
+          ? "a value cannot start with `-`: a command would read it as an option"
+          : "host names use letters, digits, `-`, `_` and `.`",
+      );
+      return undefined;
+    }
+    const hosts = this.opts.hosts;
+    const entry = hosts.v4.get(text.toLowerCase());
+    if (entry !== undefined) return entry.address;
+    if (text.toLowerCase() === "localhost") return 0x7f000001;
+    const searched = hosts.sources.length > 0 ? `searched ${hosts.sources.join(", ")}` : "no hosts file was given";
+    if (hosts.v6Only.has(text.toLowerCase())) {
+      this.report(
+        "unresolved-host",
+        `\`${text}\` has only an IPv6 address (the ${what})`,
+        f.span,
+        `lvsc builds IPv4 clusters; give an IPv4 address (${searched})`,
+      );
+      return undefined;
+    }
+    const mean = didYouMean(text, hosts.names);
+    this.report(
+      "unresolved-host",
+      `cannot resolve host \`${text}\` (the ${what})`,
+      f.span,
+      `${mean !== undefined ? `${mean} ` : ""}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
+    );
+    return undefined;
+  }
+
+  private netmask(f: Field): { mask: IPv4; prefix: number } | undefined {
+    const r = parseIPv4(f.text);
+    if (!r.ok) {
+      const prefixText = /^\/?(\d{1,2})$/.exec(f.text)?.[1];
+      const hint =
+        prefixText !== undefined && Number(prefixText) <= 32
+          ? `write the netmask dotted: /${prefixText} is \`${formatIPv4(maskOfPrefix(Number(prefixText)))}\``
+          : r.reason;
+      this.report("invalid-netmask", `invalid netmask \`${printable(f.text)}\``, f.span, hint);
+      return undefined;
+    }
+    const prefix = prefixOfMask(r.value);
+    if (prefix === undefined) {
+      this.report(
+        "invalid-netmask",
+        `netmask \`${f.text}\` is not contiguous`,
+        f.span,
+        "a netmask is ones followed by zeros, e.g. `255.255.255.0`",
+      );
+      return undefined;
+    }
+    return { mask: r.value, prefix };
+  }
+
+  private iface(f: Field, allowTp: boolean, what: string): Iface | undefined {
+    if (f.text === "TP") {
+      this.report(
+        "unsupported-tp",
+        `\`TP\` (transparent proxy) as the ${what} is not supported`,
+        f.span,
+        allowTp
+          ? "TP needed 2.2/2.4-era kernel patches; hide the VIP on `dummy0` or `lo:0` with arp_ignore/arp_announce instead"
+          : "TP worked only on 2.2 directors; give the director's interface, e.g. `eth0:110`",
+      );
+      return undefined;
+    }
+    const r = parseIface(f.text);
+    if (!r.ok) {
+      this.report("invalid-interface", `invalid interface name \`${printable(f.text)}\` for the ${what}`, f.span, r.reason);
+      return undefined;
+    }
+    return r.value;
+  }
+
+  private broadcastCheck(addr: IPv4, mask: IPv4, prefix: number, f: Field, bcast: IPv4): void {
+    const want = broadcastOf(addr, mask);
+    if (bcast === want) return;
+    const cidr = `${formatIPv4(addr)}/${prefix}`;
+    const isNetwork = bcast === networkOf(addr, mask) && prefix < 31;
+    this.report(
+      "broadcast-mismatch",
+      isNetwork
+        ? `broadcast \`${f.text}\` is the network address of ${cidr}`
+        : `broadcast \`${f.text}\` does not match ${cidr}`,
+      f.span,
+      `the broadcast address of ${cidr} is \`${formatIPv4(want)}\``,
+    );
+  }
+
+  // ---------------- fixed directives ----------------
+
+  private lvsType(d: Directive | undefined): Located<LvsType> | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d)?.[0];
+    if (f === undefined) return undefined;
+    const t = TYPES[f.text];
+    if (t !== undefined) return { value: t, span: f.span };
+    const upper = f.text.toUpperCase();
+    const meant = TYPES[upper] !== undefined ? upper : TYPES[`VS_${upper}`] !== undefined ? `VS_${upper}` : closest(f.text, Object.keys(TYPES));
+    this.report(
+      "invalid-lvs-type",
+      `unknown LVS_TYPE \`${printable(f.text)}\``,
+      f.span,
+      meant !== undefined ? `did you mean \`${meant}\`?` : "one of `VS_DR`, `VS_NAT`, `VS_TUN`",
+    );
+    return undefined;
+  }
+
+  private initialState(d: Directive | undefined): boolean | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d)?.[0];
+    if (f === undefined) return undefined;
+    if (f.text === "on") return true;
+    if (f.text === "off") return false;
+    const lower = f.text.toLowerCase();
+    this.report(
+      "invalid-initial-state",
+      `INITIAL_STATE must be \`on\` or \`off\`, not \`${printable(f.text)}\``,
+      f.span,
+      lower === "on" || lower === "off" ? `write it in lower case: \`${lower}\`` : "`on` adds the real servers at start; `off` leaves that to a monitor",
+    );
+    return undefined;
+  }
+
+  private vip(d: Directive | undefined): (Located<Vip> & { addressSpan: Span }) | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d);
+    if (f === undefined) return undefined;
+    const [fDev, fAddr, fMask, fBcast] = f as [Field, Field, Field, Field];
+    const device = this.iface(fDev, false, "VIP device");
+    const address = this.address(fAddr, "VIP");
+    const mask = this.netmask(fMask);
+    const broadcast = this.address(fBcast, "VIP broadcast");
+    if (device === undefined || address === undefined || mask === undefined || broadcast === undefined) return undefined;
+    this.broadcastCheck(address, mask.mask, mask.prefix, fBcast, broadcast);
+    return {
+      value: { device, address, netmask: mask.mask, prefix: mask.prefix, broadcast },
+      span: d.span,
+      addressSpan: fAddr.span,
+    };
+  }
+
+  private dip(d: Directive | undefined): (Located<DirectorInside> & { addressSpan: Span }) | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d);
+    if (f === undefined) return undefined;
+    const [fDev, fAddr, fNet, fMask, fBcast] = f as [Field, Field, Field, Field, Field];
+    const device = this.iface(fDev, false, "DIP device");
+    const address = this.address(fAddr, "DIP");
+    const network = this.address(fNet, "network");
+    const mask = this.netmask(fMask);
+    const broadcast = this.address(fBcast, "broadcast");
+    if (device === undefined || address === undefined || network === undefined || mask === undefined || broadcast === undefined)
+      return undefined;
+    const wantNet = networkOf(address, mask.mask);
+    if (network !== wantNet) {
+      // DIRECTOR_INSIDEIP puts the network before the netmask; VIP has no network field
+      const swapped = prefixOfMask(network) !== undefined && networkOf(address, network) === mask.mask;
+      this.report(
+        "network-mismatch",
+        `network \`${fNet.text}\` does not contain ${formatIPv4(address)}/${mask.prefix}`,
+        fNet.span,
+        swapped
+          ? "the network and netmask look swapped: DIRECTOR_INSIDEIP takes the network before the netmask"
+          : `the network of ${formatIPv4(address)}/${mask.prefix} is \`${formatIPv4(wantNet)}\``,
+      );
+      return undefined;
+    }
+    this.broadcastCheck(address, mask.mask, mask.prefix, fBcast, broadcast);
+    return {
+      value: { device, address, network, netmask: mask.mask, prefix: mask.prefix, broadcast },
+      span: d.span,
+      addressSpan: fAddr.span,
+    };
+  }
+
+  private singleAddress(d: Directive | undefined, what: string): Located<IPv4> | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d)?.[0];
+    if (f === undefined) return undefined;
+    const a = this.address(f, what);
+    return a === undefined ? undefined : { value: a, span: f.span };
+  }
+
+  private singleIface(d: Directive | undefined, isVipDevice: boolean): Located<Iface> | undefined {
+    if (d === undefined) return undefined;
+    const f = this.fields(d)?.[0];
+    if (f === undefined) return undefined;
+    const i = this.iface(f, isVipDevice, isVipDevice ? "real servers' VIP device" : "real servers' network device");
+    return i === undefined ? undefined : { value: i, span: f.span };
+  }
+
+  // ---------------- SERVICE ----------------
+
+  private service(d: Directive, type: LvsType | undefined): (Located<VirtualService> & { protoSpan: Span }) | undefined {
+    const f = d.args;
+    const fProto = f[0];
+    const fService = f[1];
+    if (fProto === undefined || fService === undefined) {
+      this.report(
+        "malformed-service",
+        fProto === undefined ? "`SERVICE` has no value" : "`SERVICE` needs a service and at least one real server",
+        fProto === undefined ? d.span : fProto.span,
+        "`SERVICE=t|u <service> [scheduler] [ppc [-t secs] [-M mask]] <realserver>...`, e.g. `SERVICE=t www rr rs1 rs2`",
+      );
+      return undefined;
+    }
+    let errors = false;
+    const protocol = this.protocol(fProto);
+    if (protocol === undefined) errors = true;
+
+    // service port or fwmark
+    let port = 0;
+    let fwmark: number | undefined;
+    if (protocol === "fwmark") {
+      fwmark = this.fwmark(fService);
+      if (fwmark === undefined) errors = true;
+    } else if (protocol !== undefined) {
+      const p = this.port(fService, protocol, "service");
+      if (p === undefined) errors = true;
+      else port = p;
+    }
+
+    // scheduler
+    let i = 2;
+    let scheduler = DEFAULT_SCHEDULER;
+    const fSched = f[i];
+    if (fSched !== undefined && SCHEDULER_SET.has(fSched.text)) {
+      scheduler = fSched.text;
+      i++;
+    } else if (fSched !== undefined && this.looksLikeScheduler(fSched)) {
+      const mean = didYouMean(fSched.text, SCHEDULERS);
+      this.report(
+        "unknown-scheduler",
+        `unknown scheduler \`${fSched.text}\``,
+        fSched.span,
+        `${mean !== undefined ? `${mean} ` : ""}schedulers: ${SCHEDULERS.join(", ")}; if \`${fSched.text}\` is a real server, it is not in the hosts files`,
+      );
+      errors = true;
+      i++;
+    }
+
+    // persistence
+    let persistence: Persistence | undefined;
+    if (f[i]?.text === "ppc") {
+      persistence = { timeout: DEFAULT_PERSISTENCE_TIMEOUT, netmask: 0xffffffff };
+      i++;
+      const seen = new Set<string>();
+      while (f[i] !== undefined && f[i]!.text.startsWith("-")) {
+        const opt = f[i]!;
+        const value = f[i + 1];
+        if (opt.text !== "-t" && opt.text !== "-M") {
+          this.report("malformed-service", `unknown persistence option \`${printable(opt.text)}\``, opt.span, "`ppc` takes `-t <seconds>` and `-M <netmask>`");
+          errors = true;
+          i++;
+          continue;
+        }
+        if (seen.has(opt.text)) {
+          this.report("malformed-service", `\`${opt.text}\` is given twice`, opt.span, "give each persistence option once");
+          errors = true;
+        }
+        seen.add(opt.text);
+        if (value === undefined) {
+          this.report("malformed-service", `\`${opt.text}\` needs a value`, opt.span, opt.text === "-t" ? "e.g. `ppc -t 1800`" : "e.g. `ppc -M 255.255.255.0`");
+          errors = true;
+          i++;
+          break;
+        }
+        if (opt.text === "-t") {
+          const t = /^\d+$/.test(value.text) ? Number(value.text) : NaN;
+          if (!(t >= 1 && t <= MAX_PERSISTENCE_TIMEOUT)) {
+            this.report(
+              "invalid-persistence-timeout",
+              `persistence timeout \`${printable(value.text)}\` is not a number of seconds from 1 to ${MAX_PERSISTENCE_TIMEOUT}`,
+              value.span,
+              `ipvsadm accepts 1..${MAX_PERSISTENCE_TIMEOUT} (31 days); without \`-t\` the timeout is ${DEFAULT_PERSISTENCE_TIMEOUT}`,
+            );
+            errors = true;
+          } else persistence.timeout = t;
+        } else {
+          const m = this.netmask(value);
+          if (m === undefined) errors = true;
+          else persistence.netmask = m.mask;
+        }
+        i += 2;
+      }
+    } else if (f[i] !== undefined && (f[i]!.text === "-t" || f[i]!.text === "-M")) {
+      this.report("malformed-service", `\`${f[i]!.text}\` without \`ppc\``, f[i]!.span, `persistence options follow \`ppc\`: \`ppc ${f[i]!.text} …\``);
+      return undefined;
+    }
+
+    if (protocol !== "fwmark" && protocol !== undefined && port === 0 && persistence === undefined && !errors) {
+      this.report(
+        "zero-port-without-persistence",
+        "port 0 (every port) needs persistence",
+        fService.span,
+        "add `ppc` after the scheduler, e.g. `SERVICE=t 0 wrr ppc -t 1800 rs1`; ipvsadm refuses a zero port otherwise",
+      );
+      errors = true;
+    }
+
+    // real servers
+    const rsFields = f.slice(i);
+    if (rsFields.length === 0) {
+      this.report(
+        "missing-real-servers",
+        `service \`${printable(fService.text)}\` has no real servers`,
+        { start: fProto.span.start, end: f[f.length - 1]!.span.end },
+        "list at least one real server after the service, e.g. `SERVICE=t www rr rs1 rs2`",
+      );
+      return undefined;
+    }
+    const realServers: RealServer[] = [];
+    const byKey = new Map<string, RealServer>();
+    for (const rf of rsFields) {
+      const rs = this.realServer(rf, protocol, port, type);
+      if (rs === undefined) {
+        errors = true;
+        continue;
+      }
+      const key = `${rs.address}:${rs.port}`;
+      const first = byKey.get(key);
+      if (first !== undefined) {
+        this.report(
+          "duplicate-real-server",
+          `real server \`${formatIPv4(rs.address)}:${rs.port}\` is listed twice in this service`,
+          rf.span,
+          first.written === rs.written ? "remove one" : `\`${first.written}\` and \`${rs.written}\` are the same server; remove one`,
+          [{ message: "first listed here", span: first.span }],
+        );
+        errors = true;
+        continue;
+      }
+      byKey.set(key, rs);
+      realServers.push(rs);
+    }
+    if (errors || protocol === undefined) return undefined;
+    return {
+      value: { protocol, port, fwmark, written: fService.text, scheduler, persistence, realServers, line: d.line },
+      span: fService.span,
+      protoSpan: fProto.span,
+    };
+  }
+
+  private protocol(f: Field): ServiceProtocol | undefined {
+    switch (f.text) {
+      case "t":
+        return "tcp";
+      case "u":
+        return "udp";
+      case "f":
+        return "fwmark";
+    }
+    const lower = f.text.toLowerCase();
+    const meant = lower === "tcp" ? "t" : lower === "udp" ? "u" : lower === "fwmark" || lower === "fwm" ? "f" : undefined;
+    this.report(
+      "invalid-protocol",
+      `unknown protocol \`${printable(f.text)}\``,
+      f.span,
+      meant !== undefined ? `write \`${meant}\`` : "`t` (tcp), `u` (udp) or `f` (firewall mark)",
+    );
+    return undefined;
+  }
+
+  private fwmark(f: Field): number | undefined {
+    const n = /^\d{1,10}$/.test(f.text) ? Number(f.text) : NaN;
+    if (n >= 1 && n <= MAX_FWMARK) return n;
+    this.report(
+      "invalid-fwmark",
+      `invalid firewall mark \`${printable(f.text)}\``,
+      f.span,
+      `a mark is a whole number from 1 to ${MAX_FWMARK}; ipvsadm 1.31 saves larger marks as negative numbers it cannot restore`,
+    );
+    return undefined;
+  }
+
+  /** A port number or a service name looked up for `proto` (a fwmark real server tries tcp, then udp). */
+  private port(f: Field | { text: string; span: Span }, proto: ServiceProtocol, what: string): number | undefined {
+    const text = f.text;
+    if (/^\d+$/.test(text)) {
+      const n = text.length <= 5 ? Number(text) : NaN;
+      if (n <= 65535 && !(text.length > 1 && text[0] === "0")) return n;
+      this.report("invalid-port", `invalid port \`${printable(text)}\` for the ${what}`, f.span, "a port is a number from 0 to 65535, without leading zeros");
+      return undefined;
+    }
+    const table = this.opts.services;
+    const protos: Protocol[] = proto === "fwmark" ? ["tcp", "udp"] : [proto];
+    for (const p of protos) {
+      const n = lookupService(table, text, p);
+      if (n !== undefined) return n;
+    }
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(text)) {
+      this.report("invalid-port", `invalid port \`${printable(text)}\` for the ${what}`, f.span, "give a port number or a service name such as `http`");
+      return undefined;
+    }
+    if (proto !== "fwmark") {
+      const other: Protocol = proto === "tcp" ? "udp" : "tcp";
+      const otherPort = lookupService(table, text, other);
+      if (otherPort !== undefined) {
+        this.report(
+          "unknown-service",
+          `\`${text}\` is not a ${proto} service (it is ${otherPort}/${other} only)`,
+          f.span,
+          `write the port number if you mean ${otherPort}/${proto}, e.g. \`${proto === "udp" ? "u" : "t"} ${otherPort}\``,
+        );
+        return undefined;
+      }
+    }
+    const known = SERVICE_NAME_HINTS[text.toLowerCase()];
+    const mean = known !== undefined ? `did you mean \`${known}\`?` : didYouMean(text, table.names);
+    this.report(
+      "unknown-service",
+      `unknown service \`${text}\` for the ${what}`,
+      f.span,
+      `${mean !== undefined ? `${mean} ` : ""}searched ${table.source}; write the port number, or pass a services file with \`--services FILE\``,
+    );
+    return undefined;
+  }
+
+  /** A bare lower-case word in the scheduler position that is not a known host is read as a misspelt scheduler. */
+  private looksLikeScheduler(f: Field): boolean {
+    if (f.text === "ppc" || !/^[a-z]{1,16}$/.test(f.text)) return false;
+    return !this.opts.hosts.v4.has(f.text) && f.text !== "localhost";
+  }
+
+  private realServer(f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
+    const text = f.text;
+    const at = (from: number, to: number): Span => ({
+      start: { line: f.span.start.line, column: f.span.start.column + from, offset: f.span.start.offset + from },
+      end: { line: f.span.start.line, column: f.span.start.column + to, offset: f.span.start.offset + to },
+    });
+    const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";
+    if (text.startsWith("-")) {
+      this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, `${shapeHint}; options belong after \`ppc\``);
+      return undefined;
+    }
+    const comma = text.indexOf(",");
+    if (comma !== -1 && text.indexOf(",", comma + 1) !== -1) {
+      this.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
+      return undefined;
+    }
+    const hostPort = comma === -1 ? text : text.slice(0, comma);
+    const colon = hostPort.indexOf(":");
+    const host = colon === -1 ? hostPort : hostPort.slice(0, colon);
+    if (host === "" || (colon !== -1 && colon === hostPort.length - 1) || (comma !== -1 && comma === text.length - 1)) {
+      this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, shapeHint);
+      return undefined;
+    }
+    let ok = true;
+    const hostField = { text: host, span: at(0, host.length), quoted: f.quoted };
+    const address = this.address(hostField, "real server");
+    if (address === undefined) ok = false;
+
+    let weight = 1;
+    if (comma !== -1) {
+      const w = text.slice(comma + 1);
+      const span = at(comma + 1, text.length);
+      const n = /^\d{1,5}$/.test(w) ? Number(w) : NaN;
+      if (!(n >= 0 && n <= MAX_WEIGHT)) {
+        this.report("invalid-weight", `invalid weight \`${printable(w)}\``, span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
+        ok = false;
+      } else {
+        weight = n;
+        if (n === 0)
+          this.report(
+            "zero-weight",
+            "weight 0 sends this real server no new connections",
+            span,
+            "0 quiesces a server; remove the `,0` when it should take traffic",
+          );
+      }
+    }
+
+    let port = protocol === "fwmark" ? 0 : servicePort;
+    if (colon !== -1 && protocol !== undefined) {
+      const portText = hostPort.slice(colon + 1);
+      const span = at(colon + 1, hostPort.length);
+      const p = this.port({ text: portText, span }, protocol, "real server");
+      if (p === undefined) ok = false;
+      else {
+        const expected = protocol === "fwmark" ? 0 : servicePort;
+        if (p !== expected && type !== undefined && type !== "nat") {
+          this.report(
+            "port-remap-not-supported",
+            protocol === "fwmark"
+              ? `${TYPE_NAMES[type]} cannot send a fwmark service to port ${p}`
+              : `${TYPE_NAMES[type]} cannot send port ${servicePort} to port ${p}`,
+            span,
+            protocol === "fwmark"
+              ? "direct routing and tunnelling keep each packet's port; drop the `:port`, or use VS_NAT"
+              : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
+          );
+          ok = false;
+        } else port = p;
+      }
+    }
+    if (!ok || address === undefined) return undefined;
+    return { address, port, weight, localNode: isLoopback(address), written: host, span: f.span };
+  }
+
+  private serviceCrossChecks(
+    services: (Located<VirtualService> & { protoSpan: Span })[],
+    type: LvsType | undefined,
+    vip: (Located<Vip> & { addressSpan: Span }) | undefined,
+    dip: (Located<DirectorInside> & { addressSpan: Span }) | undefined,
+  ): void {
+    const seen = new Map<string, Located<VirtualService>>();
+    for (const s of services) {
+      const svc = s.value;
+      const key = svc.protocol === "fwmark" ? `fwmark ${svc.fwmark}` : `${svc.protocol} ${svc.port}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        this.report(
+          "duplicate-service",
+          svc.protocol === "fwmark"
+            ? `firewall mark ${svc.fwmark} already has a service`
+            : `${svc.protocol} port ${svc.port} already has a service${first.value.written !== svc.written ? ` (\`${first.value.written}\`)` : ""}`,
+          s.span,
+          "merge the real servers into one SERVICE line",
+          [{ message: "first defined here", span: first.span }],
+        );
+      } else seen.set(key, s);
+
+      if (svc.protocol === "fwmark" && vip !== undefined)
+        this.report(
+          "fwmark-rule-not-generated",
+          `firewall mark ${svc.fwmark}: lvsc does not write the rule that marks the packets`,
+          s.protoSpan,
+          `add one on the director, e.g. \`iptables -t mangle -A PREROUTING -d ${formatIPv4(vip.value.address)} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\``,
+        );
+
+      for (const rs of svc.realServers) {
+        if (vip !== undefined && rs.address === vip.value.address) {
+          this.report("realserver-is-vip", `real server \`${rs.written}\` is the VIP`, rs.span, "list the real servers' own addresses (RIPs)");
+          continue;
+        }
+        if (dip === undefined) continue;
+        if (rs.address === dip.value.address) {
+          this.report(
+            "realserver-is-director",
+            `real server \`${rs.written}\` is the director's DIP`,
+            rs.span,
+            "to let the director serve too, list `127.0.0.1` (LocalNode)",
+          );
+          continue;
+        }
+        if (rs.localNode || type === undefined || type === "tun") continue;
+        if (!inNetwork(rs.address, dip.value.network, dip.value.netmask)) {
+          const net = `${formatIPv4(dip.value.network)}/${dip.value.prefix}`;
+          this.report(
+            "realserver-outside-network",
+            `real server \`${rs.written}\` (${formatIPv4(rs.address)}) is outside the director's inside network ${net}`,
+            rs.span,
+            type === "dr"
+              ? "direct routing sends frames on the LAN: real servers must share the DIP's network; use VS_TUN for routed real servers"
+              : "VS_NAT real servers use the DIP as their gateway, so they must share its network",
+          );
+        }
+      }
+    }
+  }
+}
