@@ -2,6 +2,7 @@
 
 import type { IToken } from "chevrotain";
 import { diag, type Diagnostic, type Span } from "./diagnostics.js";
+import { DIRECTIVES } from "./directives.js";
 import { tokenSpan, type ParseResult } from "./parser.js";
 import { printable } from "./text.js";
 
@@ -52,6 +53,14 @@ export function toAst(parsed: ParseResult): { ast: ConfFile; diagnostics: Diagno
     }
     const nameToken = head[0]!;
     if (equals === undefined) {
+      // keep the directive (marked broken) so that no "missing directive" follows from this line
+      directives.push({
+        name: { text: nameToken.image, span: tokenSpan(nameToken), quoted: false },
+        args: [],
+        span: tokenSpan(nameToken),
+        line: l.line,
+        broken: true,
+      });
       if (!broken) {
         const rest = head.slice(1).map((t) => t.image);
         const suggestion =
@@ -76,8 +85,11 @@ export function toAst(parsed: ParseResult): { ast: ConfFile; diagnostics: Diagno
     }
     const fields = args.flatMap(fieldsOf);
     const last = fields[fields.length - 1];
+    // `INITIAL STATE=on` is still INITIAL_STATE for the "missing directive" checks
+    const joined = head.map((t) => t.image).join("_");
+    const name = head.length > 1 && DIRECTIVES[joined] !== undefined ? joined : nameToken.image;
     directives.push({
-      name: { text: nameToken.image, span: tokenSpan(nameToken), quoted: false },
+      name: { text: name, span: tokenSpan(nameToken), quoted: false },
       args: fields,
       span: { start: tokenSpan(nameToken).start, end: last !== undefined ? last.span.end : tokenSpan(equals).end },
       line: l.line,

@@ -155,13 +155,16 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
   const hasServerVip = config.type !== "nat" && vipDevice !== undefined;
   const serverVipIsDummy = hasServerVip && /^dummy/.test(vipDevice!.device);
   let serverGateway = "";
-  let serverGatewayComment = "";
+  let serverGatewayComment: string[] = [];
   if (config.type === "nat") {
     serverGateway = formatIPv4(config.dip.address);
-    serverGatewayComment = "VS_NAT: replies must go back through the director, which rewrites their source to the VIP: the default route goes via the DIP.";
+    serverGatewayComment = [
+      "VS_NAT: replies must go back through the director, which rewrites their source",
+      "address to the VIP: the default route goes via the DIP.",
+    ];
   } else if (config.serverGateway !== undefined) {
     serverGateway = formatIPv4(config.serverGateway);
-    serverGatewayComment = "SERVER_DEFAULT_GW: replies leave through this router straight to the client, never through the director.";
+    serverGatewayComment = ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."];
   }
   const common = {
     prog,
@@ -179,8 +182,10 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
         serverVipLabel: vipDevice!.label ?? "",
         serverVipCidr: `${vip}/32`,
         serverVipIsDummy,
+        // under TUN, the script brings tunl0 up itself before it gets the VIP
+        serverVipIsTunnel: config.type === "tun" && vipDevice!.device === "tunl0",
       }
-    : { serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVipIsDummy: false };
+    : { serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVipIsDummy: false, serverVipIsTunnel: false };
 
   const plans: RenderPlan[] = [
     {
@@ -217,13 +222,22 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
 
   if (hasServerVip) {
     const hidden = opts.arp === "hidden";
-    const base: Sysctl[] = hidden
+    const groups: SysctlGroup[] = hidden
       ? [
-          ...(config.type === "tun" ? ["all", "tunl0"].map((dev) => ({ key: confKey(dev, "rp_filter"), value: "0" })) : []),
-          { key: confKey("all", "hidden"), value: "1" },
-          { key: confKey(vipDevice!.device, "hidden"), value: "1" },
+          ...serverSysctls(config).filter((g) => g.sysctls.some((x) => x.key.endsWith("rp_filter"))),
+          {
+            comment: [
+              "Linux 2.2 (and patched 2.4) kernels: the hidden flag stops a device from answering",
+              "ARP for its addresses. Set before the VIP appears, or there is a moment when this",
+              "host answers ARP for the VIP and takes the director's traffic.",
+            ],
+            sysctls: [
+              { key: confKey("all", "hidden"), value: "1" },
+              { key: confKey(vipDevice!.device, "hidden"), value: "1" },
+            ],
+          },
         ]
-      : serverSysctls(config).flatMap((g) => g.sysctls);
+      : serverSysctls(config);
     plans.push({
       template: "rc.local.sh",
       path: `rc.local.lvs_${config.type}`,
@@ -233,10 +247,9 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
         ...serverVip,
         hidden,
         isTun: config.type === "tun",
-        sysctls: base.map((s) => ({
-          value: s.value,
-          assignment: `${s.key}=${s.value}`,
-          procPath: procPath(s.key),
+        groups: groups.map((g) => ({
+          comment: g.comment,
+          sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
         })),
       },
     });

@@ -28,16 +28,23 @@ export function editDistance(a: string, b: string, max: number): number {
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   const max = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestDistance = max + 1;
+  let best: { c: string; key: number[] } | undefined;
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase(), max);
-    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
-      best = c;
-      bestDistance = d;
-    }
+    const cl = c.toLowerCase();
+    const d = cl === lower ? 0 : editDistance(lower, cl, max);
+    if (d > max) continue;
+    // ties go to the same first letter, then the longer common prefix (`htp` -> `http`, not `ftp` or `hkp`)
+    let prefix = 0;
+    while (prefix < cl.length && cl[prefix] === lower[prefix]) prefix++;
+    const key = [d, cl[0] === lower[0] ? 0 : 1, -prefix];
+    if (best === undefined || compareKeys(key, best.key) < 0 || (compareKeys(key, best.key) === 0 && c < best.c)) best = { c, key };
   }
-  return bestDistance <= max ? best : undefined;
+  return best?.c;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
 }
 
 /** "did you mean `x`?" or "" */

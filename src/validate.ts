@@ -448,6 +448,15 @@ class Validator {
     const [fDev, fAddr, fNet, fMask, fBcast] = f as [Field, Field, Field, Field, Field];
     const device = this.iface(fDev, false, "DIP device");
     const address = this.address(fAddr, "DIP");
+    if (address !== undefined && this.swappedNetworkAndMask(address, fNet, fMask)) {
+      this.report(
+        "network-mismatch",
+        `the network \`${fNet.text}\` and netmask \`${fMask.text}\` are swapped`,
+        { start: fNet.span.start, end: fMask.span.end },
+        `DIRECTOR_INSIDEIP takes the network before the netmask (unlike VIP): \`${fMask.text} ${fNet.text}\``,
+      );
+      return undefined;
+    }
     const network = this.address(fNet, "network");
     const mask = this.netmask(fMask);
     const broadcast = this.address(fBcast, "broadcast");
@@ -455,15 +464,11 @@ class Validator {
       return undefined;
     const wantNet = networkOf(address, mask.mask);
     if (network !== wantNet) {
-      // DIRECTOR_INSIDEIP puts the network before the netmask; VIP has no network field
-      const swapped = prefixOfMask(network) !== undefined && networkOf(address, network) === mask.mask;
       this.report(
         "network-mismatch",
         `network \`${fNet.text}\` does not contain ${formatIPv4(address)}/${mask.prefix}`,
         fNet.span,
-        swapped
-          ? "the network and netmask look swapped: DIRECTOR_INSIDEIP takes the network before the netmask"
-          : `the network of ${formatIPv4(address)}/${mask.prefix} is \`${formatIPv4(wantNet)}\``,
+        `the network of ${formatIPv4(address)}/${mask.prefix} is \`${formatIPv4(wantNet)}\``,
       );
       return undefined;
     }
@@ -473,6 +478,13 @@ class Validator {
       span: d.span,
       addressSpan: fAddr.span,
     };
+  }
+
+  /** `DIRECTOR_INSIDEIP=eth0 192.168.1.9 255.255.255.0 192.168.1.0 …`: the VIP's order, a common slip. */
+  private swappedNetworkAndMask(address: IPv4, fNet: Field, fMask: Field): boolean {
+    const mask = parseIPv4(fNet.text);
+    const net = parseIPv4(fMask.text);
+    return mask.ok && net.ok && prefixOfMask(mask.value) !== undefined && networkOf(address, mask.value) === net.value && mask.value !== net.value;
   }
 
   private singleAddress(d: Directive | undefined, what: string): Located<IPv4> | undefined {
@@ -553,7 +565,8 @@ class Validator {
         if (opt.text !== "-t" && opt.text !== "-M") {
           this.report("malformed-service", `unknown persistence option \`${printable(opt.text)}\``, opt.span, "`ppc` takes `-t <seconds>` and `-M <netmask>`");
           errors = true;
-          i++;
+          // skip its value too, so that it is not read as a real server
+          i += value !== undefined && /^[0-9.]+$/.test(value.text) ? 2 : 1;
           continue;
         }
         if (seen.has(opt.text)) {

@@ -1,0 +1,105 @@
+// Golden files: every generated file of every example, committed under test/golden/ as real
+// files that are reviewed like code. Every script also goes through `sh -n` and shellcheck.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CompileOptions } from "../src/index.js";
+import { compileText, conf, EXAMPLE_CONFS, readExample } from "./helpers.js";
+
+const VARIANTS: { name: string; conf: () => string; file: string; opts?: CompileOptions }[] = [
+  ...EXAMPLE_CONFS.map((c) => ({ name: c.replace(".conf", ""), conf: () => readExample(c), file: c })),
+  // the 2.2-era `hidden` flag in the real servers' rc.local snippet
+  { name: "lvs_dr-arp-hidden", conf: () => readExample("lvs_dr.conf"), file: "lvs_dr.conf", opts: { arp: "hidden" } },
+  // services only: a monitor adds the real servers
+  { name: "lvs_dr-initial-off", conf: () => conf({ 2: "INITIAL_STATE=off" }), file: "lvs_dr.conf" },
+];
+
+const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+
+function isScript(path: string): boolean {
+  return path.startsWith("rc.");
+}
+
+describe.each(VARIANTS)("$name", (v) => {
+  const r = compileText(v.conf(), { file: v.file, ...v.opts });
+
+  it("compiles without errors", () => {
+    expect(r.errorCount).toBe(0);
+    expect(r.files.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(r.files.map((f) => [f.path, f] as const))("%s matches its golden file", async (_path, f) => {
+    await expect(f.contents).toMatchFileSnapshot(`golden/${v.name}/${f.path}`);
+  });
+
+  it("gives every script mode 0755 and every other file 0644", () => {
+    for (const f of r.files) expect([f.path, f.mode]).toEqual([f.path, isScript(f.path) && !f.path.startsWith("rc.local") ? 0o755 : 0o644]);
+  });
+
+  const scripts = r.files.filter((f) => isScript(f.path));
+  it.each(scripts.map((f) => [f.path, f] as const))("%s passes sh -n and shellcheck", (_path, f) => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsc-golden-"));
+    const file = join(dir, f.path);
+    writeFileSync(file, f.contents);
+    execFileSync("sh", ["-n", file]);
+    if (!shellcheck) throw new Error("shellcheck is not installed (apt-get install shellcheck); .ci/run installs it");
+    const sc = spawnSync("shellcheck", ["--shell=sh", "--severity=style", file], { encoding: "utf8" });
+    expect(sc.stdout + sc.stderr).toBe("");
+    expect(sc.status).toBe(0);
+  });
+});
+
+describe("determinism", () => {
+  it("gives byte-identical files for the same input", () => {
+    for (const c of EXAMPLE_CONFS) {
+      const a = compileText(readExample(c), { file: c }).files;
+      const b = compileText(readExample(c), { file: c }).files;
+      expect(b).toEqual(a);
+    }
+  });
+
+  it("names only the conf's base name in headers, not the directory it was compiled from", () => {
+    const a = compileText(readExample("lvs_dr.conf"), { file: "/home/a/lvs_dr.conf" }).files;
+    const b = compileText(readExample("lvs_dr.conf"), { file: "lvs_dr.conf" }).files;
+    expect(a).toEqual(b);
+  });
+});
+
+describe("what the scripts do", () => {
+  const files = Object.fromEntries(compileText(readExample("lvs_dr.conf")).files.map((f) => [f.path, f.contents]));
+  const rc = files["rc.lvs_dr"]!;
+
+  it("never flushes the IPVS table", () => {
+    expect(rc).not.toMatch(/ipvsadm\s+(-C|--clear)/);
+    expect(rc).not.toMatch(/ipvsadm-restore/);
+  });
+
+  it("embeds exactly the rules of ipvsadm.rules", () => {
+    const heredoc = /<<'IPVS_RULES'\n([\s\S]*?)IPVS_RULES\n/.exec(rc)![1];
+    expect(heredoc).toBe(files["ipvsadm.rules"]);
+  });
+
+  it("hides the VIP from ARP before the VIP is added on a real server", () => {
+    const body = rc.slice(rc.indexOf("realserver_start()"));
+    expect(body.indexOf("arp_announce")).toBeGreaterThan(0);
+    expect(body.indexOf("arp_announce")).toBeLessThan(body.indexOf("ip addr replace 192.168.0.101/32"));
+    const snippet = files["rc.local.lvs_dr"]!;
+    expect(snippet.indexOf("arp_announce")).toBeLessThan(snippet.indexOf("ip addr replace"));
+  });
+
+  it("uses today's tools only", () => {
+    for (const f of Object.values(files)) expect(f).not.toMatch(/\b(ifconfig|route add|ipchains)\b|-R 192/);
+  });
+
+  it("writes a valid exports(5) line: options right after each client", () => {
+    const line = files["exports"]!.split("\n").find((l) => l.startsWith("/"))!;
+    expect(line).toBe("/etc/lvs 192.168.0.3(ro,sync,no_subtree_check) 192.168.0.4(ro,sync,no_subtree_check)");
+  });
+
+  it("writes no exports file when every real server is the director itself", () => {
+    const r = compileText(conf({ 5: "SERVICE=t telnet rr 127.0.0.1", 6: null }));
+    expect(r.files.map((f) => f.path)).not.toContain("exports");
+  });
+});

@@ -1,0 +1,342 @@
+// Validation as a table, in the manner of ESLint's RuleTester: each invalid conf names the
+// diagnostic code it must produce, with the exact line and the exact text the span covers.
+import { describe, expect, it } from "vitest";
+import { ALL_CODES, type Code } from "../src/diagnostics.js";
+import { conf, EXAMPLE_CONFS, lintText, natConf, readExample } from "./helpers.js";
+
+interface Expect {
+  code: Code;
+  line: number;
+  /** The exact source text the span covers (its first occurrence on the line, or the `nth`). */
+  at: string;
+  nth?: number;
+}
+
+interface Case {
+  name: string;
+  text: string | Uint8Array;
+  file?: string;
+  expect: Expect[];
+}
+
+const INVALID: Case[] = [
+  // ---- input and syntax ----
+  {
+    name: "bytes that are not UTF-8",
+    text: new Uint8Array([...Buffer.from("LVS_TYPE=VS_DR\nVIP=eth0 "), 0xff, 0x0a]),
+    expect: [{ code: "invalid-encoding", line: 2, at: "" }],
+  },
+  { name: "a shell metacharacter in a value", text: conf({ 6: "SERVICE=t www rr rs1;reboot rs2" }), expect: [{ code: "unexpected-character", line: 6, at: ";" }] },
+  { name: "a quote left open", text: conf({ 2: 'INITIAL_STATE="on' }), expect: [{ code: "unterminated-quote", line: 2, at: '"' }] },
+  { name: "a second `=` on a line", text: conf({ 2: "INITIAL_STATE=on=off" }), expect: [{ code: "syntax-error", line: 2, at: "=", nth: 2 }] },
+  { name: "two words before `=`", text: conf({ 2: "INITIAL STATE=on" }), expect: [{ code: "syntax-error", line: 2, at: "STATE" }] },
+  { name: "a directive without `=`", text: conf({ 2: "INITIAL_STATE on" }), expect: [{ code: "missing-equals", line: 2, at: "INITIAL_STATE" }] },
+  { name: "a line that starts with `=`", text: conf({}, ["=on"]), expect: [{ code: "missing-directive-name", line: 9, at: "=" }] },
+  { name: "a line longer than 16 KiB", text: conf({}, [`# ${"x".repeat(20000)}`]), expect: [{ code: "line-too-long", line: 9, at: "#" }] },
+  // ---- directives ----
+  { name: "an unknown directive", text: conf({}, ["DIRECTOR_GW=192.168.0.254"]), expect: [{ code: "unknown-directive", line: 9, at: "DIRECTOR_GW" }] },
+  { name: "a lower-case directive", text: conf({}, ["service=t 22 rr rs1"]), expect: [{ code: "unknown-directive", line: 9, at: "service" }] },
+  {
+    name: "a directive given twice",
+    text: conf({}, ["LVS_TYPE=VS_DR"]),
+    expect: [{ code: "duplicate-directive", line: 9, at: "LVS_TYPE" }],
+  },
+  { name: "no VIP", text: conf({ 3: null }), expect: [{ code: "missing-directive", line: 1, at: "" }] },
+  { name: "no LVS_TYPE", text: conf({ 1: null }), expect: [{ code: "missing-directive", line: 1, at: "" }] },
+  { name: "no SERVICE", text: conf({ 5: null, 6: null }), expect: [{ code: "missing-directive", line: 1, at: "" }] },
+  { name: "DR without SERVER_VIP_DEVICE", text: conf({ 7: null }), expect: [{ code: "missing-directive", line: 1, at: "VS_DR" }] },
+  { name: "no INITIAL_STATE", text: conf({ 2: null }), expect: [{ code: "missing-initial-state", line: 1, at: "" }] },
+  {
+    name: "the old SERVER_LVS_DEVICE spelling",
+    text: conf({ 7: "SERVER_LVS_DEVICE=dummy0" }),
+    expect: [{ code: "deprecated-directive", line: 7, at: "SERVER_LVS_DEVICE" }],
+  },
+  {
+    name: "SERVER_VIP_DEVICE under VS_NAT",
+    text: natConf(["SERVER_VIP_DEVICE=lo:0"]),
+    file: "lvs_nat.conf",
+    expect: [{ code: "unused-directive", line: 7, at: "SERVER_VIP_DEVICE" }],
+  },
+  {
+    name: "a VIP with three fields",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.101 255.255.255.0" }),
+    expect: [{ code: "field-count", line: 3, at: "eth0:101 192.168.0.101 255.255.255.0" }],
+  },
+  {
+    name: "a DIRECTOR_INSIDEIP with six fields",
+    text: conf({ 4: "DIRECTOR_INSIDEIP=eth0 192.168.0.1 192.168.0.0 255.255.255.0 192.168.0.255 extra" }),
+    expect: [{ code: "field-count", line: 4, at: "extra" }],
+  },
+  { name: "VS_DR in lvs_nat.conf", text: conf(), file: "lvs_nat.conf", expect: [{ code: "type-filename-mismatch", line: 1, at: "VS_DR" }] },
+  // ---- values ----
+  { name: "an unknown LVS_TYPE", text: conf({ 1: "LVS_TYPE=VS_DRR" }), expect: [{ code: "invalid-lvs-type", line: 1, at: "VS_DRR" }] },
+  { name: "INITIAL_STATE=yes", text: conf({ 2: "INITIAL_STATE=yes" }), expect: [{ code: "invalid-initial-state", line: 2, at: "yes" }] },
+  {
+    name: "an octet over 255",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.301 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "invalid-ipv4", line: 3, at: "192.168.0.301" }],
+  },
+  {
+    name: "a leading zero (octal to inet_aton)",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.0101 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "invalid-ipv4", line: 3, at: "192.168.0.0101" }],
+  },
+  {
+    name: "a non-contiguous netmask",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.101 255.0.255.0 192.168.0.255" }),
+    expect: [{ code: "invalid-netmask", line: 3, at: "255.0.255.0" }],
+  },
+  {
+    name: "an interface name over 15 characters",
+    text: conf({ 8: "SERVER_NET_DEVICE=averyveryverylongnic0" }),
+    expect: [{ code: "invalid-interface", line: 8, at: "averyveryverylongnic0" }],
+  },
+  {
+    name: "an interface name with two colons",
+    text: conf({ 3: "VIP=eth0:1:2 192.168.0.101 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "invalid-interface", line: 3, at: "eth0:1:2" }],
+  },
+  { name: "a gateway that starts with `-`", text: conf({}, ["DIRECTOR_DEFAULT_GW=-gw"]), expect: [{ code: "invalid-host", line: 9, at: "-gw" }] },
+  { name: "a host in no hosts file", text: conf({ 6: "SERVICE=t www rr rs1 rs3" }), expect: [{ code: "unresolved-host", line: 6, at: "rs3" }] },
+  {
+    name: "the 2.2 transparent proxy as the VIP device",
+    text: conf({ 3: "VIP=TP 192.168.0.101 255.255.255.255 192.168.0.101" }),
+    expect: [{ code: "unsupported-tp", line: 3, at: "TP" }],
+  },
+  // ---- SERVICE ----
+  { name: "protocol `tcp` instead of `t`", text: conf({ 6: "SERVICE=tcp www rr rs1 rs2" }), expect: [{ code: "invalid-protocol", line: 6, at: "tcp" }] },
+  { name: "www over UDP", text: conf({ 6: "SERVICE=u www rr rs1 rs2" }), expect: [{ code: "unknown-service", line: 6, at: "www" }] },
+  { name: "telnet over UDP", text: conf({ 5: "SERVICE=u telnet rr rs1 rs2" }), expect: [{ code: "unknown-service", line: 5, at: "telnet" }] },
+  { name: "the HOWTO's `dns`", text: conf({ 6: "SERVICE=t dns rr rs1 rs2" }), expect: [{ code: "unknown-service", line: 6, at: "dns" }] },
+  { name: "an unknown real-server port name", text: conf({ 6: "SERVICE=t www rr rs1:wwww rs2" }), expect: [{ code: "unknown-service", line: 6, at: "wwww" }] },
+  { name: "port 70000", text: conf({ 6: "SERVICE=t 70000 rr rs1 rs2" }), expect: [{ code: "invalid-port", line: 6, at: "70000" }] },
+  { name: "port 0 without ppc", text: conf({ 6: "SERVICE=t 0 rr rs1 rs2" }), expect: [{ code: "zero-port-without-persistence", line: 6, at: "0" }] },
+  { name: "scheduler `rrr`", text: conf({ 6: "SERVICE=t www rrr rs1 rs2" }), expect: [{ code: "unknown-scheduler", line: 6, at: "rrr" }] },
+  { name: "an unknown ppc option", text: conf({ 6: "SERVICE=t www rr ppc -x 5 rs1 rs2" }), expect: [{ code: "malformed-service", line: 6, at: "-x" }] },
+  { name: "`-t` without ppc", text: conf({ 6: "SERVICE=t www rr -t 60 rs1 rs2" }), expect: [{ code: "malformed-service", line: 6, at: "-t" }] },
+  { name: "a SERVICE with only a protocol", text: conf({ 6: "SERVICE=t" }), expect: [{ code: "malformed-service", line: 6, at: "t" }] },
+  { name: "a persistence timeout of 0", text: conf({ 6: "SERVICE=t www rr ppc -t 0 rs1 rs2" }), expect: [{ code: "invalid-persistence-timeout", line: 6, at: "0" }] },
+  { name: "a persistence timeout over 31 days", text: conf({ 6: "SERVICE=t www rr ppc -t 2678401 rs1 rs2" }), expect: [{ code: "invalid-persistence-timeout", line: 6, at: "2678401" }] },
+  { name: "a non-contiguous persistence mask", text: conf({ 6: "SERVICE=t www rr ppc -M 255.0.255.0 rs1 rs2" }), expect: [{ code: "invalid-netmask", line: 6, at: "255.0.255.0" }] },
+  { name: "firewall mark 0", text: conf({ 6: "SERVICE=f 0 rr rs1 rs2" }), expect: [{ code: "invalid-fwmark", line: 6, at: "0" }] },
+  { name: "firewall mark above 2^31-1", text: conf({ 6: "SERVICE=f 4294967295 rr rs1 rs2" }), expect: [{ code: "invalid-fwmark", line: 6, at: "4294967295" }] },
+  { name: "a service without real servers", text: conf({ 6: "SERVICE=t www rr" }), expect: [{ code: "missing-real-servers", line: 6, at: "t www rr" }] },
+  { name: "two commas in a real server", text: conf({ 6: "SERVICE=t www rr rs1,2,3 rs2" }), expect: [{ code: "invalid-real-server", line: 6, at: "rs1,2,3" }] },
+  { name: "a real server that starts with `-`", text: conf({ 6: "SERVICE=t www rr -rs1 rs2" }), expect: [{ code: "invalid-real-server", line: 6, at: "-rs1" }] },
+  { name: "weight 70000", text: conf({ 6: "SERVICE=t www rr rs1,70000 rs2" }), expect: [{ code: "invalid-weight", line: 6, at: "70000" }] },
+  { name: "weight 0", text: conf({ 6: "SERVICE=t www rr rs1,0 rs2" }), expect: [{ code: "zero-weight", line: 6, at: "0" }] },
+  { name: "a port remap under DR", text: conf({ 6: "SERVICE=t www rr rs1:8080 rs2" }), expect: [{ code: "port-remap-not-supported", line: 6, at: "8080" }] },
+  {
+    name: "a port on a fwmark real server under DR",
+    text: conf({ 6: "SERVICE=f 1 rr rs1:80 rs2" }),
+    expect: [{ code: "port-remap-not-supported", line: 6, at: "80" }],
+  },
+  { name: "www and http on one port", text: conf({}, ["SERVICE=t http rr rs1 rs2"]), expect: [{ code: "duplicate-service", line: 9, at: "http" }] },
+  { name: "a real server twice under two names", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.3" }), expect: [{ code: "duplicate-real-server", line: 6, at: "192.168.0.3" }] },
+  { name: "a fwmark service", text: conf({ 6: "SERVICE=f 1 rr rs1 rs2" }), expect: [{ code: "fwmark-rule-not-generated", line: 6, at: "f" }] },
+  // ---- cross checks ----
+  {
+    name: "the VIP is the DIP",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.1 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "vip-equals-dip", line: 3, at: "192.168.0.1" }],
+  },
+  {
+    name: "a network that does not contain the DIP",
+    text: conf({ 4: "DIRECTOR_INSIDEIP=eth0 192.168.0.1 192.168.1.0 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "network-mismatch", line: 4, at: "192.168.1.0" }],
+  },
+  {
+    name: "network and netmask swapped",
+    text: conf({ 4: "DIRECTOR_INSIDEIP=eth0 192.168.0.1 255.255.255.0 192.168.0.0 192.168.0.255" }),
+    expect: [{ code: "network-mismatch", line: 4, at: "255.255.255.0 192.168.0.0" }],
+  },
+  {
+    name: "the walkthrough's network address as the VIP broadcast",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.0" }),
+    expect: [{ code: "broadcast-mismatch", line: 3, at: "192.168.0.0" }],
+  },
+  {
+    name: "a DR real server on another network",
+    text: conf({ 6: "SERVICE=t www rr rs1 far1" }),
+    expect: [{ code: "realserver-outside-network", line: 6, at: "far1" }],
+  },
+  { name: "a real server at the VIP", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.101" }), expect: [{ code: "realserver-is-vip", line: 6, at: "192.168.0.101" }] },
+  { name: "a real server at the DIP", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.1" }), expect: [{ code: "realserver-is-director", line: 6, at: "192.168.0.1" }] },
+  {
+    name: "NAT real servers routed past the director",
+    text: natConf(["SERVER_DEFAULT_GW=192.168.0.254"]),
+    file: "lvs_nat.conf",
+    expect: [{ code: "gateway-not-dip", line: 7, at: "192.168.0.254" }],
+  },
+  { name: "DR real servers routed via the director", text: conf({}, ["SERVER_DEFAULT_GW=192.168.0.1"]), expect: [{ code: "gateway-is-dip", line: 9, at: "192.168.0.1" }] },
+  {
+    name: "the VIP on the real servers' own NIC",
+    text: conf({ 7: "SERVER_VIP_DEVICE=eth0:1" }),
+    expect: [{ code: "vip-device-answers-arp", line: 7, at: "eth0:1" }],
+  },
+];
+
+function columnOf(text: string, e: Expect): { start: number; end: number } {
+  const src = typeof text === "string" ? text : "";
+  const line = src.split("\n")[e.line - 1] ?? "";
+  if (e.at === "") return { start: 1, end: 1 };
+  let idx = -1;
+  for (let i = 0; i < (e.nth ?? 1); i++) idx = line.indexOf(e.at, idx + 1);
+  if (idx === -1) throw new Error(`test bug: \`${e.at}\` not on line ${e.line}: ${line}`);
+  return { start: idx + 1, end: idx + 1 + e.at.length };
+}
+
+describe("validation table", () => {
+  it.each(INVALID)("reports $name", (c) => {
+    const r = lintText(c.text, c.file !== undefined ? { file: c.file } : {});
+    const got = r.diagnostics.map((d) => ({ code: d.code, line: d.span.start.line, column: d.span.start.column, endColumn: d.span.end.column }));
+    const want = c.expect.map((e) => {
+      if (typeof c.text !== "string") return { code: e.code, line: e.line, column: expect.any(Number), endColumn: expect.any(Number) };
+      const { start, end } = columnOf(c.text, e);
+      // a zero-width span at the start of the file or a line (missing directives)
+      if (e.at === "") return { code: e.code, line: e.line, column: start, endColumn: end };
+      return { code: e.code, line: e.line, column: start, endColumn: end };
+    });
+    expect(got).toEqual(want);
+  });
+
+  it("covers every code of the catalogue that lint() can produce", () => {
+    const covered = new Set(INVALID.flatMap((c) => c.expect.map((e) => e.code)));
+    // file-too-large is decided by the CLI before reading the file: test/cli.test.ts covers it
+    const missing = ALL_CODES.filter((c) => !covered.has(c) && c !== "file-too-large");
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("valid confs", () => {
+  it.each(EXAMPLE_CONFS)("%s has no problem", (name) => {
+    const r = lintText(readExample(name), { file: name });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config).toBeDefined();
+  });
+
+  it("accepts every attested form of SERVICE", () => {
+    const r = lintText(
+      conf({ 5: null, 6: null }, [
+        "SERVICE=t telnet rr rs1 rs2",
+        "SERVICE=t 80 wlc rs1:http,2 rs2",
+        "SERVICE=t https ppc rs1",
+        "SERVICE=t 0 wrr ppc -t 1800 rs1",
+        "SERVICE=u domain wlc rs1 rs2",
+        "SERVICE=t 22 rr rs1 rs2 127.0.0.1 #for sanity check",
+        "SERVICE=t 8000 lc ppc -t 60 -M 255.255.255.0 rs1,3 rs2:8000,0",
+      ]),
+    );
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["zero-weight"]);
+    const svc = r.config!.services;
+    expect(svc.map((s) => [s.protocol, s.port, s.scheduler, s.persistence?.timeout ?? null])).toEqual([
+      ["tcp", 23, "rr", null],
+      ["tcp", 80, "wlc", null],
+      ["tcp", 443, "wlc", 360],
+      ["tcp", 0, "wrr", 1800],
+      ["udp", 53, "wlc", null],
+      ["tcp", 22, "rr", null],
+      ["tcp", 8000, "lc", 60],
+    ]);
+    expect(svc[1]!.realServers.map((rs) => [rs.port, rs.weight])).toEqual([
+      [80, 2],
+      [80, 1],
+    ]);
+    expect(svc[5]!.realServers[2]).toMatchObject({ address: 0x7f000001, localNode: true });
+    expect(svc[6]!.persistence!.netmask).toBe(0xffffff00);
+  });
+
+  it("remaps ports under NAT", () => {
+    const r = lintText(natConf(["SERVICE=t 8000 rr rs1:8080"]), { file: "lvs_nat.conf" });
+    expect(r.errorCount).toBe(0);
+    expect(r.config!.services[2]!.realServers[0]!.port).toBe(8080);
+  });
+
+  it("takes INITIAL_STATE in double quotes, as the HOWTO once wrote it", () => {
+    const r = lintText(conf({ 2: 'INITIAL_STATE="off"' }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config!.initialState).toBe(false);
+  });
+
+  it("reads a whole quoted value as its fields", () => {
+    const r = lintText(conf({ 3: 'VIP="eth0:101 192.168.0.101 255.255.255.0 192.168.0.255"' }));
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("assumes INITIAL_STATE=on when it is absent, with a warning", () => {
+    const r = lintText(conf({ 2: null }));
+    expect(r.config!.initialState).toBe(true);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["missing-initial-state"]);
+  });
+
+  it("keeps the walkthrough's broadcast typo a warning that does not block output", () => {
+    const r = lintText(conf({ 3: "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.0" }));
+    expect(r.errorCount).toBe(0);
+    expect(r.diagnostics[0]!.hint).toContain("192.168.0.255");
+    expect(r.config!.vip.broadcast).toBe(0xc0a80000);
+  });
+});
+
+describe("messages", () => {
+  it("suggests the closest directive, scheduler, service and host", () => {
+    const r = lintText(conf({ 6: "SERVICE=t htp rrr rs1 rs9" }, ["SERVER_VIP_DEVIC=dummy0"]));
+    const hints = Object.fromEntries(r.diagnostics.map((d) => [d.code, d.hint]));
+    expect(hints["unknown-service"]).toContain("did you mean `http`?");
+    expect(hints["unknown-scheduler"]).toContain("did you mean `rr`?");
+    expect(hints["unresolved-host"]).toContain("did you mean `rs1`?");
+    expect(hints["unknown-directive"]).toBe("did you mean `SERVER_VIP_DEVICE`?");
+  });
+
+  it("says which hosts files were searched and that DNS is never used", () => {
+    const r = lintText(conf({ 6: "SERVICE=t www rr rs1 nosuchhost" }));
+    expect(r.diagnostics[0]!.hint).toContain("searched examples/hosts");
+    expect(r.diagnostics[0]!.hint).toContain("never uses DNS");
+  });
+
+  it("points a duplicate at its first definition", () => {
+    const r = lintText(conf({}, ["SERVICE=t 80 rr rs1"]));
+    const d = r.diagnostics[0]!;
+    expect(d.code).toBe("duplicate-service");
+    expect(d.related).toEqual([{ message: "first defined here", span: expect.objectContaining({ start: expect.objectContaining({ line: 6, column: 11 }) }) }]);
+  });
+
+  it("suggests the type the file name implies when LVS_TYPE is missing", () => {
+    const r = lintText(conf({ 1: null }), { file: "conf/lvs_tun.conf.test" });
+    expect(r.diagnostics.find((d) => d.code === "missing-directive")!.hint).toBe("add `LVS_TYPE=VS_TUN` (the file name says tun)");
+  });
+
+  it("reports every bad line of a file in one run", () => {
+    const r = lintText(
+      conf({
+        1: "LVS_TYPE=VS_DRR",
+        2: "INITIAL_STATE=yes",
+        3: "VIP=eth0:101 192.168.0.301 255.255.255.0 192.168.0.255",
+        5: "SERVICE=t telnet rrr rs1 rs2",
+        6: "SERVICE=u www rr rs1 rs2",
+        8: "SERVER_NET_DEVICE=eth0;x",
+      }),
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
+      ["invalid-lvs-type", 1],
+      ["invalid-initial-state", 2],
+      ["invalid-ipv4", 3],
+      ["unknown-scheduler", 5],
+      ["unknown-service", 6],
+      ["unexpected-character", 8],
+    ]);
+  });
+
+  it("never prints control characters from the conf", () => {
+    const r = lintText(conf({}, ["BAD\u001b[2J=1"]));
+    for (const d of r.diagnostics) expect(d.message).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
+  it("starts messages in lower case (or with an identifier), without a final period", () => {
+    const all = INVALID.flatMap((c) => lintText(c.text, c.file !== undefined ? { file: c.file } : {}).diagnostics);
+    expect(all.length).toBeGreaterThanOrEqual(INVALID.length);
+    for (const d of all) {
+      expect(d.message).not.toMatch(/\.$/);
+      expect(d.message).toMatch(/^([a-z0-9`]|[A-Z][A-Z0-9_]+\b)/);
+    }
+  });
+});

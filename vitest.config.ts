@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    // the CLI tests spawn the built dist/cli.js once; everything else runs in-process
+    testTimeout: 20000,
+  },
+});
