@@ -17,7 +17,12 @@ export function serviceSpec(config: LvsConfig, s: VirtualService): string {
   return `${s.protocol === "tcp" ? "-t" : "-u"} ${formatIPv4(config.vip.address)}:${s.port}`;
 }
 
-/** C's `int r = a - b` on unsigned 32-bit values, which is what ipvsadm's comparators compute. */
+/**
+ * C's `int r = a - b` on unsigned 32-bit values, which is what ipvsadm's comparators compute:
+ * 200.0.0.1 sorts before 10.0.0.1. When one service's real servers span more than half of the
+ * IPv4 space (10.x, 127.x and 200.x together) this is not a total order, and the order ipvsadm
+ * prints then depends on the kernel's list order; the set of lines is the same either way.
+ */
 function cmp32(a: number, b: number): number {
   return (a - b) | 0;
 }
