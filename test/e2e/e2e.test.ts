@@ -1,0 +1,240 @@
+// Real-kernel tests: the generated rc.lvs_* scripts, unchanged, build DR, NAT and TUN clusters
+// of network namespaces inside a qemu VM running Debian's stock kernel (which has IPVS), and a
+// client checks what the walkthrough checked by hand. Negative controls break the output the
+// way a broken template would, and must be caught.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../../src/index.js";
+import { buildImage, mergeRuns, runVm, unavailable, type VmRun } from "./vm.js";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Scenario {
+  name: string;
+  topology: "dr" | "nat" | "tun";
+  /** For dr.sh: http, udp, wrr or off. */
+  mode?: string;
+  file: string;
+  conf: string;
+  hosts: string;
+  /** Checks that must be reported and pass. */
+  passes: string[];
+  /** A negative control: break the compiled script, then these checks must fail. */
+  breakScript?: (rc: string) => string;
+  fails?: string[];
+}
+
+const WALKTHROUGH_HOSTS = readFileSync(join(ROOT, "examples/hosts"), "utf8");
+const WALKTHROUGH = readFileSync(join(ROOT, "examples/lvs_dr.conf"), "utf8");
+const COMMON = ["rules", "arp", "status", "idempotent", "hand-made-start", "restored"];
+
+const dr = (services: string[], initial = "on") =>
+  [
+    "LVS_TYPE=VS_DR",
+    `INITIAL_STATE=${initial}`,
+    "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255",
+    "DIRECTOR_INSIDEIP=eth0 192.168.0.1 192.168.0.0 255.255.255.0 192.168.0.255",
+    ...services,
+    "SERVER_VIP_DEVICE=dummy0",
+    "SERVER_NET_DEVICE=eth0",
+    "",
+  ].join("\n");
+
+const NAT = [
+  "LVS_TYPE=VS_NAT",
+  "INITIAL_STATE=on",
+  "VIP=eth0:110 192.168.1.110 255.255.255.0 192.168.1.255",
+  "DIRECTOR_INSIDEIP=eth1 10.1.1.1 10.1.1.0 255.255.255.0 10.1.1.255",
+  "DIRECTOR_DEFAULT_GW=192.168.1.254",
+  "# rs2's web server listens on 8080: only NAT can remap the port",
+  "SERVICE=t www rr rs1:www rs2:8080",
+  "SERVER_DEFAULT_GW=10.1.1.1",
+  "",
+].join("\n");
+const NAT_HOSTS = "10.1.1.2 rs1\n10.1.1.3 rs2\n";
+
+const TUN = [
+  "LVS_TYPE=VS_TUN",
+  "INITIAL_STATE=on",
+  "VIP=eth0:110 192.168.1.110 255.255.255.255 192.168.1.110",
+  "DIRECTOR_INSIDEIP=eth0 192.168.1.9 192.168.1.0 255.255.255.0 192.168.1.255",
+  "DIRECTOR_DEFAULT_GW=192.168.1.254",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=tunl0",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=172.16.2.254",
+  "",
+].join("\n");
+const TUN_HOSTS = "172.16.2.11 rs1\n172.16.2.12 rs2\n";
+
+/** Removes lines matching `re` from a script, failing if none matched (a vacuous control proves nothing). */
+function dropLines(re: RegExp) {
+  return (rc: string) => {
+    const out = rc
+      .split("\n")
+      .filter((l) => !re.test(l))
+      .join("\n");
+    if (out === rc) throw new Error(`negative control matched nothing: ${re}`);
+    return out;
+  };
+}
+
+function replace(from: string, to: string) {
+  return (rc: string) => {
+    if (!rc.includes(from)) throw new Error(`negative control matched nothing: ${from}`);
+    return rc.replaceAll(from, to);
+  };
+}
+
+const ALL_SCENARIOS: Scenario[] = [
+  {
+    name: "dr-walkthrough",
+    topology: "dr",
+    mode: "http",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    hosts: WALKTHROUGH_HOSTS,
+    passes: [...COMMON, "alternation", "alternation-telnet", "method"],
+  },
+  { name: "nat", topology: "nat", file: "lvs_nat.conf", conf: NAT, hosts: NAT_HOSTS, passes: [...COMMON, "alternation", "method"] },
+  { name: "tun", topology: "tun", file: "lvs_tun.conf", conf: TUN, hosts: TUN_HOSTS, passes: [...COMMON, "alternation", "method"] },
+  {
+    name: "dr-udp",
+    topology: "dr",
+    mode: "udp",
+    file: "lvs_dr.conf",
+    conf: dr(["SERVICE=u domain rr rs1 rs2", "SERVICE=t www rr rs1 rs2"]),
+    hosts: WALKTHROUGH_HOSTS,
+    passes: [...COMMON, "alternation", "method"],
+  },
+  {
+    name: "dr-initial-off",
+    topology: "dr",
+    mode: "off",
+    file: "lvs_dr.conf",
+    conf: dr(["SERVICE=t www rr rs1 rs2"], "off"),
+    hosts: WALKTHROUGH_HOSTS,
+    passes: [...COMMON, "no-real-servers", "monitor-adds", "monitor-owns"],
+  },
+  {
+    name: "dr-wrr",
+    topology: "dr",
+    mode: "wrr",
+    file: "lvs_dr.conf",
+    conf: dr(["SERVICE=t www wrr rs1,3 rs2,1"]),
+    hosts: WALKTHROUGH_HOSTS,
+    passes: [...COMMON, "split"],
+  },
+  // ---- negative controls: each breaks the output as a faulty template would ----
+  {
+    name: "broken-dr-no-arp-hiding",
+    topology: "dr",
+    mode: "http",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    hosts: WALKTHROUGH_HOSTS,
+    // everything else still works: only the broken part is caught
+    passes: ["rules", "idempotent", "restored"],
+    breakScript: dropLines(/set_sysctl net\.ipv4\.conf\.\w+\.arp_(ignore|announce)/),
+    // the ARP check, and the script's own status on the real server, both see it
+    fails: ["arp", "status"],
+  },
+  {
+    name: "broken-nat-wrong-gateway",
+    topology: "nat",
+    file: "lvs_nat.conf",
+    conf: NAT,
+    hosts: NAT_HOSTS,
+    passes: ["rules", "arp", "idempotent", "restored"],
+    breakScript: replace("set_default_route 10.1.1.1", "set_default_route 10.1.1.254"),
+    fails: ["alternation"],
+  },
+  {
+    name: "broken-tun-strict-rp-filter",
+    topology: "tun",
+    file: "lvs_tun.conf",
+    conf: TUN,
+    hosts: TUN_HOSTS,
+    passes: ["rules", "arp", "idempotent", "restored"],
+    breakScript: dropLines(/set_sysctl net\.ipv4\.conf\.\w+\.rp_filter 0/),
+    fails: ["alternation"],
+  },
+];
+
+/** LVSC_E2E_ONLY=name,name runs a subset (while working on one scenario). */
+const only = (process.env["LVSC_E2E_ONLY"] ?? "").split(",").filter((n) => n !== "");
+const SCENARIOS = only.length > 0 ? ALL_SCENARIOS.filter((s) => only.includes(s.name)) : ALL_SCENARIOS;
+
+/** Compiles each scenario's conf with lvsc and lays out the bundle a VM runs. */
+function bundle(scenarios: Scenario[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "lvsc-e2e-"));
+  const lvs = join(dir, "lvs");
+  mkdirSync(lvs);
+  cpSync(join(HERE, "guest"), lvs, { recursive: true });
+  for (const s of scenarios) {
+    const r = compile(s.conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
+    if (r.errorCount > 0) throw new Error(`${s.name}: ${JSON.stringify(r.diagnostics)}`);
+    const out = join(lvs, s.name);
+    mkdirSync(out);
+    for (const f of r.files) {
+      const text = s.breakScript !== undefined && f.path.startsWith("rc.lvs_") ? s.breakScript(f.contents) : f.contents;
+      writeFileSync(join(out, f.path), text, { mode: f.mode });
+    }
+    writeFileSync(join(out, "mode"), `${s.mode ?? ""}\n`);
+  }
+  writeFileSync(join(lvs, "scenarios"), scenarios.map((s) => `${s.name} ${s.topology}\n`).join(""));
+  return dir;
+}
+
+const why = unavailable();
+if (why !== undefined) {
+  // loud: a skipped real-kernel test must never look like a passed one
+  console.warn(`\n*** lvsc e2e: SKIPPED: the real-kernel tests cannot run here: ${why} ***\n`);
+}
+
+describe.skipIf(why !== undefined)("real kernel (qemu, Debian's linux-image-amd64)", () => {
+  let vm: VmRun;
+
+  beforeAll(async () => {
+    const image = buildImage();
+    // one VM per core (TCG runs a guest on one host thread); LVSC_E2E_JOBS overrides
+    const jobs = Math.max(1, Math.min(Number(process.env["LVSC_E2E_JOBS"] ?? availableParallelism()), SCENARIOS.length));
+    const groups: Scenario[][] = Array.from({ length: jobs }, () => []);
+    SCENARIOS.forEach((s, i) => groups[i % jobs]!.push(s));
+    const timeoutMs = Number(process.env["LVSC_E2E_TIMEOUT"] ?? 900) * 1000;
+    vm = mergeRuns(await Promise.all(groups.map((g) => runVm(image, bundle(g), { timeoutMs }))));
+    // LVSC_E2E_LOG=FILE keeps the whole serial console for a look afterwards
+    const log = process.env["LVSC_E2E_LOG"];
+    if (log !== undefined && log !== "") writeFileSync(log, vm.console);
+    const summary = [...vm.scenarios].map(([n, s]) => `${n} ${s.duration}`).join(", ");
+    console.log(`lvsc e2e: ${vm.accel}, ${vm.wallSeconds.toFixed(0)} s wall; ${summary}`);
+  }, 1_200_000);
+
+  it("boots and runs every scenario to its end", () => {
+    expect(vm.booted, `the VM did not boot:\n${vm.console.slice(-4000)}`).toBe(true);
+    expect(vm.timedOut, `the VM timed out:\n${vm.console.slice(-4000)}`).toBe(false);
+    for (const s of SCENARIOS) expect(vm.scenarios.get(s.name)?.exit, `${s.name} did not finish`).toBe(0);
+  });
+
+  describe.each(SCENARIOS)("$name", (s) => {
+    it.each(s.passes)("%s", (check) => {
+      const r = vm.scenarios.get(s.name);
+      const c = r?.checks.get(check);
+      expect(c, `check ${check} was not reported; console:\n${r?.log ?? vm.console.slice(-4000)}`).toBeDefined();
+      expect(c!.pass, `${check}: ${c!.detail}\n--- console of ${s.name} ---\n${r!.log}`).toBe(true);
+    });
+  });
+
+  describe.each(SCENARIOS.filter((s) => s.fails !== undefined))("negative control $name", (s) => {
+    it.each(s.fails!)("is caught by %s", (check) => {
+      const r = vm.scenarios.get(s.name);
+      const c = r?.checks.get(check);
+      expect(c, `check ${check} was not reported; console:\n${r?.log ?? vm.console.slice(-4000)}`).toBeDefined();
+      expect(c!.pass, `the broken output passed ${check}: ${c!.detail}`).toBe(false);
+    });
+  });
+});

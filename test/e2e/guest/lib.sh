@@ -1,0 +1,236 @@
+# lib.sh: helpers for the cluster scenarios that run inside the test VM (sourced, POSIX sh).
+#
+# Every "host" is a network namespace; LANs are bridges in the VM's own namespace. The
+# generated rc script is run on each host exactly as a sysadmin would run it
+# (`sh rc.lvs_dr start`), with its role detected from the host's addresses. Only the state
+# directory differs per host, because namespaces share /run.
+#
+# Results are printed as lines the host side (test/e2e/vm.ts) reads:
+#   LVSC-E2E CHECK <scenario> <check> PASS|FAIL <detail>
+
+SCEN=$1
+DIR=/lvs/$SCEN
+RC=$(ls "$DIR"/rc.lvs_*)
+STATE=/tmp/e2e-$SCEN
+mkdir -p "$STATE"
+
+pass() { echo "LVSC-E2E CHECK $SCEN $1 PASS $2"; }
+fail() { echo "LVSC-E2E CHECK $SCEN $1 FAIL $2"; }
+note() { echo "[$SCEN] $*"; }
+
+# on HOST CMD...: run a command on a host
+on() {
+	ns=$1
+	shift
+	# not via busybox's env or timeout: with "prefer applets" they would run busybox's own sh
+	LVSC_STATE_DIR="/run/lvsc/$SCEN/$ns" ip netns exec "$ns" "$@"
+}
+
+# lan NAME: a switch
+lan() {
+	ip link add "$1" type bridge
+	ip link set "$1" up
+}
+
+# host NAME: a machine with only loopback
+host() {
+	ip netns add "$1"
+	ip netns exec "$1" ip link set lo up
+}
+
+# nic HOST IFNAME LAN ADDR/PREFIX: plug HOST into LAN
+NICS=0
+nic() {
+	NICS=$((NICS + 1))
+	peer=veth$NICS
+	ip link add "$peer" type veth peer name "$2" netns "$1"
+	ip link set "$peer" master "$3" up
+	ip netns exec "$1" ip link set "$2" up
+	ip netns exec "$1" ip addr add "$4" dev "$2"
+}
+
+# lvs HOST ACTION: run the generated script on HOST as its admin would
+lvs() {
+	note "$1: sh $(basename "$RC") $2"
+	on "$1" sh "$RC" "$2"
+}
+
+# web HOST ID [PORT]: serve "real server #ID" at /test.html
+web() {
+	mkdir -p "/srv/$SCEN-$1"
+	echo "real server #$2" >"/srv/$SCEN-$1/test.html"
+	on "$1" httpd -p "${3:-80}" -h "/srv/$SCEN-$1"
+}
+
+# fetch HOST URL: the page, or nothing
+fetch() {
+	on "$1" timeout 3 wget -q -O - "$2" 2>/dev/null || :
+}
+
+# mac HOST IFNAME
+mac() {
+	on "$1" cat "/sys/class/net/$2/address"
+}
+
+# snapshot HOST...: what start and stop may change: addresses, links, routes, the sysctls
+# the scripts touch, and the IPVS table
+snapshot() {
+	for h in "$@"; do
+		echo "== $h"
+		on "$h" ip -4 -o addr show | sed 's/\\.*//; s/  */ /g'
+		on "$h" ip -o link show | awk '{ print $2, $3 }' | sed 's/@[^:]*:/:/'
+		on "$h" ip -4 route show
+		on "$h" sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.(arp_ignore|arp_announce|send_redirects|rp_filter|hidden)) ' || :
+		on "$h" ipvsadm -S -n
+	done
+}
+
+# check_same ID FILE1 FILE2 MESSAGE
+check_same() {
+	if cmp -s "$2" "$3"; then
+		pass "$1" "$4"
+	else
+		fail "$1" "$4; differences:"
+		diff "$2" "$3" | sed "s/^/[$SCEN] /"
+	fi
+}
+
+# check_rules DIRECTOR: the live table of the cluster's VIP equals the compiled ipvsadm.rules
+check_rules() {
+	on "$1" ipvsadm -S -n | grep -v -e '10\.9\.9\.9' -e '-f 99 ' >"$STATE/live.rules"
+	if cmp -s "$STATE/live.rules" "$DIR/ipvsadm.rules"; then
+		pass rules "ipvsadm -S -n equals ipvsadm.rules ($(wc -l <"$DIR/ipvsadm.rules") lines)"
+	else
+		fail rules "ipvsadm -S -n differs from ipvsadm.rules:"
+		diff "$DIR/ipvsadm.rules" "$STATE/live.rules" | sed "s/^/[$SCEN] /"
+	fi
+}
+
+# check_alternation ID N GETTER ARGS...: N answers from GETTER alternate between #1 and #2
+check_alternation() {
+	id=$1
+	n=$2
+	shift 2
+	seen=""
+	prev=""
+	ok=0
+	for _ in $(seq "$n"); do
+		page=$("$@")
+		seen="$seen${seen:+, }${page:-(no answer)}"
+		case $page in "real server #"*) ;; *) ok=1 ;; esac
+		[ "$page" != "$prev" ] || ok=1
+		prev=$page
+	done
+	case $seen in *"#1"*) ;; *) ok=1 ;; esac
+	case $seen in *"#2"*) ;; *) ok=1 ;; esac
+	if [ "$ok" = 0 ]; then pass "$id" "$seen"; else fail "$id" "$seen"; fi
+}
+
+# udp HOST ADDR PORT: one datagram's answer, or nothing
+udp() {
+	echo ping | on "$1" timeout 3 socat -T 2 - "UDP4:$2:$3" 2>/dev/null || :
+}
+
+# udp_echo HOST ADDR PORT ID: answer each datagram on ADDR:PORT with "real server #ID"
+# (bound to the VIP, so that replies leave with the VIP as their source, as a DR real server's must)
+udp_echo() {
+	echo "real server #$4" >"/srv/$SCEN-$1.udp"
+	on "$1" socat "UDP4-RECVFROM:$3,bind=$2,reuseaddr,fork" "SYSTEM:cat /srv/$SCEN-$1.udp" </dev/null >/dev/null 2>&1 &
+}
+
+# check_split CLIENT URL N WANT1 WANT2: N requests split WANT1:WANT2 between #1 and #2
+check_split() {
+	n1=0
+	n2=0
+	for _ in $(seq "$3"); do
+		case $(fetch "$1" "$2") in
+		"real server #1") n1=$((n1 + 1)) ;;
+		"real server #2") n2=$((n2 + 1)) ;;
+		esac
+	done
+	if [ "$n1" = "$4" ] && [ "$n2" = "$5" ]; then pass split "#1 got $n1, #2 got $n2"; else fail split "#1 got $n1, #2 got $n2 (wanted $4 and $5)"; fi
+}
+
+# ipvs_packets DIRECTOR SERVICE: "in out" packet counters of one virtual service
+ipvs_packets() {
+	on "$1" ipvsadm -L -n --stats --exact | awk -v s="$2" '$2 == s { print $4, $5; exit }'
+}
+
+# check_method DIRECTOR SERVICE through|bypass: whether replies pass through the director
+check_method() {
+	counters=""
+	# ipvsadm's counters lag by up to 2 s on kernel 6.1
+	for _ in 1 2 3 4 5 6; do
+		counters=$(ipvs_packets "$1" "$2")
+		[ "${counters%% *}" -gt 0 ] 2>/dev/null && break
+		sleep 1
+	done
+	inpkts=${counters%% *}
+	outpkts=${counters##* }
+	if [ "$3" = bypass ] && [ "${inpkts:-0}" -gt 0 ] && [ "$outpkts" = 0 ]; then
+		pass method "replies bypass the director ($inpkts packets in, $outpkts out)"
+	elif [ "$3" = through ] && [ "${inpkts:-0}" -gt 0 ] && [ "${outpkts:-0}" -gt 0 ]; then
+		pass method "replies pass through the director ($inpkts packets in, $outpkts out)"
+	else
+		fail method "expected replies to $3 the director; counters: ${inpkts:-none} in, ${outpkts:-none} out"
+	fi
+}
+
+# check_arp ASKER IFNAME VIP DIRECTOR DIRECTOR_IFNAME: only the director answers ARP for the VIP
+check_arp() {
+	want=$(mac "$4" "$5")
+	replies=$(on "$1" arping -c 3 -w 3 -I "$2" "$3" 2>/dev/null | sed -n 's/.*\[\(.*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u | tr '\n' ' ')
+	cached=$(on "$1" ip neigh show "$3" dev "$2" | awk '{ print $3 }')
+	if [ "$replies" = "$want " ] && { [ -z "$cached" ] || [ "$cached" = "$want" ]; }; then
+		pass arp "$1 resolves the VIP $3 to the director's $5 ($want) only"
+	else
+		fail arp "ARP replies for $3 came from: ${replies:-nobody}(director is $want; $1 cached ${cached:-nothing})"
+	fi
+}
+
+# check_idempotent HOSTS...: a second start changes nothing
+check_idempotent() {
+	snapshot "$@" >"$STATE/after-start"
+	for h in "$@"; do lvs "$h" start >/dev/null; done
+	snapshot "$@" >"$STATE/after-second-start"
+	check_same idempotent "$STATE/after-start" "$STATE/after-second-start" "a second start leaves the table, addresses, routes and sysctls unchanged"
+}
+
+# check_status DIRECTOR REALSERVER: status exits 0 while started
+check_status() {
+	s1=0
+	s2=0
+	lvs "$1" status >/dev/null || s1=$?
+	lvs "$2" status >/dev/null || s2=$?
+	if [ "$s1" = 0 ] && [ "$s2" = 0 ]; then pass status "status exits 0 on the director and a real server"; else fail status "status exit codes: director $s1, real server $s2"; fi
+}
+
+# hand_made DIRECTOR: a second, unrelated VIP and a firewall-mark service added by hand
+hand_made() {
+	on "$1" ipvsadm -A -t 10.9.9.9:80 -s wlc
+	on "$1" ipvsadm -a -t 10.9.9.9:80 -r 10.9.9.10:80 -g -w 5
+	on "$1" ipvsadm -A -f 99 -s rr
+}
+
+# check_hand_made DIRECTOR ID WHEN: the hand-made entries are still there
+check_hand_made() {
+	got=$(on "$1" ipvsadm -S -n | grep -c -e '10\.9\.9\.9' -e '-f 99 ')
+	if [ "$got" = 3 ]; then pass "$2" "the hand-made VIP 10.9.9.9 and mark 99 survive $3"; else fail "$2" "only $got of 3 hand-made entries left $3"; fi
+}
+
+# check_stop_restores HOSTS...: stop puts back exactly what was there before start
+check_stop_restores() {
+	for h in "$@"; do lvs "$h" stop >/dev/null; done
+	snapshot "$@" >"$STATE/after-stop"
+	if cmp -s "$STATE/before-start" "$STATE/after-start"; then
+		fail restored "start changed nothing, so there was nothing to restore"
+		return
+	fi
+	check_same restored "$STATE/before-start" "$STATE/after-stop" "stop restores every address, link, route, sysctl and IPVS entry"
+}
+
+teardown() {
+	ip -all netns delete 2>/dev/null || :
+	for b in $(ip -o link show type bridge | awk -F': ' '{ print $2 }'); do ip link del "$b"; done
+	killall httpd socat 2>/dev/null || :
+}
