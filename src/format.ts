@@ -1,5 +1,6 @@
 // Lint results -> text: stylish (rustc-like code frames), json, GitHub annotations and SARIF 2.1.0. Pure.
 
+import { pathToFileURL } from "node:url";
 import { CODES, type Code, type Diagnostic, type Span } from "./diagnostics.js";
 import { plural } from "./text.js";
 import { VERSION } from "./version.js";
@@ -160,7 +161,11 @@ function region(span: Span) {
 export function formatSarif(results: readonly FileResult[]): string {
   const codes = Object.keys(CODES) as Code[];
   const index = new Map(codes.map((c, i) => [c, i]));
-  const uri = (f: string) => f.replace(/\\/g, "/");
+  // SARIF wants URIs: an absolute path becomes a file: URI, a relative one a relative reference
+  const uri = (f: string) => {
+    const p = f.replace(/\\/g, "/");
+    return p.startsWith("/") ? pathToFileURL(p).href : p.split("/").map(encodeURIComponent).join("/");
+  };
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",

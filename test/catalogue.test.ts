@@ -1,0 +1,51 @@
+// The diagnostic catalogue, its documentation and its tests stay in step: every code has an
+// entry in docs/diagnostics.md whose example conf really produces it, and a test that triggers it.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ALL_CODES, CODES } from "../src/diagnostics.js";
+import { EXAMPLE_HOSTS, ROOT } from "./helpers.js";
+import { lint } from "../src/index.js";
+
+const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
+
+/** `### \`code\` (severity)` sections with their first ```conf block and its optional file name. */
+function entries() {
+  const out = new Map<string, { severity: string; conf?: string; file?: string }>();
+  const sections = DOC.split(/^### /m).slice(1);
+  for (const s of sections) {
+    const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
+    if (m === null) continue;
+    const block = /```conf( \S+)?\n([\s\S]*?)```/.exec(s);
+    out.set(m[1]!, { severity: m[2]!, ...(block !== null ? { conf: block[2]!, file: block[1]?.trim() } : {}) });
+  }
+  return out;
+}
+
+// A conf block cannot hold these triggers (bytes that are not UTF-8, a 16 MiB file, a 16 KiB line)
+const PROSE_ONLY = new Set(["invalid-encoding", "file-too-large", "line-too-long"]);
+
+describe("docs/diagnostics.md", () => {
+  const docs = entries();
+
+  it("documents every code of the catalogue, with its severity, and no other", () => {
+    expect([...docs.keys()].sort()).toEqual([...ALL_CODES].sort());
+    for (const c of ALL_CODES) expect([c, docs.get(c)!.severity]).toEqual([c, CODES[c].severity]);
+  });
+
+  it.each(ALL_CODES.filter((c) => !PROSE_ONLY.has(c)))("%s: the example produces the code", (code) => {
+    const e = docs.get(code)!;
+    expect(e.conf, `${code} has no conf example`).toBeDefined();
+    const r = lint(e.conf!, { file: e.file ?? "lvs_dr.conf", hosts: [EXAMPLE_HOSTS] });
+    expect(r.diagnostics.map((d) => d.code)).toContain(code);
+  });
+});
+
+describe("tests", () => {
+  it("trigger every code somewhere in test/", () => {
+    const tests = readdirSync(`${ROOT}test`)
+      .filter((f) => f.endsWith(".test.ts") && f !== "catalogue.test.ts")
+      .map((f) => readFileSync(`${ROOT}test/${f}`, "utf8"))
+      .join("\n");
+    expect(ALL_CODES.filter((c) => !tests.includes(`"${c}"`))).toEqual([]);
+  });
+});
