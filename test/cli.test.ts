@@ -253,6 +253,31 @@ describe("the built executable", () => {
     expect(missing.status).toBe(2);
   });
 
+  it("writes byte-identical files whatever TZ, LANG and the current directory", () => {
+    const outs = [
+      { TZ: "UTC", LANG: "C", LC_ALL: "C", cwd: "/" },
+      { TZ: "Asia/Tokyo", LANG: "de_DE.UTF-8", LC_ALL: "tr_TR.UTF-8", cwd: tmp() },
+    ].map(({ cwd, ...env }) => {
+      const out = join(tmp(), "out");
+      const p = spawnSync(join(ROOT, "dist/cli.js"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+      expect(p.status).toBe(0);
+      return Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(join(out, f), "utf8")]));
+    });
+    expect(outs[1]).toEqual(outs[0]);
+  });
+
+  it("lints a directory in name order, whatever order the files were created in", async () => {
+    const a = tmp();
+    const b = tmp();
+    const names = ["lvs_dr.conf", "lvs_nat.conf.old", "lvs_tun.conf"];
+    for (const n of names) writeFileSync(join(a, n), conf({ 1: "LVS_TYPE=VS_DRR" }));
+    for (const n of [...names].reverse()) writeFileSync(join(b, n), conf({ 1: "LVS_TYPE=VS_DRR" }));
+    const ra = (await lvsc(["lint", a, "--format", "json", "--hosts", join(EXAMPLES, "hosts")])).stdout;
+    const rb = (await lvsc(["lint", b, "--format", "json", "--hosts", join(EXAMPLES, "hosts")])).stdout;
+    expect(JSON.parse(ra).map((r: { file: string }) => r.file.split("/").pop())).toEqual(names);
+    expect(rb.replaceAll(b, "DIR")).toBe(ra.replaceAll(a, "DIR"));
+  });
+
   it("is an executable file with a node shebang", () => {
     expect(readFileSync(join(ROOT, "dist/cli.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(statSync(join(ROOT, "dist/cli.js")).mode & 0o111).not.toBe(0);

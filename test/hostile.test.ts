@@ -1,6 +1,7 @@
 // Hostile input: no conf text and no hosts or services file can put a command into a script.
 // Every hostile value is either refused with a diagnostic (and then nothing is emitted at all)
 // or reaches the output only as a validated, canonical value.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { compileText, conf, EXAMPLE_HOSTS, natConf } from "./helpers.js";
 
@@ -60,6 +61,7 @@ describe.each(FIELDS)("$name", (field) => {
     const all = r.files.map((f) => f.contents).join("\n");
     expect(all).not.toContain(v);
     expect(all).toMatch(/\breboot\b/);
+    for (const f of r.files.filter((x) => x.path.startsWith("rc."))) expect(spawnSync("sh", ["-n"], { input: f.contents }).status).toBe(0);
   });
 });
 

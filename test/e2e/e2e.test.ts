@@ -98,7 +98,7 @@ const ALL_SCENARIOS: Scenario[] = [
     file: "lvs_dr.conf",
     conf: WALKTHROUGH,
     hosts: WALKTHROUGH_HOSTS,
-    passes: [...COMMON, "alternation", "alternation-telnet", "method"],
+    passes: [...COMMON, "alternation", "alternation-telnet", "method", "missing-command", "not-root"],
   },
   { name: "nat", topology: "nat", file: "lvs_nat.conf", conf: NAT, hosts: NAT_HOSTS, passes: [...COMMON, "alternation", "method"] },
   { name: "tun", topology: "tun", file: "lvs_tun.conf", conf: TUN, hosts: TUN_HOSTS, passes: [...COMMON, "alternation", "method"] },

@@ -17,6 +17,7 @@ web rs2 2
 web rs1 1 23
 web rs2 2 23
 hand_made vs1
+[ "$MODE" = http ] && preflight vs1
 snapshot vs1 rs1 rs2 >"$STATE/before-start"
 
 for h in vs1 rs1 rs2; do lvs "$h" start; done

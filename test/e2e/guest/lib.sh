@@ -229,6 +229,26 @@ check_stop_restores() {
 	check_same restored "$STATE/before-start" "$STATE/after-stop" "stop restores every address, link, route, sysctl and IPVS entry"
 }
 
+# preflight DIRECTOR: the script stops before changing anything without a tool it needs, or
+# without root (the restored check later proves that nothing was changed)
+preflight() {
+	mv /sbin/ipvsadm /sbin/ipvsadm.away
+	out=$(lvs "$1" start 2>&1)
+	rc=$?
+	mv /sbin/ipvsadm.away /sbin/ipvsadm
+	case "$rc $out" in
+	"1 "*"required command 'ipvsadm' not found"*) pass missing-command "without ipvsadm: exit 1, \"required command 'ipvsadm' not found\"" ;;
+	*) fail missing-command "without ipvsadm: exit $rc: $out" ;;
+	esac
+	grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+	out=$(LVSC_STATE_DIR="/run/lvsc/$SCEN/$1" ip netns exec "$1" su -s /bin/sh nobody -c "sh $RC start" 2>&1)
+	rc=$?
+	case "$rc $out" in
+	"1 "*"must run as root"*) pass not-root "as nobody: exit 1, \"must run as root\"" ;;
+	*) fail not-root "as nobody: exit $rc: $out" ;;
+	esac
+}
+
 teardown() {
 	ip -all netns delete 2>/dev/null || :
 	for b in $(ip -o link show type bridge | awk -F': ' '{ print $2 }'); do ip link del "$b"; done
