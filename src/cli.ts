@@ -6,10 +6,10 @@ import { dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FORMATS, format, formatStylish, type FileResult, type Format } from "./format.js";
 import type { HostsSource } from "./hosts.js";
-import { compile, ipvsListing, lint, type CompileOptions, type LintOptions, type LintResult } from "./index.js";
+import { compile, ipvsListing, lint, TARGETS, variants, type CompileOptions, type LintOptions, type LintResult, type LvsType, type OutputFile, type Variant } from "./index.js";
 import { diag, type Diagnostic } from "./diagnostics.js";
 import { VERSION } from "./version.js";
-import { WriteError, writeAll } from "./write.js";
+import { WriteError, writeGroups } from "./write.js";
 
 export interface Io {
   stdout: (s: string) => void;
@@ -32,7 +32,8 @@ const HELP: Record<string, string> = {
   main: `lvsc ${VERSION}: compile configure-lvs conf files into the scripts that build an LVS cluster
 
 Usage:
-  lvsc compile CONF [-o DIR] [options]   write rc.lvs_<type>, rc.local.lvs_<type>, exports, ipvsadm.rules
+  lvsc compile CONF [-o DIR] [options]   write the cluster's files (rc.lvs_<type>, keepalived.conf, ...)
+  lvsc variants CONF -o DIR [options]    write DIR/dr, DIR/nat, DIR/tun: the cluster as each LVS_TYPE
   lvsc lint FILE|DIR... [options]        check conf files; exit 0 clean, 1 errors, 2 usage or unreadable file
   lvsc show CONF [options]               print the IPVS table the director will have (ipvsadm -L -n layout)
   lvsc help [COMMAND]                    help for a command
@@ -46,19 +47,38 @@ Options for every command:
   compile: `Usage: lvsc compile CONF [-o DIR] [options]
 
 Validates CONF and writes, all or none, into DIR (default: the current directory):
-  rc.lvs_<type>       the script for the director and every real server (mode 0755)
-  rc.local.lvs_<type> the real servers' ARP-hiding snippet for rc.local (DR and TUN)
-  exports             the /etc/exports line sharing the conf directory with the real servers
-  ipvsadm.rules       the director's IPVS table in ipvsadm -S -n form
+  rc.lvs_<type>           target rc        the script for the director and every real server (0755)
+  rc.local.lvs_<type>     target rc-local  the real servers' ARP-hiding snippet for rc.local (DR, TUN)
+  exports                 target exports   the /etc/exports line sharing the conf directory
+  ipvsadm.rules           target rules     the director's IPVS table in ipvsadm -S -n form
+  keepalived.conf         target keepalived  the same services for keepalived, with health checks
+  mon.cf                  target mon       mon's config: a real server leaves the table when it fails
+  lvs.service             target systemd   a systemd unit running rc.lvs_<type> start/stop at boot
+  90-lvs-realserver.conf  target sysctl    the real servers' ARP settings for /etc/sysctl.d (DR, TUN)
 Any error writes nothing and exits 1; warnings are printed and do not block.
 
 Options:
-  -o, --out DIR        output directory (created if missing)
-  --arp sysctl|hidden  ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (default) or
-                       the Linux 2.2 "hidden" flag
-  --export-dir DIR     directory named in the exports line (default /etc/lvs)
-  --hosts FILE         hosts(5) file, repeatable
-  --services FILE      services(5) file
+  -o, --out DIR          output directory (created if missing)
+  -t, --type dr|nat|tun  compile the cluster as this forwarding method instead of its LVS_TYPE
+  --target T[,T...]      write only these files (default: every one that applies); repeatable
+  --arp sysctl|hidden    ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (default) or
+                         the Linux 2.2 "hidden" flag
+  --export-dir DIR       the conf directory: shared in the exports line, used by lvs.service
+                         (default /etc/lvs)
+  --hosts FILE           hosts(5) file, repeatable
+  --services FILE        services(5) file
+`,
+  variants: `Usage: lvsc variants CONF -o DIR [options]
+
+Writes the cluster as each forwarding method: DIR/dr, DIR/nat and DIR/tun, each with the
+converted conf (lvs_dr.conf, ...) and every file compile writes. Where a value must change (the
+real servers' VIP device, their gateway), the converted conf changes it and says so in a
+comment; what cannot be converted (a port remap under DR or TUN, real servers off the director's
+network under DR or NAT) is an error at its line, and then nothing is written.
+
+Options:
+  -o, --out DIR     output directory (required)
+  --target, --arp, --export-dir, --hosts, --services   as for compile
 `,
   lint: `Usage: lvsc lint FILE|DIR... [options]
 
@@ -118,6 +138,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case "compile":
       return cmdCompile(rest, io);
+    case "variants":
+      return cmdVariants(rest, io);
     case "lint":
       return cmdLint(rest, io);
     case "show":
@@ -190,7 +212,7 @@ async function servicesFrom(path: string | undefined): Promise<{ path: string; t
 }
 
 interface Loaded {
-  result: LintResult & { files?: import("./plan.js").OutputFile[] };
+  result: LintResult & { files?: OutputFile[]; variants?: Variant[] };
   source: string | undefined;
 }
 
@@ -198,7 +220,7 @@ interface Loaded {
 async function load(
   conf: string,
   values: { hosts?: string[] | undefined; services?: string | undefined },
-  extra: Partial<CompileOptions> | undefined,
+  extra: (Partial<CompileOptions> & { variants?: boolean }) | undefined,
 ): Promise<Loaded | string> {
   const hosts = await hostsFor(conf, values.hosts);
   if (typeof hosts === "string") return hosts;
@@ -216,7 +238,8 @@ async function load(
   }
   const input = await readInput(conf);
   if (!input.ok) return input.message;
-  const result = extra !== undefined ? compile(input.bytes, { ...opts, ...extra }) : lint(input.bytes, opts);
+  const result =
+    extra === undefined ? lint(input.bytes, opts) : extra.variants === true ? variants(input.bytes, { ...opts, ...extra }) : compile(input.bytes, { ...opts, ...extra });
   return { result, source: input.text };
 }
 
@@ -230,25 +253,44 @@ function color(io: Io, tty: boolean): boolean {
   return tty && (noColor === undefined || noColor === "");
 }
 
-async function cmdCompile(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...COMMON,
-    out: { type: "string", short: "o" },
-    arp: { type: "string" },
-    "export-dir": { type: "string" },
-  });
-  if (values.help === true) {
-    io.stdout(HELP["compile"]!);
-    return OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`compile takes one conf file, got ${positionals.length}`);
+const OUTPUT_OPTIONS = {
+  ...COMMON,
+  out: { type: "string", short: "o" },
+  target: { type: "string", multiple: true },
+  arp: { type: "string" },
+  "export-dir": { type: "string" },
+} as const;
+
+function outputOptions(values: { target?: string[] | undefined; arp?: string | undefined; "export-dir"?: string | undefined }): Partial<CompileOptions> {
   const arp = values.arp ?? "sysctl";
   if (arp !== "sysctl" && arp !== "hidden") throw new UsageError(`--arp must be sysctl or hidden, not '${arp}'`);
   const exportDir = values["export-dir"] ?? "/etc/lvs";
   if (!/^\/[A-Za-z0-9_./-]*$/.test(exportDir) || exportDir.includes("/..") || exportDir.includes("/-"))
     throw new UsageError(`--export-dir must be an absolute path of letters, digits and _ . / -, not '${exportDir}'`);
+  const opts: Partial<CompileOptions> = { arp, exportDir };
+  if (values.target !== undefined) {
+    const targets = values.target.flatMap((t) => t.split(",")).filter((t) => t !== "");
+    for (const t of targets)
+      if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}'; targets: ${TARGETS.join(", ")}`);
+    opts.targets = TARGETS.filter((t) => targets.includes(t));
+  }
+  return opts;
+}
+
+async function cmdCompile(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { ...OUTPUT_OPTIONS, type: { type: "string", short: "t" } });
+  if (values.help === true) {
+    io.stdout(HELP["compile"]!);
+    return OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(`compile takes one conf file, got ${positionals.length}`);
+  const extra = outputOptions(values);
+  if (values.type !== undefined) {
+    if (!["dr", "nat", "tun"].includes(values.type)) throw new UsageError(`--type must be dr, nat or tun, not '${values.type}'`);
+    extra.type = values.type as LvsType;
+  }
   const conf = positionals[0]!;
-  const loaded = await load(conf, values, { arp, exportDir });
+  const loaded = await load(conf, values, extra);
   if (typeof loaded === "string") {
     io.stderr(`lvsc: ${loaded}\n`);
     return FAILURE;
@@ -259,16 +301,49 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
     io.stderr("lvsc: nothing was written\n");
     return PROBLEMS;
   }
-  const dir = values.out ?? ".";
+  return write(io, [{ dir: values.out ?? ".", files: r.files }], conf);
+}
+
+async function cmdVariants(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, OUTPUT_OPTIONS);
+  if (values.help === true) {
+    io.stdout(HELP["variants"]!);
+    return OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(`variants takes one conf file, got ${positionals.length}`);
+  if (values.out === undefined) throw new UsageError("variants needs an output directory: -o DIR");
+  const conf = positionals[0]!;
+  const loaded = await load(conf, values, { ...outputOptions(values), variants: true });
+  if (typeof loaded === "string") {
+    io.stderr(`lvsc: ${loaded}\n`);
+    return FAILURE;
+  }
+  const r = loaded.result;
+  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
+  if (r.errorCount > 0 || r.variants === undefined) {
+    io.stderr("lvsc: nothing was written\n");
+    return PROBLEMS;
+  }
+  const groups = r.variants.map((v) => ({
+    dir: join(values.out!, v.type),
+    files: [
+      { path: v.conf.path, contents: v.conf.contents, mode: 0o644 },
+      ...(v.hosts !== undefined ? [{ ...v.hosts, mode: 0o644 }] : []),
+      ...v.files,
+    ],
+  }));
+  return write(io, groups, conf);
+}
+
+async function write(io: Io, groups: { dir: string; files: OutputFile[] }[], input: string): Promise<number> {
   try {
-    const written = await writeAll(dir, r.files, { input: conf });
-    for (let i = 0; i < written.length; i++)
-      io.stdout(`wrote ${join(dir, r.files[i]!.path)} (${r.files[i]!.mode.toString(8).padStart(4, "0")})\n`);
+    await writeGroups(groups, { input });
   } catch (e) {
     if (!(e instanceof WriteError)) throw e;
     io.stderr(`lvsc: ${e.message}\n`);
     return FAILURE;
   }
+  for (const g of groups) for (const f of g.files) io.stdout(`wrote ${join(g.dir, f.path)} (${f.mode.toString(8).padStart(4, "0")})\n`);
   return OK;
 }
 

@@ -98,6 +98,8 @@ export const CODES = {
   "gateway-not-dip": { severity: "error", summary: "VS_NAT real servers' default gateway is not the DIP" },
   "gateway-is-dip": { severity: "error", summary: "VS_DR or VS_TUN real servers' default gateway is the DIP" },
   "vip-device-answers-arp": { severity: "error", summary: "the real servers' VIP device is the NIC that must not answer ARP for the VIP" },
+  // ---- conversion to another LVS_TYPE ----
+  "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

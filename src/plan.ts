@@ -1,10 +1,14 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
-import { ipvsRules } from "./ipvs.js";
-import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
+import { ipvsRules, sortedTable } from "./ipvs.js";
+import { TYPE_NAMES, type LvsConfig, type LvsType, type VirtualService } from "./model.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
-export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules";
+export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules" | "keepalived.conf" | "mon.cf" | "lvs.service" | "sysctl.conf";
+
+/** What `lvsc compile --target` selects; each names one output file. */
+export const TARGETS = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl"] as const;
+export type Target = (typeof TARGETS)[number];
 
 /** How the real servers hide the VIP from ARP in the rc.local snippet. */
 export type ArpMethod = "sysctl" | "hidden";
@@ -14,11 +18,14 @@ export interface EmitOptions {
   source: string;
   version: string;
   arp: ArpMethod;
-  /** The directory shared with the real servers over NFS. */
+  /** The conf directory: shared with the real servers over NFS, and where lvs.service finds the script. */
   exportDir: string;
+  /** Which files to plan; all that apply to the conf when undefined. */
+  targets?: readonly Target[] | undefined;
 }
 
 export interface RenderPlan {
+  target: Target;
   template: TemplateName;
   /** File name inside the output directory. */
   path: string;
@@ -146,18 +153,42 @@ export function programName(type: LvsType): string {
   return `rc.lvs_${type}`;
 }
 
-export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
-  const prog = programName(config.type);
-  const vip = formatIPv4(config.vip.address);
-  const rips = realServerAddresses(config);
-  const marks = config.services.filter((s) => s.fwmark !== undefined).map((s) => String(s.fwmark));
-  const vipDevice = config.serverVipDevice;
-  const hasServerVip = config.type !== "nat" && vipDevice !== undefined;
-  const serverVipIsDummy = hasServerVip && /^dummy/.test(vipDevice!.device);
+/** The facts every file's context shares. */
+function common(config: LvsConfig, opts: EmitOptions) {
+  return {
+    prog: programName(config.type),
+    title: TITLES[config.type],
+    typeName: TYPE_NAMES[config.type],
+    version: opts.version,
+    source: opts.source,
+    vip: formatIPv4(config.vip.address),
+    dip: formatIPv4(config.dip.address),
+    realServers: realServerAddresses(config).join(" "),
+  };
+}
+
+/** The real servers' VIP device, as the rc script and the rc.local snippet use it. */
+function serverVip(config: LvsConfig) {
+  const dev = config.type !== "nat" ? config.serverVipDevice : undefined;
+  if (dev === undefined)
+    return { hasServerVip: false, serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVipIsDummy: false, serverVipIsTunnel: false };
+  return {
+    hasServerVip: true,
+    serverVipDevice: dev.device,
+    serverVipLabel: dev.label ?? "",
+    serverVipCidr: `${formatIPv4(config.vip.address)}/32`,
+    serverVipIsDummy: /^dummy/.test(dev.device),
+    // under TUN, the script brings tunl0 up itself before it gets the VIP
+    serverVipIsTunnel: config.type === "tun" && dev.device === "tunl0",
+  };
+}
+
+function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
+  const c = common(config, opts);
   let serverGateway = "";
   let serverGatewayComment: string[] = [];
   if (config.type === "nat") {
-    serverGateway = formatIPv4(config.dip.address);
+    serverGateway = c.dip;
     serverGatewayComment = [
       "VS_NAT: replies must go back through the director, which rewrites their source",
       "address to the VIP: the default route goes via the DIP.",
@@ -166,104 +197,212 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
     serverGateway = formatIPv4(config.serverGateway);
     serverGatewayComment = ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."];
   }
-  const common = {
-    prog,
-    title: TITLES[config.type],
-    typeName: TYPE_NAMES[config.type],
-    version: opts.version,
-    source: opts.source,
-    vip,
-    dip: formatIPv4(config.dip.address),
-    realServers: rips.join(" "),
-  };
-  const serverVip = hasServerVip
-    ? {
-        serverVipDevice: vipDevice!.device,
-        serverVipLabel: vipDevice!.label ?? "",
-        serverVipCidr: `${vip}/32`,
-        serverVipIsDummy,
-        // under TUN, the script brings tunl0 up itself before it gets the VIP
-        serverVipIsTunnel: config.type === "tun" && vipDevice!.device === "tunl0",
-      }
-    : { serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVipIsDummy: false, serverVipIsTunnel: false };
-
-  const plans: RenderPlan[] = [
-    {
-      template: "rc.lvs.sh",
-      path: prog,
-      mode: 0o755,
-      context: {
-        ...common,
-        ...serverVip,
-        stateName: `${prog}-${vip}`,
-        marks: marks.join(" "),
-        initialStateOn: config.initialState,
-        manageRealServers: config.initialState ? "1" : "0",
-        forwardName: FORWARD_NAMES[config.type],
-        rules: ipvsRules(config),
-        directorSysctls: directorSysctls(config),
-        dipCidr: `${formatIPv4(config.dip.address)}/${config.dip.prefix}`,
-        dipBroadcast: formatIPv4(config.dip.broadcast),
-        dipDevice: config.dip.device.device,
-        dipLabel: config.dip.device.label ?? "",
-        vipCidr: `${vip}/${config.vip.prefix}`,
-        vipBroadcast: formatIPv4(config.vip.broadcast),
-        vipDevice: config.vip.device.device,
-        vipLabel: config.vip.device.label ?? "",
-        directorGateway: config.directorGateway !== undefined ? formatIPv4(config.directorGateway) : "",
-        isTun: config.type === "tun",
-        hasServerVip,
-        serverSysctls: serverSysctls(config),
-        serverGateway,
-        serverGatewayComment,
-      },
+  return {
+    target: "rc",
+    template: "rc.lvs.sh",
+    path: c.prog,
+    mode: 0o755,
+    context: {
+      ...c,
+      ...serverVip(config),
+      stateName: `${c.prog}-${c.vip}`,
+      marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => String(s.fwmark)).join(" "),
+      initialStateOn: config.initialState,
+      manageRealServers: config.initialState ? "1" : "0",
+      forwardName: FORWARD_NAMES[config.type],
+      rules: ipvsRules(config),
+      directorSysctls: directorSysctls(config),
+      dipCidr: `${c.dip}/${config.dip.prefix}`,
+      dipBroadcast: formatIPv4(config.dip.broadcast),
+      dipDevice: config.dip.device.device,
+      dipLabel: config.dip.device.label ?? "",
+      vipCidr: `${c.vip}/${config.vip.prefix}`,
+      vipBroadcast: formatIPv4(config.vip.broadcast),
+      vipDevice: config.vip.device.device,
+      vipLabel: config.vip.device.label ?? "",
+      directorGateway: config.directorGateway !== undefined ? formatIPv4(config.directorGateway) : "",
+      isTun: config.type === "tun",
+      serverSysctls: serverSysctls(config),
+      serverGateway,
+      serverGatewayComment,
     },
-  ];
+  };
+}
 
-  if (hasServerVip) {
-    const hidden = opts.arp === "hidden";
-    const groups: SysctlGroup[] = hidden
-      ? [
-          ...serverSysctls(config).filter((g) => g.sysctls.some((x) => x.key.endsWith("rp_filter"))),
-          {
-            comment: [
-              "Linux 2.2 (and patched 2.4) kernels: the hidden flag stops a device from answering",
-              "ARP for its addresses. Set before the VIP appears, or there is a moment when this",
-              "host answers ARP for the VIP and takes the director's traffic.",
-            ],
-            sysctls: [
-              { key: confKey("all", "hidden"), value: "1" },
-              { key: confKey(vipDevice!.device, "hidden"), value: "1" },
-            ],
-          },
-        ]
-      : serverSysctls(config);
-    plans.push({
-      template: "rc.local.sh",
-      path: `rc.local.lvs_${config.type}`,
-      mode: 0o644,
-      context: {
-        ...common,
-        ...serverVip,
-        hidden,
-        isTun: config.type === "tun",
-        groups: groups.map((g) => ({
-          comment: g.comment,
-          sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
-        })),
-      },
-    });
+function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
+  const sv = serverVip(config);
+  if (!sv.hasServerVip) return undefined;
+  const hidden = opts.arp === "hidden";
+  const groups: SysctlGroup[] = hidden
+    ? [
+        ...serverSysctls(config).filter((g) => g.sysctls.some((x) => x.key.endsWith("rp_filter"))),
+        {
+          comment: [
+            "Linux 2.2 (and patched 2.4) kernels: the hidden flag stops a device from answering",
+            "ARP for its addresses. Set before the VIP appears, or there is a moment when this",
+            "host answers ARP for the VIP and takes the director's traffic.",
+          ],
+          sysctls: [
+            { key: confKey("all", "hidden"), value: "1" },
+            { key: confKey(sv.serverVipDevice, "hidden"), value: "1" },
+          ],
+        },
+      ]
+    : serverSysctls(config);
+  return {
+    target: "rc-local",
+    template: "rc.local.sh",
+    path: `rc.local.lvs_${config.type}`,
+    mode: 0o644,
+    context: {
+      ...common(config, opts),
+      ...sv,
+      hidden,
+      isTun: config.type === "tun",
+      groups: groups.map((g) => ({
+        comment: g.comment,
+        sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
+      })),
+    },
+  };
+}
+
+function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
+  const clients = realServerAddresses(config);
+  // an exports line with no client would export to every host: write none instead
+  if (clients.length === 0) return undefined;
+  return { target: "exports", template: "exports", path: "exports", mode: 0o644, context: { ...common(config, opts), exportDir: opts.exportDir, clients } };
+}
+
+function rules(config: LvsConfig): RenderPlan {
+  return { target: "rules", template: "ipvsadm.rules", path: "ipvsadm.rules", mode: 0o644, context: { rules: ipvsRules(config) } };
+}
+
+const KEEPALIVED_METHOD: Record<LvsType, string> = { dr: "DR", nat: "NAT", tun: "TUN" };
+
+function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan {
+  const c = common(config, opts);
+  const services = sortedTable(config).map(({ service: s, dests }) => {
+    // a health check per real server: connect to its port; without a port (fwmark, every
+    // port), only whether it answers ping can be checked
+    const check = s.protocol === "fwmark" || s.port === 0 ? "PING_CHECK" : s.protocol === "udp" ? "UDP_CHECK" : "TCP_CHECK";
+    return {
+      line: String(s.line),
+      isFwmark: s.protocol === "fwmark",
+      fwmark: String(s.fwmark ?? ""),
+      port: String(s.port),
+      protocol: s.protocol.toUpperCase(),
+      scheduler: s.scheduler,
+      persistent: s.persistence !== undefined,
+      timeout: String(s.persistence?.timeout ?? ""),
+      granularity: s.persistence !== undefined && s.persistence.netmask !== 0xffffffff ? formatIPv4(s.persistence.netmask) : "",
+      realServers: dests.map((d) => ({
+        address: formatIPv4(d.address),
+        port: String(d.port),
+        weight: String(d.weight),
+        tcp: check === "TCP_CHECK",
+        udp: check === "UDP_CHECK",
+        ping: check === "PING_CHECK",
+      })),
+    };
+  });
+  return {
+    target: "keepalived",
+    template: "keepalived.conf",
+    path: "keepalived.conf",
+    mode: 0o644,
+    context: {
+      ...c,
+      routerId: `lvs_${c.vip.replaceAll(".", "_")}`,
+      // VRRP ids are 1..255 and must be unique on the LAN; the VIP's last octet is a start
+      vrid: String((config.vip.address & 255) === 0 ? 1 : config.vip.address & 255),
+      vipDevice: config.vip.device.device,
+      vipLabel: config.vip.device.label ?? "",
+      vipCidr: `${c.vip}/${config.vip.prefix}`,
+      vipBroadcast: formatIPv4(config.vip.broadcast),
+      method: KEEPALIVED_METHOD[config.type],
+      alpha: !config.initialState,
+      services,
+    },
+  };
+}
+
+/** mon's monitor for a real server's port: by well-known port, else a TCP connect, else ping. */
+function monitor(s: VirtualService, port: number): { name: string; port: string } {
+  if (s.protocol === "tcp" && port !== 0) {
+    const known: Record<number, string> = { 21: "ftp.monitor", 23: "telnet.monitor", 25: "smtp.monitor", 80: "http.monitor", 110: "pop3.monitor", 119: "nntp.monitor", 143: "imap.monitor" };
+    return known[port] !== undefined ? { name: known[port]!, port: "" } : { name: "tcp.monitor", port: String(port) };
   }
+  return { name: "fping.monitor", port: "" };
+}
 
-  // An exports line with no client would export to every host: write none instead.
-  if (rips.length > 0)
-    plans.push({
-      template: "exports",
-      path: "exports",
-      mode: 0o644,
-      context: { ...common, exportDir: opts.exportDir, clients: rips },
-    });
+function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
+  const c = common(config, opts);
+  const hosts = new Map<number, { name: string; address: string; services: unknown[] }>();
+  // in the conf's order, so the file reads like the conf
+  for (const s of config.services)
+    for (const d of s.realServers) {
+      if (d.localNode) continue;
+      const address = formatIPv4(d.address);
+      let h = hosts.get(d.address);
+      if (h === undefined) hosts.set(d.address, (h = { name: `rs_${address.replaceAll(".", "_")}`, address, services: [] }));
+      const m = monitor(s, d.port);
+      h.services.push({
+        name: s.protocol === "fwmark" ? `fwmark${s.fwmark}` : `${s.protocol}${s.port}`,
+        monitor: m.name,
+        monitorPort: m.port,
+        isUdp: s.protocol === "udp",
+        isFwmark: s.protocol === "fwmark",
+        virtual: s.protocol === "fwmark" ? String(s.fwmark) : `${c.vip}:${s.port}`,
+        // the HOWTO's form is the bare RIP; a NAT port remap adds the port
+        real: s.protocol === "fwmark" || d.port === s.port ? address : `${address}:${d.port}`,
+        weight: String(d.weight),
+      });
+    }
+  if (hosts.size === 0) return undefined;
+  return { target: "mon", template: "mon.cf", path: "mon.cf", mode: 0o644, context: { ...c, initialStateOn: config.initialState, isDr: config.type === "dr", isNat: config.type === "nat", hosts: [...hosts.values()] } };
+}
 
-  plans.push({ template: "ipvsadm.rules", path: "ipvsadm.rules", mode: 0o644, context: { rules: ipvsRules(config) } });
-  return plans;
+function systemd(config: LvsConfig, opts: EmitOptions): RenderPlan {
+  return { target: "systemd", template: "lvs.service", path: "lvs.service", mode: 0o644, context: { ...common(config, opts), confDir: opts.exportDir } };
+}
+
+function sysctlD(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
+  if (config.type === "nat") return undefined;
+  const sysctls = serverSysctls(config).flatMap((g) => g.sysctls);
+  return {
+    target: "sysctl",
+    template: "sysctl.conf",
+    path: "90-lvs-realserver.conf",
+    mode: 0o644,
+    context: {
+      ...common(config, opts),
+      ...serverVip(config),
+      isTun: config.type === "tun",
+      // tunl0 exists only once ipip is loaded: a leading "-" lets systemd-sysctl skip it until then
+      sysctls: sysctls.map((x) => ({ optional: x.key.includes("tunl0"), key: x.key, value: x.value })),
+    },
+  };
+}
+
+const BUILDERS: Record<Target, (config: LvsConfig, opts: EmitOptions) => RenderPlan | undefined> = {
+  rc: rcScript,
+  "rc-local": rcLocal,
+  exports: exportsLine,
+  rules,
+  keepalived,
+  mon: monCf,
+  systemd,
+  sysctl: sysctlD,
+};
+
+/** One render plan per output file of the selected targets (default: all that apply). */
+export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
+  const out: RenderPlan[] = [];
+  for (const t of TARGETS) {
+    if (opts.targets !== undefined && !opts.targets.includes(t)) continue;
+    const plan = BUILDERS[t](config, opts);
+    if (plan !== undefined) out.push(plan);
+  }
+  return out;
 }

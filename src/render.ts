@@ -10,6 +10,10 @@ import exportsTemplate from "../templates/exports.hbs?raw";
 import rulesTemplate from "../templates/ipvsadm.rules.hbs?raw";
 import rcLocalTemplate from "../templates/rc.local.sh.hbs?raw";
 import rcTemplate from "../templates/rc.lvs.sh.hbs?raw";
+import keepalivedTemplate from "../templates/keepalived.conf.hbs?raw";
+import monTemplate from "../templates/mon.cf.hbs?raw";
+import serviceTemplate from "../templates/lvs.service.hbs?raw";
+import sysctlTemplate from "../templates/sysctl.conf.hbs?raw";
 import type { OutputFile, RenderPlan, TemplateName } from "./plan.js";
 import { assertInertText, sh } from "./shell.js";
 
@@ -18,6 +22,10 @@ const SOURCES: Record<TemplateName, string> = {
   "rc.local.sh": rcLocalTemplate,
   exports: exportsTemplate,
   "ipvsadm.rules": rulesTemplate,
+  "keepalived.conf": keepalivedTemplate,
+  "mon.cf": monTemplate,
+  "lvs.service": serviceTemplate,
+  "sysctl.conf": sysctlTemplate,
 };
 
 /** The helpers a template may use; test/templates.test.ts checks that every mustache is one of them. */
@@ -31,6 +39,16 @@ export const HELPERS = {
     const line = assertInertText(scalar(value, "heredoc"));
     if (line === "IPVS_RULES") throw new Error("a rule line equal to the here-document delimiter");
     return line;
+  },
+  /**
+   * One token of a file that is not shell (keepalived.conf, mon.cf, a systemd unit, sysctl.d):
+   * none of these formats has a quoting that lvsc relies on, so a value is emitted only when it
+   * has no blank, quote, brace, comment or escape character at all, and does not start with `-`.
+   */
+  word: (value: unknown) => {
+    const v = scalar(value, "word");
+    if (!/^[A-Za-z0-9_.:/@%+,=][A-Za-z0-9_.:/@%+,=-]*$/.test(v)) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
+    return v;
   },
   /** A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`. */
   exportsField: (value: unknown) => {

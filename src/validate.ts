@@ -55,6 +55,8 @@ export interface ValidateResult {
   /** Present only when there is no error. */
   config: LvsConfig | undefined;
   diagnostics: Diagnostic[];
+  /** Host names the conf used, as resolved from the hosts files, in order of first use. */
+  names: Map<string, IPv4>;
 }
 
 const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
@@ -72,6 +74,7 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
 
 class Validator {
   private readonly out: Diagnostic[] = [];
+  private readonly names = new Map<string, IPv4>();
   constructor(private readonly opts: ValidateOptions) {}
 
   private report(code: Code, message: string, span: Span, hint?: string, related?: { message: string; span: Span }[]): void {
@@ -221,7 +224,7 @@ class Validator {
     this.serviceCrossChecks(validServices, type?.value, vip, dip);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
-      return { config: undefined, diagnostics: this.out };
+      return { config: undefined, diagnostics: this.out, names: this.names };
     return {
       config: {
         type: type.value,
@@ -235,6 +238,7 @@ class Validator {
         serverGateway: serverGateway?.value,
       },
       diagnostics: this.out,
+      names: this.names,
     };
   }
 
@@ -307,7 +311,10 @@ class Validator {
     }
     const hosts = this.opts.hosts;
     const entry = hosts.v4.get(text.toLowerCase());
-    if (entry !== undefined) return entry.address;
+    if (entry !== undefined) {
+      if (!this.names.has(text)) this.names.set(text, entry.address);
+      return entry.address;
+    }
     if (text.toLowerCase() === "localhost") return 0x7f000001;
     const searched = hosts.sources.length > 0 ? `searched ${hosts.sources.join(", ")}` : "no hosts file was given";
     if (hosts.v6Only.has(text.toLowerCase())) {

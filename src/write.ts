@@ -8,7 +8,7 @@
 
 import { randomBytes } from "node:crypto";
 import { constants, promises as fsp } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import fse from "fs-extra";
 import type { OutputFile } from "./plan.js";
 
@@ -19,20 +19,32 @@ export interface WriteHooks {
   beforeRename?(target: string, index: number): Promise<void> | void;
 }
 
+/** Writes `files` into `dir`, all or nothing. Returns the paths written. */
 export async function writeAll(dir: string, files: readonly OutputFile[], opts: { input?: string; hooks?: WriteHooks } = {}): Promise<string[]> {
-  for (const f of files)
-    if (basename(f.path) !== f.path || f.path === "." || f.path === ".." || f.path.startsWith("."))
-      throw new WriteError(`refusing to write ${JSON.stringify(f.path)}: output names are plain file names`);
-  await fse.ensureDir(dir);
-  const realDir = await fsp.realpath(dir);
-  const targets = files.map((f) => join(realDir, f.path));
+  return writeGroups([{ dir, files }], opts);
+}
+
+/** Writes several directories' files as one all-or-nothing set (lvsc variants: dr/, nat/, tun/). */
+export async function writeGroups(
+  groups: readonly { dir: string; files: readonly OutputFile[] }[],
+  opts: { input?: string; hooks?: WriteHooks } = {},
+): Promise<string[]> {
+  const entries: { target: string; file: OutputFile }[] = [];
+  for (const g of groups) {
+    for (const f of g.files)
+      if (basename(f.path) !== f.path || f.path === "." || f.path === ".." || f.path.startsWith("."))
+        throw new WriteError(`refusing to write ${JSON.stringify(f.path)}: output names are plain file names`);
+    await fse.ensureDir(g.dir);
+    const realDir = await fsp.realpath(g.dir);
+    for (const f of g.files) entries.push({ target: join(realDir, f.path), file: f });
+  }
 
   if (opts.input !== undefined) {
     const inputStat = await fsp.stat(opts.input).catch(() => undefined);
-    for (const t of targets) {
-      const st = await fsp.stat(t).catch(() => undefined);
+    for (const { target } of entries) {
+      const st = await fsp.stat(target).catch(() => undefined);
       if (inputStat !== undefined && st !== undefined && st.dev === inputStat.dev && st.ino === inputStat.ino)
-        throw new WriteError(`refusing to overwrite the input file ${opts.input} with ${basename(t)}`);
+        throw new WriteError(`refusing to overwrite the input file ${opts.input} with ${basename(target)}`);
     }
   }
 
@@ -41,32 +53,31 @@ export async function writeAll(dir: string, files: readonly OutputFile[], opts: 
   const backups = new Map<string, string>();
   const moved: string[] = [];
   try {
-    for (let i = 0; i < files.length; i++) {
-      const f = files[i]!;
-      const tmp = join(realDir, `.${f.path}.lvsc-${tag}.tmp`);
+    for (const { target, file } of entries) {
+      const tmp = join(dirname(target), `.${file.path}.lvsc-${tag}.tmp`);
       temps.push(tmp);
       const h = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       try {
-        await h.writeFile(f.contents, "utf8");
-        await h.chmod(f.mode); // explicit: the umask must not change a script's mode
+        await h.writeFile(file.contents, "utf8");
+        await h.chmod(file.mode); // explicit: the umask must not change a script's mode
         await h.sync();
       } finally {
         await h.close();
       }
     }
     // hard-link backups of what is there now (link(2) does not follow a symbolic link)
-    for (const t of targets) {
-      const st = await fsp.lstat(t).catch(() => undefined);
+    for (const { target } of entries) {
+      const st = await fsp.lstat(target).catch(() => undefined);
       if (st === undefined) continue;
-      if (st.isDirectory()) throw new WriteError(`${t} is a directory`);
-      const bak = join(realDir, `.${basename(t)}.lvsc-${tag}.bak`);
-      await fsp.link(t, bak);
-      backups.set(t, bak);
+      if (st.isDirectory()) throw new WriteError(`${target} is a directory`);
+      const bak = join(dirname(target), `.${basename(target)}.lvsc-${tag}.bak`);
+      await fsp.link(target, bak);
+      backups.set(target, bak);
     }
-    for (let i = 0; i < targets.length; i++) {
-      await opts.hooks?.beforeRename?.(targets[i]!, i);
-      await fsp.rename(temps[i]!, targets[i]!);
-      moved.push(targets[i]!);
+    for (let i = 0; i < entries.length; i++) {
+      await opts.hooks?.beforeRename?.(entries[i]!.target, i);
+      await fsp.rename(temps[i]!, entries[i]!.target);
+      moved.push(entries[i]!.target);
     }
   } catch (e) {
     // put back what was replaced, remove what was new
@@ -77,10 +88,12 @@ export async function writeAll(dir: string, files: readonly OutputFile[], opts: 
     }
     for (const p of [...temps, ...backups.values()]) await fsp.unlink(p).catch(() => undefined);
     if (e instanceof WriteError) throw e;
-    throw new WriteError(`could not write to ${dir}: ${(e as Error).message}; nothing was changed`);
+    throw new WriteError(`could not write to ${groups.map((g) => g.dir).join(", ")}: ${(e as Error).message}; nothing was changed`);
   }
   for (const bak of backups.values()) await fsp.unlink(bak).catch(() => undefined);
-  const d = await fsp.open(realDir, constants.O_RDONLY).catch(() => undefined);
-  if (d !== undefined) await d.sync().catch(() => undefined).finally(() => d.close());
-  return targets.map((t) => resolve(t));
+  for (const dir of new Set(entries.map((e) => dirname(e.target)))) {
+    const d = await fsp.open(dir, constants.O_RDONLY).catch(() => undefined);
+    if (d !== undefined) await d.sync().catch(() => undefined).finally(() => d.close());
+  }
+  return entries.map((e) => resolve(e.target));
 }

@@ -4,19 +4,22 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, CODES } from "../src/diagnostics.js";
 import { EXAMPLE_HOSTS, ROOT } from "./helpers.js";
-import { lint } from "../src/index.js";
+import { lint, variants } from "../src/index.js";
 
 const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
 
-/** `### \`code\` (severity)` sections with their first ```conf block and its optional file name. */
+/**
+ * `### \`code\` (severity)` sections with their first ```conf block, its optional file name and
+ * the word `variants` when the code comes from converting the conf to the other LVS_TYPEs.
+ */
 function entries() {
-  const out = new Map<string, { severity: string; conf?: string; file?: string }>();
+  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean }>();
   const sections = DOC.split(/^### /m).slice(1);
   for (const s of sections) {
     const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
     if (m === null) continue;
-    const block = /```conf( \S+)?\n([\s\S]*?)```/.exec(s);
-    out.set(m[1]!, { severity: m[2]!, ...(block !== null ? { conf: block[2]!, file: block[1]?.trim() } : {}) });
+    const block = /```conf( \S+)?( variants)?\n([\s\S]*?)```/.exec(s);
+    out.set(m[1]!, { severity: m[2]!, ...(block !== null ? { conf: block[3]!, file: block[1]?.trim(), variants: block[2] !== undefined } : {}) });
   }
   return out;
 }
@@ -35,7 +38,8 @@ describe("docs/diagnostics.md", () => {
   it.each(ALL_CODES.filter((c) => !PROSE_ONLY.has(c)))("%s: the example produces the code", (code) => {
     const e = docs.get(code)!;
     expect(e.conf, `${code} has no conf example`).toBeDefined();
-    const r = lint(e.conf!, { file: e.file ?? "lvs_dr.conf", hosts: [EXAMPLE_HOSTS] });
+    const opts = { file: e.file ?? "lvs_dr.conf", hosts: [EXAMPLE_HOSTS] };
+    const r = e.variants === true ? variants(e.conf!, opts) : lint(e.conf!, opts);
     expect(r.diagnostics.map((d) => d.code)).toContain(code);
   });
 });

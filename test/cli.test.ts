@@ -36,11 +36,20 @@ function project(text: string): { dir: string; file: string } {
 }
 
 describe("compile", () => {
-  it("writes the four files with their modes and exits 0", async () => {
+  it("writes every file with its mode and exits 0", async () => {
     const out = join(tmp(), "out");
     const r = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["exports", "ipvsadm.rules", "rc.local.lvs_dr", "rc.lvs_dr"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "90-lvs-realserver.conf",
+      "exports",
+      "ipvsadm.rules",
+      "keepalived.conf",
+      "lvs.service",
+      "mon.cf",
+      "rc.local.lvs_dr",
+      "rc.lvs_dr",
+    ]);
     expect(statSync(join(out, "rc.lvs_dr")).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, "exports")).mode & 0o777).toBe(0o644);
     expect(r.stdout).toContain(`wrote ${join(out, "rc.lvs_dr")} (0755)`);

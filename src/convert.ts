@@ -1,0 +1,121 @@
+// A valid conf + its AST -> the same cluster as another forwarding method: the converted conf
+// text (comments kept, every change marked) and diagnostics, at the source's lines, for what
+// cannot be converted. Pure.
+
+import type { ConfFile, Directive } from "./ast.js";
+import { diag, type Diagnostic } from "./diagnostics.js";
+import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
+import { formatIPv4, inNetwork } from "./net.js";
+
+export interface Conversion {
+  /** The converted conf, or undefined when the conversion cannot hold. */
+  text: string | undefined;
+  diagnostics: Diagnostic[];
+}
+
+const WHY: Record<LvsType, string> = {
+  dr: "direct routing",
+  nat: "network address translation",
+  tun: "IP tunnelling",
+};
+
+/**
+ * Converts `source` (which must have validated into `config`) to `target`. The result keeps the
+ * source's lines and comments; each changed line is preceded by a `# lvsc:` comment saying why.
+ */
+export function convert(source: string, ast: ConfFile, config: LvsConfig, target: LvsType, origin: { file: string; version: string }): Conversion {
+  if (config.type === target) return { text: source, diagnostics: [] };
+  const out: Diagnostic[] = [];
+  const from = TYPE_NAMES[config.type];
+  const to = TYPE_NAMES[target];
+  const dip = formatIPv4(config.dip.address);
+
+  // ---- what cannot be converted ----
+  for (const s of config.services)
+    for (const rs of s.realServers) {
+      const expected = s.protocol === "fwmark" ? 0 : s.port;
+      if (target !== "nat" && rs.port !== expected)
+        out.push(
+          diag(
+            "port-remap-not-supported",
+            s.protocol === "fwmark"
+              ? `${to} cannot send firewall mark ${s.fwmark} to port ${rs.port}`
+              : `${to} cannot send port ${s.port} to port ${rs.port} (\`${rs.written}\`)`,
+            rs.span,
+            { hint: `${WHY[target]} keeps the packet's port: make the real server listen on ${s.protocol === "fwmark" ? "the packets' own ports" : `port ${s.port}`} first` },
+          ),
+        );
+      if (target !== "tun" && !rs.localNode && !inNetwork(rs.address, config.dip.network, config.dip.netmask))
+        out.push(
+          diag(
+            "realserver-outside-network",
+            `real server \`${rs.written}\` (${formatIPv4(rs.address)}) is outside the director's inside network ${dip}/${config.dip.prefix}, which ${to} needs`,
+            rs.span,
+            { hint: target === "dr" ? "direct routing reaches real servers only on the director's LAN" : "VS_NAT real servers use the DIP as their gateway, so they must share its network" },
+          ),
+        );
+    }
+
+  const byName = new Map<string, Directive>();
+  for (const d of ast.directives) byName.set(d.name.text === "SERVER_LVS_DEVICE" ? "SERVER_VIP_DEVICE" : d.name.text, d);
+  const gw = byName.get("SERVER_DEFAULT_GW");
+  if (config.type === "nat" && target !== "nat" && gw !== undefined)
+    out.push(
+      diag(
+        "gateway-removed",
+        `\`SERVER_DEFAULT_GW=${gw.args.map((a) => a.text).join(" ")}\` (the DIP) is left out of the ${to} conf`,
+        gw.span,
+        { hint: `${to} real servers must not route through the director: add \`SERVER_DEFAULT_GW=<router>\` for their network` },
+      ),
+    );
+  if (out.some((d) => d.severity === "error")) return { text: undefined, diagnostics: out };
+
+  // ---- the converted text: line edits, keyed by 1-based line ----
+  const lines = source.split("\n");
+  const eol = lines[0]?.endsWith("\r") === true ? "\r\n" : "\n";
+  const edits = new Map<number, { replace: string | null; note: string[] }>();
+  const edit = (d: Directive, replace: string | null, ...note: string[]) => edits.set(d.line, { replace, note });
+  const appended: string[] = [];
+
+  const type = byName.get("LVS_TYPE")!;
+  edit(type, `LVS_TYPE=${to}`, `lvsc: converted from ${from}`);
+
+  const vipDevice = byName.get("SERVER_VIP_DEVICE");
+  const vipDeviceName = config.serverVipDevice?.name;
+  if (target === "nat") {
+    if (vipDevice !== undefined) edit(vipDevice, null, `lvsc: removed ${vipDevice.name.text}=${vipDeviceName}: under VS_NAT the real servers do not hold the VIP`);
+  } else {
+    const want = target === "tun" ? "tunl0" : vipDeviceName === undefined || vipDeviceName === "tunl0" ? "dummy0" : vipDeviceName;
+    const why =
+      target === "tun"
+        ? "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and hold the VIP there"
+        : "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers ARP";
+    if (vipDevice === undefined) appended.push(`# ${why}`, `SERVER_VIP_DEVICE=${want}`);
+    else if (vipDeviceName !== want || vipDevice.name.text !== "SERVER_VIP_DEVICE") edit(vipDevice, `SERVER_VIP_DEVICE=${want}`, `${why} (was ${vipDeviceName})`);
+  }
+
+  if (target === "nat") {
+    const why = "lvsc: VS_NAT real servers must send replies back through the director: their gateway is the DIP";
+    if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
+    else if (config.serverGateway !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gw.args.map((a) => a.text).join(" ")})`);
+  } else if (config.type === "nat" && gw !== undefined) {
+    edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${gw.args.map((a) => a.text).join(" ")} (the DIP): ${to} real servers must route through a router, not the director`);
+  }
+
+  const body: string[] = [];
+  lines.forEach((raw, i) => {
+    const e = edits.get(i + 1);
+    if (e === undefined) {
+      body.push(raw.replace(/\r$/, ""));
+      return;
+    }
+    for (const n of e.note) body.push(`# ${n}`);
+    if (e.replace !== null) body.push(e.replace);
+  });
+  if (body.length > 0 && body[body.length - 1] === "") body.pop();
+  const header = [
+    `# ${origin.file.split(/[\\/]/).pop()} converted from ${from} to ${to} by lvsc ${origin.version}; each change is marked "lvsc:".`,
+  ];
+  const text = [...header, ...body, ...appended].join(eol) + eol;
+  return { text, diagnostics: out };
+}
