@@ -6,10 +6,15 @@ import { dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FORMATS, format, formatStylish, type FileResult, type Format } from "./format.js";
 import type { HostsSource } from "./hosts.js";
-import { compile, ipvsListing, lint, TARGETS, variants, type CompileOptions, type LintOptions, type LintResult, type LvsType, type OutputFile, type Variant } from "./index.js";
+// compile.js (Handlebars, the templates) and write.js (fs-extra) are imported only by the commands
+// that write: lint and show start faster without them
+import type { CompileOptions, Variant } from "./compile.js";
+import { ipvsListing } from "./ipvs.js";
+import { lint, type LintOptions, type LintResult } from "./lint.js";
+import type { LvsType } from "./model.js";
+import { TARGETS, type OutputFile } from "./plan.js";
 import { diag, type Diagnostic } from "./diagnostics.js";
 import { VERSION } from "./version.js";
-import { WriteError, writeGroups } from "./write.js";
 
 export interface Io {
   stdout: (s: string) => void;
@@ -238,8 +243,9 @@ async function load(
   }
   const input = await readInput(conf);
   if (!input.ok) return input.message;
-  const result =
-    extra === undefined ? lint(input.bytes, opts) : extra.variants === true ? variants(input.bytes, { ...opts, ...extra }) : compile(input.bytes, { ...opts, ...extra });
+  if (extra === undefined) return { result: lint(input.bytes, opts), source: input.text };
+  const { compile, variants } = await import("./compile.js");
+  const result = extra.variants === true ? variants(input.bytes, { ...opts, ...extra }) : compile(input.bytes, { ...opts, ...extra });
   return { result, source: input.text };
 }
 
@@ -336,6 +342,7 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
 }
 
 async function write(io: Io, groups: { dir: string; files: OutputFile[] }[], input: string): Promise<number> {
+  const { WriteError, writeGroups } = await import("./write.js");
   try {
     await writeGroups(groups, { input });
   } catch (e) {

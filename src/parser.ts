@@ -17,13 +17,15 @@ import { printable } from "./text.js";
  */
 export const WORD_CHARS = "A-Za-z0-9_.:,/+@%-";
 
-const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED });
-const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments" });
-const NewLine = createToken({ name: "NewLine", pattern: /\r?\n/, line_breaks: true, label: "end of line" });
-const Equals = createToken({ name: "Equals", pattern: /=/, label: "`=`" });
+// start_chars_hint spares chevrotain from analysing each pattern at start-up
+const WORD_START = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:,/+@%-"];
+const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t]+/, group: Lexer.SKIPPED, start_chars_hint: [" ", "\t"] });
+const Comment = createToken({ name: "Comment", pattern: /#[^\r\n]*/, group: "comments", start_chars_hint: ["#"] });
+const NewLine = createToken({ name: "NewLine", pattern: /\r?\n/, line_breaks: true, label: "end of line", start_chars_hint: ["\r", "\n"] });
+const Equals = createToken({ name: "Equals", pattern: /=/, label: "`=`", start_chars_hint: ["="] });
 /** A double-quoted value (`INITIAL_STATE="off"`); its content follows the Word whitelist plus blanks. */
-const Quoted = createToken({ name: "Quoted", pattern: /"[A-Za-z0-9_.:,/+@%\- \t-]*"/, label: "quoted value" });
-const Word = createToken({ name: "Word", pattern: /[A-Za-z0-9_.:,/+@%-]+/, label: "word" });
+const Quoted = createToken({ name: "Quoted", pattern: /"[A-Za-z0-9_.:,/+@%\- \t-]*"/, label: "quoted value", start_chars_hint: ['"'] });
+const Word = createToken({ name: "Word", pattern: /[A-Za-z0-9_.:,/+@%-]+/, label: "word", start_chars_hint: WORD_START });
 
 // order matters only where patterns overlap; none of these do
 const allTokens = [WhiteSpace, Comment, NewLine, Equals, Quoted, Word];
@@ -88,8 +90,6 @@ export interface ParseResult {
 /** Lines longer than this are refused: no conf line needs more, and a 1 MB line is an attack or a mistake. */
 export const MAX_LINE_LENGTH = 16384;
 
-const LONG_LINE = new RegExp(`[^\\n]{${MAX_LINE_LENGTH + 1},}`, "g");
-
 export function tokenSpan(t: IToken): Span {
   return {
     start: { line: t.startLine!, column: t.startColumn!, offset: t.startOffset },
@@ -126,19 +126,29 @@ export function parse(source: string): ParseResult {
   const brokenLines = new Set<number>();
 
   // Lines over the limit are blanked before lexing, so the lexer never walks a huge line.
+  // (A linear scan: a regex like /[^\n]{16385,}/ would retry at every position of the file.)
   let lexText = text;
   if (text.length > MAX_LINE_LENGTH) {
-    lexText = text.replace(LONG_LINE, (m, offset: number) => {
-      const span = lines.span(offset, offset + m.length);
-      brokenLines.add(span.start.line);
-      diagnostics.push(
-        diag("line-too-long", `line is ${m.length} characters long; the limit is ${MAX_LINE_LENGTH}`, {
-          start: span.start,
-          end: { ...span.start, column: span.start.column + 1, offset: offset + 1 },
-        }),
-      );
-      return " ".repeat(m.length);
-    });
+    let blanked: string[] | undefined;
+    let from = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = text.length;
+      if (end - start > MAX_LINE_LENGTH) {
+        const pos = lines.position(start);
+        brokenLines.add(pos.line);
+        diagnostics.push(
+          diag("line-too-long", `line is ${end - start} characters long; the limit is ${MAX_LINE_LENGTH}`, {
+            start: pos,
+            end: { ...pos, column: pos.column + 1, offset: start + 1 },
+          }),
+        );
+        (blanked ??= []).push(text.slice(from, start), " ".repeat(end - start));
+        from = end;
+      }
+      start = end + 1;
+    }
+    if (blanked !== undefined) lexText = blanked.join("") + text.slice(from);
   }
 
   const lexed = lexer.tokenize(lexText);

@@ -1,90 +1,25 @@
 // Render plans -> files in memory, through an isolated Handlebars environment. Never touches disk.
-//
-// Options used everywhere: noEscape (HTML escaping would corrupt a shell script and protect
-// nothing), strict (a missing field is an error, not an empty string), knownHelpersOnly (a
-// misspelt helper fails at compile time). Every value reaches a template through one of the
-// helpers below, each of which throws on anything it cannot emit safely.
 
-import Handlebars from "handlebars";
-import exportsTemplate from "../templates/exports.hbs?raw";
-import rulesTemplate from "../templates/ipvsadm.rules.hbs?raw";
-import rcLocalTemplate from "../templates/rc.local.sh.hbs?raw";
-import rcTemplate from "../templates/rc.lvs.sh.hbs?raw";
-import keepalivedTemplate from "../templates/keepalived.conf.hbs?raw";
-import monTemplate from "../templates/mon.cf.hbs?raw";
-import serviceTemplate from "../templates/lvs.service.hbs?raw";
-import sysctlTemplate from "../templates/sysctl.conf.hbs?raw";
+import { HELPERS } from "./helpers.js";
 import type { OutputFile, RenderPlan, TemplateName } from "./plan.js";
-import { assertInertText, sh } from "./shell.js";
+import { environment, template } from "./templates.js";
 
-const SOURCES: Record<TemplateName, string> = {
-  "rc.lvs.sh": rcTemplate,
-  "rc.local.sh": rcLocalTemplate,
-  exports: exportsTemplate,
-  "ipvsadm.rules": rulesTemplate,
-  "keepalived.conf": keepalivedTemplate,
-  "mon.cf": monTemplate,
-  "lvs.service": serviceTemplate,
-  "sysctl.conf": sysctlTemplate,
-};
+export { HELPERS } from "./helpers.js";
 
-/** The helpers a template may use; test/templates.test.ts checks that every mustache is one of them. */
-export const HELPERS = {
-  /** A value as one shell word (shlex.quote rules). */
-  sh: (value: unknown) => sh(scalar(value, "sh")),
-  /** Text in a comment or inside double quotes: refused unless inert there. */
-  text: (value: unknown) => assertInertText(scalar(value, "text")),
-  /** A line inside the quoted here-document of IPVS rules. */
-  heredoc: (value: unknown) => {
-    const line = assertInertText(scalar(value, "heredoc"));
-    if (line === "IPVS_RULES") throw new Error("a rule line equal to the here-document delimiter");
-    return line;
-  },
-  /**
-   * One token of a file that is not shell (keepalived.conf, mon.cf, a systemd unit, sysctl.d):
-   * none of these formats has a quoting that lvsc relies on, so a value is emitted only when it
-   * has no blank, quote, brace, comment or escape character at all, and does not start with `-`.
-   */
-  word: (value: unknown) => {
-    const v = scalar(value, "word");
-    if (!/^[A-Za-z0-9_.:/@%+,=][A-Za-z0-9_.:/@%+,=-]*$/.test(v)) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
-    return v;
-  },
-  /** A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`. */
-  exportsField: (value: unknown) => {
-    const v = scalar(value, "exportsField");
-    if (!/^[A-Za-z0-9_./-]+$/.test(v) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
-    return v;
-  },
-} as const;
-
-function scalar(value: unknown, helper: string): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  throw new Error(`helper ${helper} got ${value === undefined ? "undefined" : typeof value}`);
-}
-
-const hb = Handlebars.create();
+const hb = environment();
 for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
 
-export const COMPILE_OPTIONS = {
-  noEscape: true,
-  strict: true,
-  knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((k) => [k, true])),
-  knownHelpersOnly: true,
-} as const;
+const compiled = new Map<TemplateName, (context: unknown) => string>();
 
-const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();
-
-function template(name: TemplateName): Handlebars.TemplateDelegate {
+function get(name: TemplateName): (context: unknown) => string {
   let t = compiled.get(name);
   if (t === undefined) {
-    t = hb.compile(SOURCES[name], COMPILE_OPTIONS);
+    t = template(hb, name);
     compiled.set(name, t);
   }
   return t;
 }
 
 export function render(plans: readonly RenderPlan[]): OutputFile[] {
-  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: template(p.template)(p.context) }));
+  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: get(p.template)(p.context) }));
 }

@@ -252,13 +252,13 @@ describe("help", () => {
 
 describe("the built executable", () => {
   beforeAll(() => {
-    if (!existsSync(join(ROOT, "dist/cli.js"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+    if (!existsSync(join(ROOT, "dist/cli.cjs"))) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
   });
 
   it("runs as `lvsc` and exits with the code main() returns", () => {
-    const ok = spawnSync(join(ROOT, "dist/cli.js"), ["lint", join(EXAMPLES, "lvs_dr.conf")], { encoding: "utf8" });
+    const ok = spawnSync(join(ROOT, "dist/cli.cjs"), ["lint", join(EXAMPLES, "lvs_dr.conf")], { encoding: "utf8" });
     expect([ok.status, ok.stdout]).toEqual([0, "✔ no problems\n"]);
-    const missing = spawnSync(join(ROOT, "dist/cli.js"), ["lint", "/nonexistent.conf"], { encoding: "utf8" });
+    const missing = spawnSync(join(ROOT, "dist/cli.cjs"), ["lint", "/nonexistent.conf"], { encoding: "utf8" });
     expect(missing.status).toBe(2);
   });
 
@@ -268,7 +268,7 @@ describe("the built executable", () => {
       { TZ: "Asia/Tokyo", LANG: "de_DE.UTF-8", LC_ALL: "tr_TR.UTF-8", cwd: tmp() },
     ].map(({ cwd, ...env }) => {
       const out = join(tmp(), "out");
-      const p = spawnSync(join(ROOT, "dist/cli.js"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+      const p = spawnSync(join(ROOT, "dist/cli.cjs"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
       expect(p.status).toBe(0);
       return Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(join(out, f), "utf8")]));
     });
@@ -287,8 +287,14 @@ describe("the built executable", () => {
     expect(rb.replaceAll(b, "DIR")).toBe(ra.replaceAll(a, "DIR"));
   });
 
+  it("writes exactly the golden files, from precompiled templates", () => {
+    const out = join(tmp(), "out");
+    expect(spawnSync(join(ROOT, "dist/cli.cjs"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]).status).toBe(0);
+    for (const f of readdirSync(out)) expect([f, readFileSync(join(out, f), "utf8")]).toEqual([f, readFileSync(join(ROOT, "test/golden/lvs_dr", f), "utf8")]);
+  });
+
   it("is an executable file with a node shebang", () => {
-    expect(readFileSync(join(ROOT, "dist/cli.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
-    expect(statSync(join(ROOT, "dist/cli.js")).mode & 0o111).not.toBe(0);
+    expect(readFileSync(join(ROOT, "dist/cli.cjs"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect(statSync(join(ROOT, "dist/cli.cjs")).mode & 0o111).not.toBe(0);
   });
 });

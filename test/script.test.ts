@@ -23,7 +23,7 @@ esac`,
   sysctl: `[ "$1" = -n ] && echo 0`,
   ipvsadm: `case "$*" in
 "-S -n") if [ -e "$STUB_DIR/applied" ]; then cat "$STUB_DIR/wanted"; else cat "$STUB_DIR/live"; fi ;;
-"-R") cat >"$STUB_DIR/batch"; cp "$STUB_DIR/wanted" "$STUB_DIR/applied" ;;
+"-R") cat >"$STUB_DIR/batch"; cp "$STUB_DIR/wanted" "$STUB_DIR/applied"; [ -z "$STUB_R_ERR" ] || echo "$STUB_R_ERR" >&2 ;;
 esac`,
   modprobe: "",
   arping: "",
@@ -38,7 +38,7 @@ interface Run {
   dir: string;
 }
 
-function run(script: string, args: string[], env: { addrs?: string; uid?: number; live?: string; wanted?: string } = {}): Run {
+function run(script: string, args: string[], env: { addrs?: string; uid?: number; live?: string; wanted?: string; rErr?: string } = {}): Run {
   const dir = mkdtempSync(join(tmpdir(), "lvsc-script-"));
   const bin = join(dir, "bin");
   mkdirSync(bin);
@@ -56,6 +56,7 @@ function run(script: string, args: string[], env: { addrs?: string; uid?: number
       STUB_DIR: dir,
       STUB_ADDRS: env.addrs ?? "",
       STUB_UID: String(env.uid ?? 0),
+      STUB_R_ERR: env.rErr ?? "",
       LVSC_STATE_DIR: join(dir, "state"),
     },
   });
@@ -133,11 +134,18 @@ describe("rc.lvs_dr start, step by step", () => {
     expect(r.calls).not.toContain("ipvsadm -C");
   });
 
-  it("stops with an error when ipvsadm -R did not reach the wanted table", () => {
-    // a kernel that refuses a line: the table stays empty after the batch
-    const r = run(DR["rc.lvs_dr"]!, ["start"], { addrs: addr("192.168.0.1"), wanted: "" });
+  it("stops with an error when the kernel refused a line of the batch", () => {
+    // ipvsadm says so on stderr and goes on; the table then lacks what was refused
+    const r = run(DR["rc.lvs_dr"]!, ["start"], { addrs: addr("192.168.0.1"), wanted: "", rErr: "Scheduler not found" });
     expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Scheduler not found\n");
     expect(r.stderr).toContain("ipvsadm did not apply every change");
+  });
+
+  it("trusts a silent, successful batch without reading the whole table again", () => {
+    const r = run(DR["rc.lvs_dr"]!, ["start"], { addrs: addr("192.168.0.1"), wanted: DR["ipvsadm.rules"]! });
+    expect(r.status).toBe(0);
+    expect(r.calls.filter((c) => c === "ipvsadm -S -n")).toHaveLength(1);
   });
 });
 

@@ -7,7 +7,7 @@
 # Nothing is installed on the host: the kernel package is downloaded with `apt-get download`
 # and unpacked into the cache. Cache: $LVSC_E2E_CACHE, else ~/.cache/lvsc-e2e.
 # Needs: apt-get, dpkg-deb, depmod, cpio, gzip, ldd, and the host packages busybox-static,
-# iproute2, ipvsadm, procps, kmod, dash, socat.
+# iproute2, ipvsadm, procps, kmod, dash, socat, mawk.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +17,7 @@ mkdir -p "$cache"
 log() { printf 'build-image: %s\n' "$*" >&2; }
 die() { printf 'build-image: error: %s\n' "$*" >&2; exit 1; }
 
-for cmd in apt-get apt-cache dpkg-deb depmod cpio gzip ldd busybox ipvsadm ip sysctl kmod dash socat; do
+for cmd in apt-get apt-cache dpkg-deb depmod cpio gzip ldd busybox ipvsadm ip sysctl kmod dash socat mawk; do
 	command -v "$cmd" >/dev/null 2>&1 || die "missing host command: $cmd"
 done
 
@@ -26,7 +26,7 @@ pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-ima
 [ -n "$pkg" ] || die "cannot find the kernel package behind linux-image-amd64 (run apt-get update?)"
 
 # The cache key covers the kernel, this script, the guest init and the host tools copied in.
-key=$( { echo "$pkg"; cat "$0" "$here/init.sh"; for b in busybox ipvsadm ip sysctl kmod dash socat; do
+key=$( { echo "$pkg"; cat "$0" "$here/init.sh"; for b in busybox ipvsadm ip sysctl kmod dash socat mawk; do
 	ls -lL "$(command -v "$b")"; done; } | sha256sum | cut -c1-16)
 out=$cache/$key
 if [ -s "$out/base.cpio.gz" ] && [ -s "$out/vmlinuz" ]; then
@@ -55,12 +55,12 @@ mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/lib64" "$root/etc" "$root/p
 	"$root/dev" "$root/run" "$root/tmp" "$root/srv" "$root/lvs" "$root/usr/bin" "$root/usr/sbin"
 
 # busybox applets, except the ones the real tools replace (busybox's ip has no netns,
-# its sysctl and modprobe differ); dash is /bin/sh because busybox's shell runs its own
-# applets before $PATH
+# its sysctl and modprobe differ; awk is Debian's mawk, as on a real director); dash is
+# /bin/sh because busybox's shell runs its own applets before $PATH
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(busybox --list); do
 	case $applet in
-	busybox | ip | sysctl | modprobe | sh | depmod | insmod | rmmod | lsmod | modinfo) continue ;;
+	busybox | ip | sysctl | modprobe | sh | depmod | insmod | rmmod | lsmod | modinfo | awk) continue ;;
 	esac
 	ln -sf busybox "$root/bin/$applet"
 done
@@ -79,6 +79,7 @@ copy_binary "$(command -v ipvsadm)" /sbin/ipvsadm
 copy_binary "$(command -v sysctl)" /sbin/sysctl
 copy_binary "$(command -v kmod)" /sbin/kmod
 copy_binary "$(command -v socat)" /bin/socat
+copy_binary "$(command -v mawk)" /bin/awk
 for tool in modprobe lsmod rmmod insmod depmod modinfo; do ln -sf kmod "$root/sbin/$tool"; done
 # the dynamic loader at the path the binaries ask for
 cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
+// this directory; when bundled (npm run bench runs through esbuild), the project's copy of it
+const HERE = ((dir) => (existsSync(join(dir, "build-image.sh")) ? dir : join(process.cwd(), "test/e2e")))(fileURLToPath(new URL(".", import.meta.url)));
 
 export interface Check {
   pass: boolean;
@@ -32,7 +33,7 @@ export interface VmRun {
 
 /** Why the real-kernel tests cannot run here, or undefined when they can. */
 export function unavailable(): string | undefined {
-  const missing = ["qemu-system-x86_64", "apt-get", "dpkg-deb", "depmod", "cpio", "busybox", "ipvsadm", "socat", "dash", "kmod"].filter(
+  const missing = ["qemu-system-x86_64", "apt-get", "dpkg-deb", "depmod", "cpio", "busybox", "ipvsadm", "socat", "dash", "kmod", "mawk"].filter(
     (c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0,
   );
   if (missing.length > 0) return `missing on this machine: ${missing.join(", ")} (the Debian packages .ci/run installs)`;
