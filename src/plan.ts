@@ -153,6 +153,11 @@ export function programName(type: LvsType): string {
   return `rc.lvs_${type}`;
 }
 
+/** A list for a comment: all of a short one, the start and a count of a long one. */
+function abbreviated(items: string[], max = 8): string {
+  return items.length <= max ? items.join(" ") : `${items.slice(0, max - 2).join(" ")} ... and ${items.length - (max - 2)} more`;
+}
+
 /** The facts every file's context shares. */
 function common(config: LvsConfig, opts: EmitOptions) {
   return {
@@ -164,6 +169,7 @@ function common(config: LvsConfig, opts: EmitOptions) {
     vip: formatIPv4(config.vip.address),
     dip: formatIPv4(config.dip.address),
     realServers: realServerAddresses(config).join(" "),
+    realServersText: abbreviated(realServerAddresses(config)),
   };
 }
 

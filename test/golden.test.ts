@@ -98,6 +98,13 @@ describe("what the scripts do", () => {
     expect(line).toBe("/etc/lvs 192.168.0.3(ro,sync,no_subtree_check) 192.168.0.4(ro,sync,no_subtree_check)");
   });
 
+  it("names every real server in REAL_SERVERS, but only a few in comments", () => {
+    const rs = Array.from({ length: 20 }, (_, i) => `192.168.0.${10 + i}`);
+    const big = Object.fromEntries(compileText(conf({ 6: `SERVICE=t www rr ${rs.join(" ")}` })).files.map((f) => [f.path, f.contents]));
+    expect(big["rc.lvs_dr"]).toContain(`REAL_SERVERS='192.168.0.3 192.168.0.4 ${rs.join(" ")}'`);
+    expect(big["rc.lvs_dr"]).toContain("#   real servers   192.168.0.3 192.168.0.4 192.168.0.10 192.168.0.11 192.168.0.12 192.168.0.13 ... and 16 more\n");
+  });
+
   it("writes no exports file when every real server is the director itself", () => {
     const r = compileText(conf({ 5: "SERVICE=t telnet rr 127.0.0.1", 6: null }));
     expect(r.files.map((f) => f.path)).not.toContain("exports");
