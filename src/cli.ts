@@ -296,6 +296,18 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
     extra.type = values.type as LvsType;
   }
   const conf = positionals[0]!;
+  const r = await loadForOutput(conf, values, extra, io);
+  if (typeof r === "number") return r;
+  return write(io, [{ dir: values.out ?? ".", files: r.files ?? [] }], conf);
+}
+
+/** Loads CONF for a command that writes and prints its diagnostics; an exit code when nothing may be written. */
+async function loadForOutput(
+  conf: string,
+  values: { hosts?: string[] | undefined; services?: string | undefined },
+  extra: Partial<CompileOptions> & { variants?: boolean },
+  io: Io,
+): Promise<Loaded["result"] | number> {
   const loaded = await load(conf, values, extra);
   if (typeof loaded === "string") {
     io.stderr(`lvsc: ${loaded}\n`);
@@ -303,11 +315,11 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
   }
   const r = loaded.result;
   if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
-  if (r.errorCount > 0 || r.files === undefined) {
+  if (r.errorCount > 0) {
     io.stderr("lvsc: nothing was written\n");
     return PROBLEMS;
   }
-  return write(io, [{ dir: values.out ?? ".", files: r.files }], conf);
+  return r;
 }
 
 async function cmdVariants(args: string[], io: Io): Promise<number> {
@@ -319,18 +331,9 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`variants takes one conf file, got ${positionals.length}`);
   if (values.out === undefined) throw new UsageError("variants needs an output directory: -o DIR");
   const conf = positionals[0]!;
-  const loaded = await load(conf, values, { ...outputOptions(values), variants: true });
-  if (typeof loaded === "string") {
-    io.stderr(`lvsc: ${loaded}\n`);
-    return FAILURE;
-  }
-  const r = loaded.result;
-  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
-  if (r.errorCount > 0 || r.variants === undefined) {
-    io.stderr("lvsc: nothing was written\n");
-    return PROBLEMS;
-  }
-  const groups = r.variants.map((v) => ({
+  const r = await loadForOutput(conf, values, { ...outputOptions(values), variants: true }, io);
+  if (typeof r === "number") return r;
+  const groups = (r.variants ?? []).map((v) => ({
     dir: join(values.out!, v.type),
     files: [
       { path: v.conf.path, contents: v.conf.contents, mode: 0o644 },

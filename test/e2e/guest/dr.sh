@@ -57,8 +57,4 @@ off)
 esac
 
 check_arp client eth0 "$VIP" vs1 eth0
-check_status vs1 rs1
-check_idempotent vs1 rs1 rs2
-check_hand_made vs1 hand-made-start "start"
-check_stop_restores vs1 rs1 rs2
-teardown
+finish_checks

@@ -249,6 +249,23 @@ preflight() {
 	esac
 }
 
+# finish_checks: what every scenario checks last (the director is vs1, rs1 and rs2 its real servers)
+finish_checks() {
+	check_status vs1 rs1
+	check_idempotent vs1 rs1 rs2
+	check_hand_made vs1 hand-made-start "start"
+	check_stop_restores vs1 rs1 rs2
+	teardown
+}
+
+# check_routed through|bypass: a cluster whose client is behind the router
+check_routed() {
+	check_alternation alternation 6 fetch client "http://$VIP/test.html"
+	check_method vs1 "$VIP:80" "$1"
+	check_arp router eth1 "$VIP" vs1 eth0
+	finish_checks
+}
+
 teardown() {
 	ip -all netns delete 2>/dev/null || :
 	for b in $(ip -o link show type bridge | awk -F': ' '{ print $2 }'); do ip link del "$b"; done
