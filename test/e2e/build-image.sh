@@ -22,8 +22,17 @@ for cmd in apt-get apt-cache dpkg-deb depmod cpio gzip ldd busybox ipvsadm ip sy
 done
 
 # The kernel package linux-image-amd64 points at (e.g. linux-image-6.1.0-56-amd64).
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-[ -n "$pkg" ] || die "cannot find the kernel package behind linux-image-amd64 (run apt-get update?)"
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+pkg=$(kernel_package)
+if [ -z "$pkg" ]; then
+	# a machine whose package lists were never fetched
+	log "apt-get update"
+	apt-get update -qq >/dev/null 2>&1 || :
+	pkg=$(kernel_package)
+fi
+[ -n "$pkg" ] || die "cannot find the kernel package behind linux-image-amd64 (apt-get update failed?)"
 
 # The cache key covers the kernel, this script, the guest init and the host tools copied in.
 key=$( { echo "$pkg"; cat "$0" "$here/init.sh"; for b in busybox ipvsadm ip sysctl kmod dash socat mawk; do
