@@ -231,7 +231,7 @@ describe("show", () => {
 });
 
 describe("help", () => {
-  it.each(["compile", "lint", "show"])("lvsc %s --help prints the command's usage and exits 0", async (cmd) => {
+  it.each(["compile", "variants", "lint", "show"])("lvsc %s --help prints the command's usage and exits 0", async (cmd) => {
     const r = await lvsc([cmd, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: lvsc ${cmd}`);

@@ -46,12 +46,17 @@ fi
 work=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-deb=$(ls "$cache"/"$pkg"_*.deb 2>/dev/null | head -n 1 || :)
-if [ -z "$deb" ]; then
+cached_deb() {
+	for f in "$cache"/"$pkg"_*.deb; do
+		[ -e "$f" ] && printf '%s\n' "$f" && return 0
+	done
+	return 1
+}
+if ! deb=$(cached_deb); then
 	log "downloading $pkg"
 	(cd "$work" && apt-get download "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg failed"
 	mv "$work"/"$pkg"_*.deb "$cache"/
-	deb=$(ls "$cache"/"$pkg"_*.deb | head -n 1)
+	deb=$(cached_deb)
 fi
 log "unpacking $(basename "$deb")"
 dpkg-deb -x "$deb" "$work/kernel"
