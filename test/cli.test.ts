@@ -293,6 +293,11 @@ describe("the built executable", () => {
     for (const f of readdirSync(out)) expect([f, readFileSync(join(out, f), "utf8")]).toEqual([f, readFileSync(join(ROOT, "test/golden/lvs_dr", f), "utf8")]);
   });
 
+  it("stops quietly when its reader closes the pipe early", () => {
+    const p = spawnSync("sh", ["-c", `"${join(ROOT, "dist/cli.cjs")}" compile "${join(EXAMPLES, "lvs_dr.conf")}" -o "${tmp()}" | head -c 1`], { encoding: "utf8" });
+    expect(p.stderr).toBe("");
+  });
+
   it("is an executable file with a node shebang", () => {
     expect(readFileSync(join(ROOT, "dist/cli.cjs"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(statSync(join(ROOT, "dist/cli.cjs")).mode & 0o111).not.toBe(0);
