@@ -294,7 +294,7 @@ describe("the built executable", () => {
   });
 
   it("stops quietly when its reader closes the pipe early", () => {
-    const p = spawnSync("sh", ["-c", `"${join(ROOT, "dist/cli.cjs")}" compile "${join(EXAMPLES, "lvs_dr.conf")}" -o "${tmp()}" | head -c 1`], { encoding: "utf8" });
+    const p = spawnSync("sh", ["-c", `"${join(ROOT, "dist/cli.cjs")}" compile "${join(EXAMPLES, "lvs_dr.conf")}" -o "${tmp()}" | true`], { encoding: "utf8" });
     expect(p.stderr).toBe("");
   });
 
