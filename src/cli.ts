@@ -13,7 +13,7 @@ import { ipvsListing } from "./ipvs.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
 import type { LvsType } from "./model.js";
 import { TARGETS, type OutputFile } from "./plan.js";
-import { diag, type Diagnostic } from "./diagnostics.js";
+import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -167,23 +167,20 @@ function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(args: st
   }
 }
 
-type Read = { ok: true; bytes: Uint8Array; text: string } | { ok: false; message: string };
+type Read = { ok: true; bytes: Uint8Array; text: string } | { ok: true; tooLarge: true } | { ok: false; message: string };
 
+/** CONF's bytes, after one stat that also refuses directories and files too large to be a conf. */
 async function readInput(path: string): Promise<Read> {
   try {
     const st = await fsp.stat(path);
     if (st.isDirectory()) return { ok: false, message: `${path} is a directory` };
+    if (st.isFile() && st.size > MAX_FILE_SIZE) return { ok: true, tooLarge: true };
     const bytes = await fsp.readFile(path);
     return { ok: true, bytes, text: bytes.toString("utf8") };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { ok: false, message: err.code === "ENOENT" ? `${path}: no such file` : `${path}: ${err.message}` };
   }
-}
-
-async function tooLarge(path: string): Promise<boolean> {
-  const st = await fsp.stat(path).catch(() => undefined);
-  return st !== undefined && st.isFile() && st.size > MAX_FILE_SIZE;
 }
 
 /** hosts(5) sources: the --hosts files, or else CONF's directory's `hosts` then /etc/hosts. */
@@ -232,17 +229,14 @@ async function load(
   const services = await servicesFrom(values.services);
   if (typeof services === "string") return services;
   const opts: LintOptions = { file: conf, hosts, ...(services !== undefined ? { services } : {}) };
-  if (await tooLarge(conf)) {
-    const d: Diagnostic = diag(
-      "file-too-large",
-      `the file is larger than ${MAX_FILE_SIZE / 1024 / 1024} MiB`,
-      { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-      { hint: "a conf for 10,000 services with 10 real servers each is about 2 MiB; is this the right file?" },
-    );
-    return { result: { file: conf, diagnostics: [d], errorCount: 1, warningCount: 0, config: undefined }, source: undefined };
-  }
   const input = await readInput(conf);
   if (!input.ok) return input.message;
+  if ("tooLarge" in input) {
+    const d: Diagnostic = diag("file-too-large", `the file is larger than ${MAX_FILE_SIZE / 1024 / 1024} MiB`, START_OF_FILE, {
+      hint: "a conf for 10,000 services with 10 real servers each is about 2 MiB; is this the right file?",
+    });
+    return { result: { file: conf, diagnostics: [d], errorCount: 1, warningCount: 0, config: undefined }, source: undefined };
+  }
   if (extra === undefined) return { result: lint(input.bytes, opts), source: input.text };
   const { compile, variants } = await import("./compile.js");
   const result = extra.variants === true ? variants(input.bytes, { ...opts, ...extra }) : compile(input.bytes, { ...opts, ...extra });

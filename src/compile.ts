@@ -39,22 +39,23 @@ export interface Variant {
  * output file in memory; no file at all when there is any error.
  */
 export function compile(source: Source, opts: CompileOptions = {}): CompileResult {
-  const a = analyze(source, opts);
-  const r = result(a.file, a.diagnostics, a.config);
-  if (r.config === undefined || r.errorCount > 0) return { ...r, files: [] };
-  const v = variant(a, r.config, opts.type ?? r.config.type, opts);
-  const all = result(a.file, [...a.diagnostics, ...v.diagnostics], r.config);
-  return { ...all, files: all.errorCount > 0 || v.variant === undefined ? [] : v.variant.files };
+  const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
+  return { ...r, files: built[0]?.files ?? [] };
 }
 
 /** The cluster as each forwarding method: a conf and a full set of files per LVS_TYPE, or errors. */
 export function variants(source: Source, opts: CompileOptions = {}): LintResult & { variants: Variant[] } {
+  return variantsOf(source, opts, () => ["dr", "nat", "tun"]);
+}
+
+/** Lints once, then builds the variants `types` asks for; none at all when anything is an error. */
+function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsConfig) => readonly LvsType[]): LintResult & { variants: Variant[] } {
   const a = analyze(source, opts);
   const r = result(a.file, a.diagnostics, a.config);
   if (r.config === undefined || r.errorCount > 0) return { ...r, variants: [] };
   const out: Variant[] = [];
   const diagnostics = [...a.diagnostics];
-  for (const t of ["dr", "nat", "tun"] as const) {
+  for (const t of types(r.config)) {
     const v = variant(a, r.config, t, opts);
     diagnostics.push(...v.diagnostics);
     if (v.variant !== undefined) out.push(v.variant);

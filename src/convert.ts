@@ -59,11 +59,12 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   const byName = new Map<string, Directive>();
   for (const d of ast.directives) byName.set(d.name.text === "SERVER_LVS_DEVICE" ? "SERVER_VIP_DEVICE" : d.name.text, d);
   const gw = byName.get("SERVER_DEFAULT_GW");
+  const gwText = gw?.args.map((a) => a.text).join(" ") ?? "";
   if (config.type === "nat" && target !== "nat" && gw !== undefined)
     out.push(
       diag(
         "gateway-removed",
-        `\`SERVER_DEFAULT_GW=${gw.args.map((a) => a.text).join(" ")}\` (the DIP) is left out of the ${to} conf`,
+        `\`SERVER_DEFAULT_GW=${gwText}\` (the DIP) is left out of the ${to} conf`,
         gw.span,
         { hint: `${to} real servers must not route through the director: add \`SERVER_DEFAULT_GW=<router>\` for their network` },
       ),
@@ -97,9 +98,9 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   if (target === "nat") {
     const why = "lvsc: VS_NAT real servers must send replies back through the director: their gateway is the DIP";
     if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
-    else if (config.serverGateway !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gw.args.map((a) => a.text).join(" ")})`);
+    else if (config.serverGateway !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gwText})`);
   } else if (config.type === "nat" && gw !== undefined) {
-    edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${gw.args.map((a) => a.text).join(" ")} (the DIP): ${to} real servers must route through a router, not the director`);
+    edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${gwText} (the DIP): ${to} real servers must route through a router, not the director`);
   }
 
   const body: string[] = [];

@@ -7,7 +7,7 @@
 
 import { assertInertText, sh } from "./shell.js";
 
-/** The helpers a template may use; test/templates.test.ts checks that every mustache is one of them. */
+/** The helpers a template may use; test/shell.test.ts checks that every mustache is one of them. */
 export const HELPERS = {
   /** A value as one shell word (shlex.quote rules). */
   sh: (value: unknown) => sh(scalar(value, "sh")),
@@ -42,7 +42,6 @@ function scalar(value: unknown, helper: string): string {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   throw new Error(`helper ${helper} got ${value === undefined ? "undefined" : typeof value}`);
 }
-
 
 export const COMPILE_OPTIONS = {
   noEscape: true,

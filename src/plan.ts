@@ -160,6 +160,7 @@ function abbreviated(items: string[], max = 8): string {
 
 /** The facts every file's context shares. */
 function common(config: LvsConfig, opts: EmitOptions) {
+  const rips = realServerAddresses(config);
   return {
     prog: programName(config.type),
     title: TITLES[config.type],
@@ -168,8 +169,8 @@ function common(config: LvsConfig, opts: EmitOptions) {
     source: opts.source,
     vip: formatIPv4(config.vip.address),
     dip: formatIPv4(config.dip.address),
-    realServers: realServerAddresses(config).join(" "),
-    realServersText: abbreviated(realServerAddresses(config)),
+    realServers: rips.join(" "),
+    realServersText: abbreviated(rips),
   };
 }
 

@@ -2,6 +2,7 @@
 // them (dropped, repeated and swapped tokens, random bytes, Unicode, NUL, CR, huge values).
 import fc from "fast-check";
 import type { CompileResult, HostsSource } from "../../src/index.js";
+import { formatIPv4, maskOfPrefix } from "../../src/net.js";
 
 export const FUZZ_HOSTS: HostsSource = {
   path: "fuzz-hosts",
@@ -51,7 +52,7 @@ const service = (type: Shape["type"]) =>
         const ppc =
           s.ppc === undefined
             ? ""
-            : ` ppc${s.ppc.t !== undefined ? ` -t ${s.ppc.t}` : ""}${s.ppc.m !== undefined ? ` -M ${maskOf(s.ppc.m)}` : ""}`;
+            : ` ppc${s.ppc.t !== undefined ? ` -t ${s.ppc.t}` : ""}${s.ppc.m !== undefined ? ` -M ${formatIPv4(maskOfPrefix(s.ppc.m))}` : ""}`;
         return { key: s.proto === "f" ? `f${s.mark}` : `${s.proto}${svcKey(svc)}`, line: `SERVICE=${s.proto} ${svc}${s.sched !== undefined ? ` ${s.sched}` : ""}${ppc} ${rs.join(" ")}` };
       }),
     );
@@ -61,10 +62,6 @@ function svcKey(svc: string): string {
   return aliases[svc] ?? svc;
 }
 
-function maskOf(prefix: number): string {
-  const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return [24, 16, 8, 0].map((s) => (m >>> s) & 255).join(".");
-}
 
 /** A conf that should lint without errors: consistent addresses, no duplicate services. */
 export const validConf: fc.Arbitrary<string> = fc
