@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ["test/e2e/**", "test/fuzz/campaign.test.ts", "node_modules/**"],
     // the CLI tests spawn the built dist/cli.js once; everything else runs in-process
     testTimeout: 20000,
+    // vitest's summary, then a counted line for checks skipped for want of a system tool
+    reporters: ["default", "./test/skip-reporter.ts"],
   },
 });

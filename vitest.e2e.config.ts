@@ -5,5 +5,6 @@ export default defineConfig({
     include: ["test/e2e/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 1_200_000,
+    reporters: ["default", "./test/skip-reporter.ts"],
   },
 });

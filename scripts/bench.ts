@@ -116,7 +116,8 @@ console.log(`\ngrowth, lint 10,000 x 10 against 1,000 x 10 (10x the input): ${gr
 }
 
 // ---- the director's start in the VM ----
-const why = NO_VM ? "--no-vm" : unavailable();
+const missing = unavailable();
+const why = NO_VM ? "--no-vm" : missing !== undefined ? `missing: ${missing.commands.join(", ")}; apt-get install ${missing.packages.join(" ")}` : undefined;
 if (why !== undefined) {
   console.log(`\nVM: skipped (${why})`);
 } else {

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { main, type Io } from "../src/cli.js";
 import { lint, TARGETS, variants } from "../src/index.js";
 import { compileText, conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES, readExample } from "./helpers.js";
+import { needTool } from "./tools.js";
 
-const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const isRoot = process.getuid?.() === 0;
 
 /** keepalived -t, inside a network namespace holding the interfaces the file names (when root). */
@@ -35,14 +35,15 @@ const KITCHEN_SINK = conf({ 2: "INITIAL_STATE=off", 5: "SERVICE=f 7 wrr ppc -t 6
   "SERVICE=t https lc ppc rs1 rs2",
 ]);
 
-describe.skipIf(!has("keepalived"))("keepalived.conf", () => {
+describe("keepalived.conf", () => {
   const cases = [
     ...EXAMPLE_CONFS.map((c) => [c, readExample(c), c] as const),
     ["every kind of service", KITCHEN_SINK, "lvs_dr.conf"] as const,
     ["the NAT variant of the walkthrough", readExample("lvs_dr.conf"), "lvs_dr.conf"] as const,
   ];
 
-  it.each(cases)("%s: keepalived -t accepts it without a message", (name, text, file) => {
+  it.for(cases)("%s: keepalived -t accepts it without a message", ([name, text, file], ctx) => {
+    needTool(ctx, "keepalived");
     const r = compileText(text, { file, targets: ["keepalived"], ...(name.includes("NAT variant") ? { type: "nat" as const } : {}) });
     expect(r.files.map((f) => f.path)).toEqual(["keepalived.conf"]);
     const k = keepalivedTest(r.files[0]!.contents, ["eth0", "eth1"]);
@@ -50,7 +51,8 @@ describe.skipIf(!has("keepalived"))("keepalived.conf", () => {
     expect(k.status).toBe(0);
   });
 
-  it("is checked by a keepalived -t that does refuse a broken file", () => {
+  it("is checked by a keepalived -t that does refuse a broken file", (ctx) => {
+    needTool(ctx, "keepalived");
     const r = compileText(readExample("lvs_dr.conf"), { targets: ["keepalived"] });
     const k = keepalivedTest(r.files[0]!.contents.replace("lvs_sched rr", "lvs_sched roundrobin"), ["eth0"]);
     expect(k.status).not.toBe(0);
@@ -85,8 +87,9 @@ describe("mon.cf", () => {
   });
 });
 
-describe.skipIf(!has("systemd-analyze"))("lvs.service", () => {
-  it("passes systemd-analyze verify", () => {
+describe("lvs.service", () => {
+  it("passes systemd-analyze verify", (ctx) => {
+    needTool(ctx, "systemd-analyze");
     const dir = mkdtempSync(join(tmpdir(), "lvsc-unit-"));
     const unit = compileText(readExample("lvs_dr.conf"), { targets: ["systemd"] }).files[0]!.contents;
     writeFileSync(join(dir, "lvs.service"), unit);

@@ -31,13 +31,26 @@ export interface VmRun {
   scenarios: Map<string, ScenarioResult>;
 }
 
-/** Why the real-kernel tests cannot run here, or undefined when they can. */
-export function unavailable(): string | undefined {
-  const missing = ["qemu-system-x86_64", "apt-get", "dpkg-deb", "depmod", "cpio", "busybox", "ipvsadm", "socat", "dash", "kmod", "mawk"].filter(
-    (c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0,
-  );
-  if (missing.length > 0) return `missing on this machine: ${missing.join(", ")} (the Debian packages .ci/run installs)`;
-  return undefined;
+/** The host commands the VM image is built from, and the Debian package of each. */
+const NEEDED: Record<string, string> = {
+  "qemu-system-x86_64": "qemu-system-x86",
+  "apt-get": "apt",
+  "dpkg-deb": "dpkg",
+  depmod: "kmod",
+  kmod: "kmod",
+  cpio: "cpio",
+  busybox: "busybox-static",
+  ipvsadm: "ipvsadm",
+  socat: "socat",
+  dash: "dash",
+  mawk: "mawk",
+};
+
+/** What the real-kernel tests miss here: the commands and the packages that provide them. */
+export function unavailable(): { commands: string[]; packages: string[] } | undefined {
+  const commands = Object.keys(NEEDED).filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
+  if (commands.length === 0) return undefined;
+  return { commands, packages: [...new Set(commands.map((c) => NEEDED[c]!))] };
 }
 
 /** Builds the kernel + base initramfs once (cached outside the repo); returns its directory. */

@@ -1,0 +1,56 @@
+// System tools that some checks need (shellcheck, keepalived, other awks...). A fresh machine
+// has none of them, so a check that needs one is skipped there, visibly: the skip carries a note
+// naming the tool and the command that installs it, and test/skip-reporter.ts counts the notes
+// in one summary. Under CI=true a missing tool is a failure instead: CI must run every check.
+import { spawnSync } from "node:child_process";
+
+export interface Tool {
+  /** The command that shows the tool works (its exit status 0). */
+  probe: readonly string[];
+  /** The Debian package that provides it. */
+  pkg: string;
+  /** What the checks that need it prove, for the skip note. */
+  why: string;
+}
+
+export const TOOLS = {
+  shellcheck: { probe: ["shellcheck", "--version"], pkg: "shellcheck", why: "lints every generated script" },
+  keepalived: { probe: ["keepalived", "--version"], pkg: "keepalived", why: "keepalived -t checks every generated keepalived.conf" },
+  gawk: { probe: ["gawk", "--version"], pkg: "gawk", why: "runs the scripts' awk under GNU awk" },
+  "original-awk": { probe: ["sh", "-c", "command -v original-awk"], pkg: "original-awk", why: "runs the scripts' awk under the one true awk" },
+  busybox: { probe: ["busybox", "true"], pkg: "busybox-static", why: "runs the scripts' awk under busybox" },
+  mawk: { probe: ["mawk", "-W", "version"], pkg: "mawk", why: "runs the scripts' awk under mawk (Debian's default awk)" },
+  "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
+} as const satisfies Record<string, Tool>;
+
+export type ToolName = keyof typeof TOOLS;
+
+const cache = new Map<ToolName, boolean>();
+
+/** Whether the tool runs on this machine. */
+export function has(name: ToolName): boolean {
+  let ok = cache.get(name);
+  if (ok === undefined) {
+    const [cmd, ...args] = TOOLS[name].probe;
+    ok = spawnSync(cmd!, args, { stdio: "ignore" }).status === 0;
+    cache.set(name, ok);
+  }
+  return ok;
+}
+
+/** The note a skipped check carries; test/skip-reporter.ts parses it back. */
+export function skipNote(name: ToolName): string {
+  return `needs ${name} (apt-get install ${TOOLS[name].pkg})`;
+}
+
+export const CI = process.env["CI"] === "true";
+
+/**
+ * Call first in a test that needs `name`: returns when the tool is here; otherwise skips the
+ * test with a note naming the tool, or, under CI=true, fails it.
+ */
+export function needTool(ctx: { skip: (note?: string) => never }, name: ToolName): void {
+  if (has(name)) return;
+  if (CI) throw new Error(`${name} is missing, and CI=true runs every check: apt-get install ${TOOLS[name].pkg} (${TOOLS[name].why})`);
+  ctx.skip(skipNote(name));
+}
