@@ -1,10 +1,10 @@
 // Conf text -> diagnostics and the validated model: decode, parse, AST, validate. Pure; never throws on bad input.
 
-import { toAst, type ConfFile } from "./ast.js";
+import { parseToAst, type ConfFile } from "./ast.js";
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { parseHosts, type HostsSource } from "./hosts.js";
 import type { LvsConfig } from "./model.js";
-import { LineMap, parse } from "./parser.js";
+import { LineMap } from "./parser.js";
 import { builtinServices, parseServices } from "./services.js";
 import { validate } from "./validate.js";
 
@@ -49,12 +49,11 @@ export function analyze(source: Source, opts: LintOptions): Analysis {
   const file = opts.file ?? "<input>";
   const decoded = decode(source);
   if (typeof decoded !== "string") return { file, text: undefined, ast: undefined, config: undefined, diagnostics: [decoded], names: new Map() };
-  const parsed = parse(decoded);
-  const { ast, diagnostics: shape } = toAst(parsed);
+  const { ast, diagnostics: syntax } = parseToAst(decoded);
   const hosts = parseHosts(opts.hosts ?? []);
   const services = opts.services !== undefined ? parseServices(opts.services.text, opts.services.path) : builtinServices();
   const v = validate(ast, { file: opts.file, hosts, services });
-  return { file, text: decoded, ast, config: v.config, diagnostics: [...parsed.diagnostics, ...shape, ...v.diagnostics], names: v.names };
+  return { file, text: decoded, ast, config: v.config, diagnostics: [...syntax, ...v.diagnostics], names: v.names };
 }
 
 export function result(file: string, diagnostics: Diagnostic[], config: LvsConfig | undefined): LintResult {

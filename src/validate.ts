@@ -1,6 +1,6 @@
 // AST -> LvsConfig + diagnostics: typed value parsing, name resolution and cross-line checks. Never throws.
 
-import type { ConfFile, Directive, Field } from "./ast.js";
+import { subField, type ConfFile, type Directive, type Field } from "./ast.js";
 import {
   DEFAULT_PERSISTENCE_TIMEOUT,
   DEFAULT_SCHEDULER,
@@ -60,7 +60,61 @@ export interface ValidateResult {
 }
 
 const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
+
+/**
+ * The number written from `from` to the end of `s` in 1 to `max` decimal digits, else NaN (what
+ * /^\d{1,max}$/ and Number() read, without a regex or a substring on the hot path).
+ */
+function digitsAt(s: string, from: number, max: number): number {
+  const n = s.length - from;
+  if (n < 1 || n > max) return NaN;
+  let v = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/**
+ * A real server of the model. What it keeps of its field (the host as written, the span) is read
+ * from the field when asked for: a large conf has 100,000 real servers, and every object and
+ * string less is less work for the garbage collector.
+ */
+class ConfRealServer implements RealServer {
+  readonly localNode: boolean;
+  readonly #field: Field;
+  readonly #hostLength: number;
+  constructor(
+    readonly address: IPv4,
+    readonly port: number,
+    readonly weight: number,
+    field: Field,
+    hostLength: number,
+  ) {
+    this.localNode = isLoopback(address);
+    this.#field = field;
+    this.#hostLength = hostLength;
+  }
+
+  get written(): string {
+    const text = this.#field.text;
+    return this.#hostLength === text.length ? text : text.slice(0, this.#hostLength);
+  }
+
+  get span(): Span {
+    return this.#field.span;
+  }
+}
 const SCHEDULER_SET: ReadonlySet<string> = new Set(SCHEDULERS);
+
+/** A SERVICE's model with its service and protocol fields, for cross-line checks to point at. */
+interface ParsedService {
+  value: VirtualService;
+  field: Field;
+  protoField: Field;
+}
 
 /** A value with the span it came from, so cross-line checks can point at the right field. */
 interface Located<T> {
@@ -220,7 +274,7 @@ class Validator {
           "put the VIP on a device that faces no network: `dummy0`, `lo:0` or `tunl0`",
         );
     }
-    const validServices = parsedServices.filter((s): s is Located<VirtualService> & { protoSpan: Span } => s !== undefined);
+    const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
     this.serviceCrossChecks(validServices, type?.value, vip, dip);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
@@ -512,7 +566,7 @@ class Validator {
 
   // ---------------- SERVICE ----------------
 
-  private service(d: Directive, type: LvsType | undefined): (Located<VirtualService> & { protoSpan: Span }) | undefined {
+  private service(d: Directive, type: LvsType | undefined): ParsedService | undefined {
     const f = d.args;
     const fProto = f[0];
     const fService = f[1];
@@ -632,15 +686,15 @@ class Validator {
       return undefined;
     }
     const realServers: RealServer[] = [];
-    const byKey = new Map<string, RealServer>();
+    // duplicates: a scan for the usual handful of real servers, a map for long lists
+    const byKey = rsFields.length > 16 ? new Map<number, RealServer>() : undefined;
     for (const rf of rsFields) {
       const rs = this.realServer(rf, protocol, port, type);
       if (rs === undefined) {
         errors = true;
         continue;
       }
-      const key = `${rs.address}:${rs.port}`;
-      const first = byKey.get(key);
+      const first = byKey !== undefined ? byKey.get(rs.address * 65536 + rs.port) : realServers.find((o) => o.address === rs.address && o.port === rs.port);
       if (first !== undefined) {
         this.report(
           "duplicate-real-server",
@@ -652,14 +706,14 @@ class Validator {
         errors = true;
         continue;
       }
-      byKey.set(key, rs);
+      byKey?.set(rs.address * 65536 + rs.port, rs);
       realServers.push(rs);
     }
     if (errors || protocol === undefined) return undefined;
     return {
       value: { protocol, port, fwmark, written: fService.text, scheduler, persistence, realServers, line: d.line },
-      span: fService.span,
-      protoSpan: fProto.span,
+      field: fService,
+      protoField: fProto,
     };
   }
 
@@ -746,12 +800,8 @@ class Validator {
 
   private realServer(f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
     const text = f.text;
-    const at = (from: number, to: number): Span => ({
-      start: { line: f.span.start.line, column: f.span.start.column + from, offset: f.span.start.offset + from },
-      end: { line: f.span.start.line, column: f.span.start.column + to, offset: f.span.start.offset + to },
-    });
     const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";
-    if (text.startsWith("-")) {
+    if (text.charCodeAt(0) === 45 /* - */) {
       this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, `${shapeHint}; options belong after \`ppc\``);
       return undefined;
     }
@@ -760,25 +810,25 @@ class Validator {
       this.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
       return undefined;
     }
-    const hostPort = comma === -1 ? text : text.slice(0, comma);
-    const colon = hostPort.indexOf(":");
-    const host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-    if (host === "" || (colon !== -1 && colon === hostPort.length - 1) || (comma !== -1 && comma === text.length - 1)) {
+    const hostEnd = comma === -1 ? text.length : comma;
+    const firstColon = text.indexOf(":");
+    const colon = firstColon < hostEnd ? firstColon : -1;
+    const host = colon === -1 ? hostEnd : colon;
+    if (host === 0 || (colon !== -1 && colon === hostEnd - 1) || (comma !== -1 && comma === text.length - 1)) {
       this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, shapeHint);
       return undefined;
     }
     let ok = true;
-    const hostField = { text: host, span: at(0, host.length), quoted: f.quoted };
-    const address = this.address(hostField, "real server");
+    const address = this.address(host === text.length ? f : subField(f, 0, host), "real server");
     if (address === undefined) ok = false;
 
     let weight = 1;
     if (comma !== -1) {
-      const w = text.slice(comma + 1);
-      const span = at(comma + 1, text.length);
-      const n = /^\d{1,5}$/.test(w) ? Number(w) : NaN;
+      // read in place: only a diagnostic needs the weight as a field of its own
+      const n = digitsAt(text, comma + 1, 5);
       if (!(n >= 0 && n <= MAX_WEIGHT)) {
-        this.report("invalid-weight", `invalid weight \`${printable(w)}\``, span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
+        const w = subField(f, comma + 1, text.length);
+        this.report("invalid-weight", `invalid weight \`${printable(w.text)}\``, w.span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
         ok = false;
       } else {
         weight = n;
@@ -786,7 +836,7 @@ class Validator {
           this.report(
             "zero-weight",
             "weight 0 sends this real server no new connections",
-            span,
+            subField(f, comma + 1, text.length).span,
             "0 quiesces a server; remove the `,0` when it should take traffic",
           );
       }
@@ -794,9 +844,8 @@ class Validator {
 
     let port = protocol === "fwmark" ? 0 : servicePort;
     if (colon !== -1 && protocol !== undefined) {
-      const portText = hostPort.slice(colon + 1);
-      const span = at(colon + 1, hostPort.length);
-      const p = this.port({ text: portText, span }, protocol, "real server");
+      const portField = subField(f, colon + 1, hostEnd);
+      const p = this.port(portField, protocol, "real server");
       if (p === undefined) ok = false;
       else {
         const expected = protocol === "fwmark" ? 0 : servicePort;
@@ -806,7 +855,7 @@ class Validator {
             protocol === "fwmark"
               ? `${TYPE_NAMES[type]} cannot send a fwmark service to port ${p}`
               : `${TYPE_NAMES[type]} cannot send port ${servicePort} to port ${p}`,
-            span,
+            portField.span,
             protocol === "fwmark"
               ? "direct routing and tunnelling keep each packet's port; drop the `:port`, or use VS_NAT"
               : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
@@ -816,16 +865,16 @@ class Validator {
       }
     }
     if (!ok || address === undefined) return undefined;
-    return { address, port, weight, localNode: isLoopback(address), written: host, span: f.span };
+    return new ConfRealServer(address, port, weight, f, host);
   }
 
   private serviceCrossChecks(
-    services: (Located<VirtualService> & { protoSpan: Span })[],
+    services: ParsedService[],
     type: LvsType | undefined,
     vip: (Located<Vip> & { addressSpan: Span }) | undefined,
     dip: (Located<DirectorInside> & { addressSpan: Span }) | undefined,
   ): void {
-    const seen = new Map<string, Located<VirtualService>>();
+    const seen = new Map<string, ParsedService>();
     for (const s of services) {
       const svc = s.value;
       const key = svc.protocol === "fwmark" ? `fwmark ${svc.fwmark}` : `${svc.protocol} ${svc.port}`;
@@ -836,9 +885,9 @@ class Validator {
           svc.protocol === "fwmark"
             ? `firewall mark ${svc.fwmark} already has a service`
             : `${svc.protocol} port ${svc.port} already has a service${first.value.written !== svc.written ? ` (\`${first.value.written}\`)` : ""}`,
-          s.span,
+          s.field.span,
           "merge the real servers into one SERVICE line",
-          [{ message: "first defined here", span: first.span }],
+          [{ message: "first defined here", span: first.field.span }],
         );
       } else seen.set(key, s);
 
@@ -846,7 +895,7 @@ class Validator {
         this.report(
           "fwmark-rule-not-generated",
           `firewall mark ${svc.fwmark}: lvsc does not write the rule that marks the packets`,
-          s.protoSpan,
+          s.protoField.span,
           `add one on the director, e.g. \`iptables -t mangle -A PREROUTING -d ${formatIPv4(vip.value.address)} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\``,
         );
 

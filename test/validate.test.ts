@@ -1,7 +1,9 @@
 // Validation as a table, in the manner of ESLint's RuleTester: each invalid conf names the
 // diagnostic code it must produce, with the exact line and the exact text the span covers.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, type Code } from "../src/diagnostics.js";
+import { looksLikeIPv4, parseIPv4 } from "../src/net.js";
 import { conf, EXAMPLE_CONFS, lintText, natConf, readExample } from "./helpers.js";
 
 interface Expect {
@@ -339,5 +341,35 @@ describe("messages", () => {
       expect(d.message).not.toMatch(/\.$/);
       expect(d.message).toMatch(/^([a-z0-9`]|[A-Z][A-Z0-9_]+\b)/);
     }
+  });
+});
+
+describe("addresses", () => {
+  // parseIPv4 reads addresses without a regex (a large conf has 100,000 of them); it must accept,
+  // refuse and explain exactly as the regex it replaced
+  function reference(s: string) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+    if (m === null) return { ok: false, reason: "expected four decimal numbers separated by dots" };
+    let value = 0;
+    for (let i = 1; i <= 4; i++) {
+      const part = m[i]!;
+      if (part.length > 1 && part[0] === "0") return { ok: false, reason: `\`${part}\` has a leading zero, which some tools read as octal` };
+      if (Number(part) > 255) return { ok: false, reason: `\`${part}\` is more than 255` };
+      value = value * 256 + Number(part);
+    }
+    return { ok: true, value };
+  }
+
+  it("reads and refuses dotted quads exactly as the strict regex does", () => {
+    const text = fc.array(fc.constantFrom("0", "1", "2", "5", "9", ".", "25", "255", "256", "00", "x", " "), { maxLength: 12 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(parseIPv4(s)).toEqual(reference(s));
+        expect(looksLikeIPv4(s)).toBe(/^[0-9.]+$/.test(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ["0.0.0.0", "255.255.255.255", "1.2.3.04", "1.2.3.256", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1234.1.1.1"])
+      expect(parseIPv4(s)).toEqual(reference(s));
   });
 });
