@@ -12,7 +12,18 @@
 // patterns below stay the specification: test/parse.test.ts checks that the lexer splits random
 // text exactly as chevrotain's own lexer built from them does.
 
-import { EmbeddedActionsParser, createToken, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import {
+  EmbeddedActionsParser,
+  Option,
+  Repetition,
+  Rule,
+  Terminal,
+  createToken,
+  serializeGrammar,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import { diag, type Diagnostic, type Span } from "./diagnostics.js";
 import { printable } from "./text.js";
 
@@ -213,11 +224,41 @@ interface RawLine {
   args: IToken[];
 }
 
+/**
+ * The shape of `line` as chevrotain's grammar recording finds it. Recording runs each rule once in a
+ * special mode, with ~90 parser methods swapped in and deleted after, and costs ~6 ms at every
+ * start, more than anything else lint does on a small conf; the grammar is fixed, so it is written
+ * out here. test/parse.test.ts checks that it equals what recording finds.
+ */
+function lineGrammar(): Rule {
+  return new Rule({
+    name: "line",
+    definition: [
+      new Repetition({ idx: 0, definition: [new Terminal({ terminalType: Word, idx: 0 })] }),
+      new Option({
+        idx: 0,
+        definition: [new Terminal({ terminalType: Equals, idx: 0 }), new Repetition({ idx: 2, definition: [new Terminal({ terminalType: Value, idx: 0 })] })],
+      }),
+      new Terminal({ terminalType: NewLine, idx: 0 }),
+    ],
+  });
+}
+
+/** chevrotain's own recording steps, which ConfParser replaces unless asked to record. */
+const recording = EmbeddedActionsParser.prototype as unknown as {
+  enableRecording(this: ConfParser): void;
+  disableRecording(this: ConfParser): void;
+  topLevelRuleRecord(this: ConfParser, name: string, impl: () => void): Rule;
+};
+
 class ConfParser extends EmbeddedActionsParser {
   private current: RawLine | undefined;
+  #record = false;
 
-  constructor() {
+  /** `record`: learn the grammar by chevrotain's recording, as any parser does (for the test). */
+  constructor(record = false) {
     super(allTokens, { recoveryEnabled: true, skipValidations });
+    this.#record = record;
     this.performSelfAnalysis();
   }
 
@@ -237,6 +278,21 @@ class ConfParser extends EmbeddedActionsParser {
     this.CONSUME(NewLine);
   });
 
+  // chevrotain's performSelfAnalysis calls these three to record the grammar; every other step
+  // (resolving, the follow sets for recovery, the lookahead functions) works from what they return
+  protected enableRecording(): void {
+    if (this.#record) recording.enableRecording.call(this);
+  }
+
+  protected disableRecording(): void {
+    if (this.#record) recording.disableRecording.call(this);
+  }
+
+  protected topLevelRuleRecord(name: string, impl: () => void): Rule {
+    if (this.#record || name !== "line") return recording.topLevelRuleRecord.call(this, name, impl);
+    return lineGrammar();
+  }
+
   /** One line's tokens, up to its line end; setting `input` resets the parser (chevrotain's examples do this). */
   parseLine(tokens: IToken[]): RawLine {
     this.input = tokens;
@@ -244,6 +300,12 @@ class ConfParser extends EmbeddedActionsParser {
     this.line();
     return this.current ?? { head: [], equals: undefined, args: [] };
   }
+}
+
+/** The grammar the parser uses, and the one chevrotain's recording finds (for the test: they must be equal). */
+export function grammars(): { used: unknown; recorded: unknown } {
+  const of = (p: ConfParser) => serializeGrammar(Object.values(p.getGAstProductions()));
+  return { used: of(new ConfParser(false)), recorded: of(new ConfParser(true)) };
 }
 
 // one instance for the process, built on first use (commands that parse nothing never pay for it)
