@@ -61,6 +61,9 @@ export interface ValidateResult {
 
 const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
 
+/** How many distinct unknown names of a file get a "did you mean" from the hosts or services table. */
+export const SUGGESTED = 10;
+
 /**
  * The number written from `from` to the end of `s` in 1 to `max` decimal digits, else NaN (what
  * /^\d{1,max}$/ and Number() read, without a regex or a substring on the hot path).
@@ -129,6 +132,8 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
 class Validator {
   private readonly out: Diagnostic[] = [];
   private readonly names = new Map<string, IPv4>();
+  /** "did you mean" results by table and word (see suggestion()). */
+  private readonly suggestions = new Map<string, Map<string, string>>();
   constructor(private readonly opts: ValidateOptions) {}
 
   private report(code: Code, message: string, span: Span, hint?: string, related?: { message: string; span: Span }[]): void {
@@ -276,6 +281,7 @@ class Validator {
     }
     const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
     this.serviceCrossChecks(validServices, type?.value, vip, dip);
+    if (type !== undefined && vip !== undefined && dip !== undefined) this.networkChecks(type.value, vip, dip);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
       return { config: undefined, diagnostics: this.out, names: this.names };
@@ -380,14 +386,42 @@ class Validator {
       );
       return undefined;
     }
-    const mean = didYouMean(text, hosts.names);
+    const ignored = hosts.ignored.get(text.toLowerCase());
+    if (ignored !== undefined) {
+      this.report(
+        "unresolved-host",
+        `cannot resolve host \`${text}\` (the ${what}): its line in ${ignored.path} has an address lvsc refuses`,
+        f.span,
+        `${ignored.path}:${ignored.line} gives \`${ignored.address}\` (${ignored.reason}${ignored.glibcReads !== undefined ? `; glibc reads it as ${formatIPv4(ignored.glibcReads)}` : ""}): write the address there in plain dotted decimal`,
+      );
+      return undefined;
+    }
+    const mean = this.suggestion("hosts", text, hosts.names);
     this.report(
       "unresolved-host",
       `cannot resolve host \`${text}\` (the ${what})`,
       f.span,
-      `${mean !== undefined ? `${mean} ` : ""}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
+      `${mean}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
     );
     return undefined;
+  }
+
+  /**
+   * "did you mean `x`? " for a name that is not in a table, or "". Each look-up compares the name
+   * with every entry, so only the first SUGGESTED distinct names of a file get one: 2,000 unknown
+   * names against a 100,000-line hosts file would otherwise take minutes.
+   */
+  private suggestion(table: "hosts" | "services", word: string, candidates: Iterable<string>): string {
+    let cache = this.suggestions.get(table);
+    if (cache === undefined) this.suggestions.set(table, (cache = new Map()));
+    let found = cache.get(word);
+    if (found === undefined) {
+      if (cache.size >= SUGGESTED) return `(no suggestion: more than ${SUGGESTED} names are not in the ${table} table) `;
+      const c = didYouMean(word, candidates);
+      found = c !== undefined ? `${c} ` : "";
+      cache.set(word, found);
+    }
+    return found;
   }
 
   private netmask(f: Field): { mask: IPv4; prefix: number } | undefined {
@@ -486,6 +520,8 @@ class Validator {
 
   private vip(d: Directive | undefined): (Located<Vip> & { addressSpan: Span }) | undefined {
     if (d === undefined) return undefined;
+    const slash = d.args.findIndex((a) => a.text.includes("/"));
+    if (slash === 1) return this.cidrVip(d);
     const f = this.fields(d);
     if (f === undefined) return undefined;
     const [fDev, fAddr, fMask, fBcast] = f as [Field, Field, Field, Field];
@@ -499,6 +535,44 @@ class Validator {
       value: { device, address, netmask: mask.mask, prefix: mask.prefix, broadcast },
       span: d.span,
       addressSpan: fAddr.span,
+    };
+  }
+
+  /**
+   * `VIP=eth0:101 192.168.0.101/24`: lvsc's extension, the netmask and broadcast derived from the
+   * prefix (the four-field form is configure-lvs's own).
+   */
+  private cidrVip(d: Directive): (Located<Vip> & { addressSpan: Span }) | undefined {
+    const [fDev, fAddr] = d.args as [Field, Field];
+    if (d.args.length !== 2) {
+      this.report(
+        "field-count",
+        `\`VIP\` with an address/prefix takes 2 fields (device, address/prefix); \`${printable(d.args[2]!.text)}\` is one too many`,
+        { start: d.args[2]!.span.start, end: d.args[d.args.length - 1]!.span.end },
+        `the prefix gives the netmask and the broadcast: \`VIP=${printable(fDev.text)} ${printable(fAddr.text)}\`, or the four fields of \`${DIRECTIVES["VIP"]!.example}\``,
+      );
+      return undefined;
+    }
+    const slash = fAddr.text.indexOf("/");
+    const fHost = subField(fAddr, 0, slash);
+    const fPrefix = subField(fAddr, slash + 1, fAddr.text.length);
+    const device = this.iface(fDev, false, "VIP device");
+    const address = fHost.text === "" ? undefined : this.address(fHost, "VIP");
+    if (fHost.text === "") this.report("invalid-ipv4", "the VIP's address is missing before `/`", fHost.span, "e.g. `VIP=eth0:101 192.168.0.101/24`");
+    const prefix = /^(?:0|[1-9][0-9]?)$/.test(fPrefix.text) ? Number(fPrefix.text) : NaN;
+    if (!(prefix <= 32))
+      this.report(
+        "invalid-netmask",
+        `invalid prefix length \`/${printable(fPrefix.text)}\``,
+        fPrefix.text === "" ? fAddr.span : fPrefix.span,
+        "a prefix length is a number from 0 to 32, e.g. `/24` for 255.255.255.0",
+      );
+    if (device === undefined || address === undefined || !(prefix <= 32)) return undefined;
+    const netmask = maskOfPrefix(prefix);
+    return {
+      value: { device, address, netmask, prefix, broadcast: broadcastOf(address, netmask) },
+      span: d.span,
+      addressSpan: fHost.span,
     };
   }
 
@@ -782,12 +856,12 @@ class Validator {
       }
     }
     const known = SERVICE_NAME_HINTS[text.toLowerCase()];
-    const mean = known !== undefined ? `did you mean \`${known}\`?` : didYouMean(text, table.names);
+    const mean = known !== undefined ? `did you mean \`${known}\`? ` : this.suggestion("services", text, table.names);
     this.report(
       "unknown-service",
       `unknown service \`${text}\` for the ${what}`,
       f.span,
-      `${mean !== undefined ? `${mean} ` : ""}searched ${table.source}; write the port number, or pass a services file with \`--services FILE\``,
+      `${mean}searched ${table.source}; write the port number, or pass a services file with \`--services FILE\``,
     );
     return undefined;
   }
@@ -866,6 +940,36 @@ class Validator {
     }
     if (!ok || address === undefined) return undefined;
     return new ConfRealServer(address, port, weight, f, host);
+  }
+
+  /** Where the VIP sits among the director's networks: the DIP's, and the one the VIP's own netmask gives. */
+  private networkChecks(type: LvsType, vip: Located<Vip> & { addressSpan: Span }, dip: Located<DirectorInside>): void {
+    const v = vip.value;
+    const dipNet = `${formatIPv4(dip.value.network)}/${dip.value.prefix}`;
+    const vipInDipNet = inNetwork(v.address, dip.value.network, dip.value.netmask);
+    // DR: the router finds the director by ARP on the LAN it shares with the real servers. A VIP
+    // with a netmask of its own puts a network on the director's VIP device (the router's side); a
+    // /32 VIP outside the DIP's network is on no network of the director, and only a route on the
+    // router (which lvsc does not write) can send its packets there.
+    if (type === "dr" && v.prefix === 32 && !vipInDipNet)
+      this.report(
+        "vip-outside-director-networks",
+        `the VIP ${formatIPv4(v.address)}/32 is on none of the director's networks (its inside network is ${dipNet})`,
+        vip.addressSpan,
+        `a router finds the VIP by ARP only on a network it shares with the director: give the VIP the netmask of its network (e.g. \`255.255.255.0\`), or an address in ${dipNet}; with a route on the router to the director, accept this warning (\`# lvsc-disable-next-line vip-outside-director-networks\`)`,
+        [{ message: "the director's inside network", span: dip.span }],
+      );
+    // NAT on one network: the real servers reach clients on their own network directly, so the
+    // replies skip the director, which would have rewritten their source to the VIP, and the
+    // clients' connections hang (the LVS-HOWTO's one-network NAT)
+    if (type === "nat" && (vipInDipNet || inNetwork(dip.value.address, v.address, v.netmask)))
+      this.report(
+        "one-network-nat",
+        `VS_NAT with the VIP ${formatIPv4(v.address)} on the real servers' network ${dipNet}`,
+        vip.addressSpan,
+        `replies to clients on ${dipNet} go straight from the real servers, not back through the director, and those connections hang: put the VIP on the director's outside network (another device and network), or keep clients off ${dipNet}`,
+        [{ message: "the real servers' network (the DIP's)", span: dip.span }],
+      );
   }
 
   private serviceCrossChecks(
