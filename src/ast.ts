@@ -3,7 +3,7 @@
 import type { IToken } from "chevrotain";
 import { diag, type Diagnostic, type Span } from "./diagnostics.js";
 import { DIRECTIVES } from "./directives.js";
-import { parseLines, tokenSpan, type LineCst, type ParseResult } from "./parser.js";
+import { parseLines, tokenSpan, type LineCst, type ParseResult, type Token } from "./parser.js";
 import { printable } from "./text.js";
 
 /** One whitespace-separated field of a value, as written. */
@@ -14,34 +14,59 @@ export interface Field {
   quoted: boolean;
 }
 
+/** A line of the conf: its number and the offset where it starts, shared by its fields. */
+interface LinePlace {
+  line: number;
+  start: number;
+}
+
 /**
- * A field of the conf. Its span is built when asked for (by a diagnostic, mostly): a conf of
- * 10,000 services x 10 real servers has 190,000 fields, and three objects less for each keeps the
- * garbage collector's work small.
+ * A field of the conf. Its text is read from the source, and its span built, when asked for, from
+ * the line it shares with the other fields of its line: a conf of 10,000 services x 10 real servers
+ * has 190,000 fields, and every object and string less is less work for the garbage collector.
  */
-class ConfField implements Field {
-  readonly #line: number;
-  readonly #column: number;
+class SourceField implements Field {
+  readonly #source: string;
+  readonly #place: LinePlace;
   readonly #offset: number;
-  constructor(
-    readonly text: string,
-    readonly quoted: boolean,
-    line: number,
-    column: number,
-    offset: number,
-  ) {
-    this.#line = line;
-    this.#column = column;
+  readonly #length: number;
+  constructor(source: string, place: LinePlace, offset: number, length: number) {
+    this.#source = source;
+    this.#place = place;
     this.#offset = offset;
+    this.#length = length;
+  }
+
+  get text(): string {
+    return this.#source.slice(this.#offset, this.#offset + this.#length);
+  }
+
+  get quoted(): boolean {
+    return false;
   }
 
   get span(): Span {
-    const n = this.text.length;
+    const line = this.#place.line;
+    const offset = this.#offset;
+    const column = offset - this.#place.start + 1;
+    const n = this.#length;
     return {
-      start: { line: this.#line, column: this.#column, offset: this.#offset },
-      end: { line: this.#line, column: this.#column + n, offset: this.#offset + n },
+      start: { line, column, offset },
+      end: { line, column: column + n, offset: offset + n },
     };
   }
+}
+
+/** A word from inside double quotes. */
+class QuotedWord extends SourceField {
+  override get quoted(): boolean {
+    return true;
+  }
+}
+
+/** A field of a token's text. */
+function tokenField(t: IToken, place: LinePlace): Field {
+  return new SourceField((t as Token).source, place, t.startOffset, (t as Token).length);
 }
 
 export interface Directive {
@@ -136,10 +161,11 @@ function addLine(l: LineCst, broken: boolean, directives: Directive[], diagnosti
     return;
   }
   const nameToken = head[0]!;
+  const place: LinePlace = { line: l.line, start: nameToken.startOffset - nameToken.startColumn! + 1 };
   if (equals === undefined) {
     // keep the directive (marked broken) so that no "missing directive" follows from this line
     directives.push({
-      name: fieldOf(nameToken),
+      name: tokenField(nameToken, place),
       args: [],
       span: tokenSpan(nameToken),
       line: l.line,
@@ -169,25 +195,31 @@ function addLine(l: LineCst, broken: boolean, directives: Directive[], diagnosti
   }
   const fields: Field[] = [];
   for (const t of args) {
-    if (t.image.charCodeAt(0) === 34) fields.push(...quotedFields(t));
-    else fields.push(fieldOf(t));
+    if ((t as Token).source.charCodeAt(t.startOffset) === 34) fields.push(...quotedFields(t, place));
+    else fields.push(tokenField(t, place));
   }
   const last = fields[fields.length - 1];
   // `INITIAL STATE=on` is still INITIAL_STATE for the "missing directive" checks
-  const joined = head.map((t) => t.image).join("_");
-  const name = head.length > 1 && DIRECTIVES[joined] !== undefined ? joined : nameToken.image;
+  const joined = head.length > 1 ? head.map((t) => t.image).join("_") : "";
+  const isJoined = head.length > 1 && DIRECTIVES[joined] !== undefined;
   const nameSpan = tokenSpan(nameToken);
+  const lastToken = args[args.length - 1];
   directives.push({
-    name: new ConfField(name, false, nameToken.startLine!, nameToken.startColumn!, nameToken.startOffset),
+    // `INITIAL STATE=on` keeps the span of its first word
+    name: isJoined ? { text: joined, quoted: false, span: nameSpan } : tokenField(nameToken, place),
     args: fields,
-    span: { start: nameSpan.start, end: last !== undefined ? last.span.end : tokenSpan(equals).end },
+    // the end of the last field: of the last token, unless that is a quoted value (its last word)
+    span: {
+      start: nameSpan.start,
+      end: lastToken !== undefined && (lastToken as Token).source.charCodeAt(lastToken.startOffset) !== 34 ? endOf(lastToken) : last !== undefined ? last.span.end : endOf(equals),
+    },
     line: l.line,
     broken: lineBroken,
   });
 }
 
-function fieldOf(t: IToken): Field {
-  return new ConfField(t.image, false, t.startLine!, t.startColumn!, t.startOffset);
+function endOf(t: IToken): Span["end"] {
+  return { line: t.endLine!, column: t.endColumn! + 1, offset: t.endOffset! + 1 };
 }
 
 function spanOf(tokens: IToken[]): Span {
@@ -195,13 +227,13 @@ function spanOf(tokens: IToken[]): Span {
 }
 
 /** A quoted value is split on blanks into fields that keep their own positions. */
-function quotedFields(t: IToken): Field[] {
+function quotedFields(t: IToken, place: LinePlace): Field[] {
   const out: Field[] = [];
   const content = t.image.slice(1, -1);
   const re = /[^ \t]+/g;
   for (let m = re.exec(content); m !== null; m = re.exec(content)) {
     const from = 1 + m.index;
-    out.push(new ConfField(m[0], true, t.startLine!, t.startColumn! + from, t.startOffset + from));
+    out.push(new QuotedWord((t as Token).source, place, t.startOffset + from, m[0].length));
   }
   return out;
 }

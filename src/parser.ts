@@ -86,19 +86,46 @@ export interface Lexed {
   errors: LexError[];
 }
 
-function token(type: TokenType, image: string, offset: number, line: number, lineStart: number): IToken {
-  const column = offset - lineStart + 1;
-  return {
-    image,
-    startOffset: offset,
-    endOffset: offset + image.length - 1,
-    startLine: line,
-    endLine: line,
-    startColumn: column,
-    endColumn: column + image.length - 1,
-    tokenTypeIdx: type.tokenTypeIdx!,
-    tokenType: type,
-  };
+/**
+ * A token. A class of its own, not an object literal: chevrotain's own tokens are literals of the
+ * same shape, and its EOF token's NaN positions would make V8 store every position of every token
+ * (of that shared shape) as a boxed number, five extra allocations per token. Its text is read from
+ * the source when asked for: the AST keeps positions, not copies of 190,000 words.
+ */
+export class Token implements IToken {
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly tokenTypeIdx: number;
+  constructor(
+    readonly tokenType: TokenType,
+    /** The whole text the token is in. */
+    readonly source: string,
+    readonly startOffset: number,
+    readonly length: number,
+    line: number,
+    lineStart: number,
+  ) {
+    this.startLine = line;
+    this.startColumn = startOffset - lineStart + 1;
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  }
+
+  get image(): string {
+    return this.source.slice(this.startOffset, this.startOffset + this.length);
+  }
+
+  // a token never spans lines; its end is computed when a diagnostic asks for it
+  get endOffset(): number {
+    return this.startOffset + this.length - 1;
+  }
+
+  get endLine(): number {
+    return this.startLine;
+  }
+
+  get endColumn(): number {
+    return this.startColumn + this.length - 1;
+  }
 }
 
 /** Offset of the closing quote of a quoted value opening at `i`, or -1 when it is not closed on its line. */
@@ -160,26 +187,26 @@ export class LineLexer {
       } else if (c < 128 && CLASS[c] === 1) {
         let j = i + 1;
         for (let d = text.charCodeAt(j); d < 128 && CLASS[d] === 1; d = text.charCodeAt(++j));
-        tokens.push(token(Word, text.slice(i, j), i, line, lineStart));
+        tokens.push(new Token(Word, text, i, j - i, line, lineStart));
         i = j;
       } else if (c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) {
-        const image = c === LF ? "\n" : "\r\n";
-        tokens.push(token(NewLine, image, i, line, lineStart));
-        this.offset = i + image.length;
+        const n = c === LF ? 1 : 2;
+        tokens.push(new Token(NewLine, text, i, n, line, lineStart));
+        this.offset = i + n;
         this.line = line + 1;
         return tokens;
       } else if (c === EQUALS) {
-        tokens.push(token(Equals, "=", i, line, lineStart));
+        tokens.push(new Token(Equals, text, i, 1, line, lineStart));
         i++;
       } else if (c === HASH) {
         let j = i + 1;
         for (let d = text.charCodeAt(j); j < n && d !== LF && d !== CR; d = text.charCodeAt(++j));
-        this.comments.push(token(Comment, text.slice(i, j), i, line, lineStart));
+        this.comments.push(new Token(Comment, text, i, j - i, line, lineStart));
         i = j;
       } else {
         const close = c === QUOTE ? quotedEnd(text, i) : -1;
         if (close !== -1) {
-          tokens.push(token(Quoted, text.slice(i, close + 1), i, line, lineStart));
+          tokens.push(new Token(Quoted, text, i, close + 1 - i, line, lineStart));
           i = close + 1;
           continue;
         }
@@ -293,6 +320,12 @@ class ConfParser extends EmbeddedActionsParser {
     return lineGrammar();
   }
 
+  /** The first recognition error of the last parse. (`errors` clones the list at every call: once per line adds up.) */
+  firstError(): IRecognitionException | undefined {
+    const own = (this as unknown as { _errors?: IRecognitionException[] })._errors;
+    return own !== undefined ? own[0] : this.errors[0];
+  }
+
   /** One line's tokens, up to its line end; setting `input` resets the parser (chevrotain's examples do this). */
   parseLine(tokens: IToken[]): RawLine {
     this.input = tokens;
@@ -404,7 +437,7 @@ export function parseLines(source: string, onLine: (line: LineCst, broken: boole
       broken = true;
     }
     const raw = parser.parseLine(tokens);
-    const e = parser.errors[0];
+    const e = parser.firstError();
     if (e !== undefined && !broken) {
       diagnostics.push(parseErrorToDiagnostic(e));
       broken = true;

@@ -30,6 +30,7 @@ import {
   broadcastOf,
   formatIPv4,
   inNetwork,
+  ipv4At,
   isHostname,
   isLoopback,
   looksLikeIPv4,
@@ -86,24 +87,28 @@ function digitsAt(s: string, from: number, max: number): number {
  * string less is less work for the garbage collector.
  */
 class ConfRealServer implements RealServer {
-  readonly localNode: boolean;
   readonly #field: Field;
-  readonly #hostLength: number;
   constructor(
     readonly address: IPv4,
     readonly port: number,
     readonly weight: number,
     field: Field,
-    hostLength: number,
   ) {
-    this.localNode = isLoopback(address);
     this.#field = field;
-    this.#hostLength = hostLength;
   }
 
+  get localNode(): boolean {
+    return isLoopback(this.address);
+  }
+
+  /** The host as written: the field up to its `:port` or `,weight`. */
   get written(): string {
     const text = this.#field.text;
-    return this.#hostLength === text.length ? text : text.slice(0, this.#hostLength);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 58 /* : */ || c === 44 /* , */) return text.slice(0, i);
+    }
+    return text;
   }
 
   get span(): Span {
@@ -768,7 +773,8 @@ class Validator {
         errors = true;
         continue;
       }
-      const first = byKey !== undefined ? byKey.get(rs.address * 65536 + rs.port) : realServers.find((o) => o.address === rs.address && o.port === rs.port);
+      let first = byKey?.get(rs.address * 65536 + rs.port);
+      if (byKey === undefined) for (const o of realServers) if (o.address === rs.address && o.port === rs.port) first = o;
       if (first !== undefined) {
         this.report(
           "duplicate-real-server",
@@ -893,7 +899,9 @@ class Validator {
       return undefined;
     }
     let ok = true;
-    const address = this.address(host === text.length ? f : subField(f, 0, host), "real server");
+    // a dotted address is read in place; anything else (a name, a mistake) as a field of its own
+    const dotted = ipv4At(text, 0, host);
+    const address = dotted >= 0 ? dotted : this.address(host === text.length ? f : subField(f, 0, host), "real server");
     if (address === undefined) ok = false;
 
     let weight = 1;
@@ -939,7 +947,7 @@ class Validator {
       }
     }
     if (!ok || address === undefined) return undefined;
-    return new ConfRealServer(address, port, weight, f, host);
+    return new ConfRealServer(address, port, weight, f);
   }
 
   /** Where the VIP sits among the director's networks: the DIP's, and the one the VIP's own netmask gives. */

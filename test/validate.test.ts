@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, type Code } from "../src/diagnostics.js";
-import { looksLikeIPv4, parseIPv4 } from "../src/net.js";
+import { ipv4At, looksLikeIPv4, parseIPv4 } from "../src/net.js";
 import { lint } from "../src/index.js";
 import { SUGGESTED } from "../src/validate.js";
 import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, lintText, natConf, readExample } from "./helpers.js";
@@ -420,7 +420,9 @@ describe("addresses", () => {
     const text = fc.array(fc.constantFrom("0", "1", "2", "5", "9", ".", "25", "255", "256", "00", "x", " "), { maxLength: 12 }).map((a) => a.join(""));
     fc.assert(
       fc.property(text, (s) => {
-        expect(parseIPv4(s)).toEqual(reference(s));
+        const want = reference(s);
+        expect(parseIPv4(s)).toEqual(want);
+        expect(ipv4At(`x${s}y`, 1, s.length + 1)).toBe(want.ok ? want.value : -1);
         expect(looksLikeIPv4(s)).toBe(/^[0-9.]+$/.test(s));
       }),
       { numRuns: 3000 },
