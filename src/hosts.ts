@@ -99,7 +99,7 @@ export function parseHosts(sources: readonly HostsSource[]): HostTable {
       const isV6 = !v4.ok && addr.includes(":");
       if (!v4.ok && !isV6) {
         const glibcReads = inetAton(addr);
-        const reason = v4.reason;
+        const reason = glibcReads !== undefined ? inetAtonForm(addr) : v4.reason;
         diagnostics.push(
           diag(
             "ignored-hosts-entry",
@@ -139,6 +139,16 @@ export function parseHosts(sources: readonly HostsSource[]): HostTable {
   }
   for (const key of table.ignored.keys()) if (table.v4.has(key) || table.v6Only.has(key)) table.ignored.delete(key);
   return table;
+}
+
+/** Why an address inet_aton reads is not plain dotted decimal. */
+function inetAtonForm(addr: string): string {
+  const parts = addr.split(".");
+  const hex = parts.find((p) => /^0[xX]/.test(p));
+  if (hex !== undefined) return `\`${hex}\` is hexadecimal`;
+  const octal = parts.find((p) => p.length > 1 && p.startsWith("0"));
+  if (octal !== undefined) return `\`${octal}\` has a leading zero, which glibc reads as octal`;
+  return `${parts.length === 1 ? "one number" : `${parts.length} numbers`} instead of four, which glibc fills in`;
 }
 
 /**

@@ -397,7 +397,7 @@ class Validator {
         "unresolved-host",
         `cannot resolve host \`${text}\` (the ${what}): its line in ${ignored.path} has an address lvsc refuses`,
         f.span,
-        `${ignored.path}:${ignored.line} gives \`${ignored.address}\` (${ignored.reason}${ignored.glibcReads !== undefined ? `; glibc reads it as ${formatIPv4(ignored.glibcReads)}` : ""}): write the address there in plain dotted decimal`,
+        `${ignored.path}:${ignored.line} gives \`${ignored.address}\` (${ignored.reason}${ignored.glibcReads !== undefined ? `; that is ${formatIPv4(ignored.glibcReads)} to glibc` : ""}): write the address there in plain dotted decimal`,
       );
       return undefined;
     }
