@@ -2,12 +2,14 @@
 // size, against baselines run in the same invocation (bare `node -e 0`; `keepalived -t` on the
 // same cluster when keepalived is installed), and, in the real-kernel VM when qemu is here, the
 // director's `start` for 10,000 services x 4 real servers against a raw `ipvsadm -R`.
+// The goals (start-up; lint 10,000 x 10 against keepalived -t with and without health checks) are
+// measured last, the commands of each comparison run in turn so that a busy machine slows all alike.
 //
 //   npm run bench [-- --runs N] [-- --no-vm | --only-vm]
 //
 // A benchmark, not a test: it prints figures and asserts nothing.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +66,32 @@ function measure(cmd: string[], runs: number): { ms: number; rss: number | undef
   return { ms: median(times), rss };
 }
 
+/** Median wall time (ms) of each command, after one warm-up each; the commands take turns. */
+function interleaved(cmds: string[][], runs: number): number[] {
+  const once = (cmd: string[]) => {
+    const t = process.hrtime.bigint();
+    const p = spawnSync(cmd[0]!, cmd.slice(1), { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (p.status !== 0) throw new Error(`${cmd.join(" ")} exited ${p.status}: ${p.stderr}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  for (const c of cmds) once(c);
+  const times = cmds.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) cmds.forEach((c, k) => times[k]!.push(once(c)));
+  return times.map(median);
+}
+
+/** keepalived.conf without its health-check blocks (`TCP_CHECK { … }` and the like), braces counted. */
+function withoutChecks(conf: string): string {
+  const out: string[] = [];
+  let depth = 0;
+  for (const line of conf.split("\n")) {
+    if (depth === 0 && /^\s*[A-Z_]+_(CHECK|GET)\s*\{\s*$/.test(line)) depth = 1;
+    else if (depth > 0) depth += (line.match(/\{/g)?.length ?? 0) - (line.match(/\}/g)?.length ?? 0);
+    else out.push(line);
+  }
+  return out.join("\n");
+}
+
 const has = (c: string) => spawnSync("sh", ["-c", `command -v ${c}`]).status === 0;
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -113,6 +141,44 @@ for (const r of rows) console.log(r.map((c, i) => pad(c, widths[i]!)).join("  ")
 const growth = lintMs[2]! / lintMs[1]!;
 const growthNet = (lintMs[2]! - node.ms) / (lintMs[1]! - node.ms);
 console.log(`\ngrowth, lint 10,000 x 10 against 1,000 x 10 (10x the input): ${growth.toFixed(1)}x whole process, ${growthNet.toFixed(1)}x without node's start`);
+}
+
+// ---- the goals: start-up, and lint 10,000 x 10 against keepalived -t ----
+if (!ONLY_VM) {
+  console.log(`\ngoals: medians of ${RUNS} runs, the commands of each comparison taking turns`);
+  const walkthrough = join(ROOT, "examples/lvs_dr.conf");
+  const [base, lint, compile] = interleaved(
+    [[process.execPath, "-e", "0"], [process.execPath, CLI, "lint", walkthrough], [process.execPath, CLI, "compile", walkthrough, "-o", join(work, "goal-out")]],
+    RUNS,
+  );
+  const vsNode = (ms: number) => `${fmt(ms)}, ${(ms / base!).toFixed(2)}x node -e 0`;
+  console.log(`  start-up, walkthrough conf (goal: 1.3x node -e 0 or less)`);
+  console.log(`    node -e 0      ${fmt(base!)}`);
+  console.log(`    lvsc lint      ${vsNode(lint!)}`);
+  console.log(`    lvsc compile   ${vsNode(compile!)}`);
+  const big = join(work, "lvs_10k.conf");
+  writeFileSync(big, cluster(10_000, 10));
+  const lintBig = [process.execPath, CLI, "lint", big, "--hosts", "/dev/null"];
+  if (!has("keepalived")) {
+    const [ms] = interleaved([lintBig], Math.max(3, Math.ceil(RUNS / 2)));
+    console.log(`  lint 10,000 x 10: ${fmt(ms!)}; keepalived -t: skipped (keepalived is not installed: apt-get install keepalived)`);
+  } else {
+    // keepalived.conf as lvsc writes it (a health check per real server), and the same file
+    // without the checks: the same services, weights and persistence
+    const ka = join(work, "ka-goal");
+    execFileSync(process.execPath, [CLI, "compile", big, "--hosts", "/dev/null", "--target", "keepalived", "-o", ka]);
+    const checked = join(ka, "keepalived.conf");
+    const unchecked = join(ka, "keepalived-no-checks.conf");
+    writeFileSync(unchecked, withoutChecks(readFileSync(checked, "utf8")));
+    const [lintMs, withMs, withoutMs] = interleaved(
+      [lintBig, ["keepalived", "-t", "-f", checked], ["keepalived", "-t", "-f", unchecked]],
+      Math.max(3, Math.ceil(RUNS / 2)),
+    );
+    console.log(`  lint 10,000 services x 10 real servers (goal: faster than keepalived -t on both files)`);
+    console.log(`    keepalived -t, a health check per real server   ${fmt(withMs!)}`);
+    console.log(`    keepalived -t, the same without health checks    ${fmt(withoutMs!)}`);
+    console.log(`    lvsc lint                                        ${fmt(lintMs!)}: ${(lintMs! / withMs!).toFixed(2)}x with checks, ${(lintMs! / withoutMs!).toFixed(2)}x without`);
+  }
 }
 
 // ---- the director's start in the VM ----

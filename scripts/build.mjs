@@ -57,35 +57,65 @@ await writeFile(`${gen}/templates.precompiled.mjs`, precompiledModule());
 // 2. the library: one ESM file
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/index.js`, plugins: [rawPlugin, precompiledPlugin(`${gen}/templates.precompiled.mjs`)] });
 
-// 3. the CLI: one CommonJS file, loaded through a V8 code cache. Node 20 has no compile cache
-//    for modules, and compiling ~0.8 MB of JavaScript at every start is a good part of a run;
-//    the cache holds the bytecode of everything a warm-up run used. A cache built by another
-//    V8 is rejected by V8 itself, and the loader then compiles as usual.
+// 3. the CLI: CommonJS files loaded through V8 code caches. Node 20 has no compile cache for
+//    modules, and compiling ~0.8 MB of JavaScript at every start is a good part of a run; a cache
+//    holds the bytecode of everything the warm-up runs below used, and reading it costs time in
+//    proportion to its size. So the CLI is two files: dist/lvsc.cjs, everything lint and show
+//    need, and dist/lvsc-output.cjs, what only the commands that write need (the precompiled
+//    templates, the Handlebars runtime, fs-extra), loaded when render.ts or write.ts first runs. A
+//    cache built by another V8 is rejected by V8 itself, and the loader then compiles as usual.
+const OUTPUT = "./lvsc-output.cjs";
+/** In lvsc.cjs, the templates module and fs-extra are parts of lvsc-output.cjs. */
+const outputPartsPlugin = {
+  name: "output-parts",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/templates\.js$/ }, (args) => (args.importer.endsWith("/src/render.ts") ? { path: "templates", namespace: "output-part" } : undefined));
+    b.onResolve({ filter: /^fs-extra$/ }, () => ({ path: "fse", namespace: "output-part" }));
+    b.onResolve({ filter: /^\.\/lvsc-output\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: "output-part" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(OUTPUT)}).${args.path};`, loader: "js" }));
+  },
+};
 await build({
   ...common,
   banner: {},
   format: "cjs",
   entryPoints: [`${root}src/bin.ts`],
   outfile: `${root}dist/lvsc.cjs`,
-  plugins: [rawPlugin, precompiledPlugin(`${gen}/templates.precompiled.mjs`)],
+  plugins: [rawPlugin, outputPartsPlugin],
 });
+await writeFile(`${gen}/output.mjs`, `export * as templates from "./templates.precompiled.mjs";\nexport { default as fse } from "fs-extra";\n`);
+await build({ ...common, banner: {}, format: "cjs", entryPoints: [`${gen}/output.mjs`], outfile: `${root}dist/lvsc-output.cjs`, nodePaths: [`${root}node_modules`] });
 const cli = `${root}dist/cli.cjs`;
 await writeFile(cli, `#!/usr/bin/env node
-// lvsc's executable: runs dist/lvsc.cjs with the V8 code cache built next to it (see scripts/build.mjs)
+// lvsc's executable: runs dist/lvsc.cjs, and dist/lvsc-output.cjs when a command writes files, each
+// with the V8 code cache built next to it (see scripts/build.mjs)
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const Module = require("node:module");
-const file = path.join(__dirname, "lvsc.cjs");
-let cachedData;
-try {
-  cachedData = fs.readFileSync(file + ".cache");
-} catch {}
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
-const module_ = { exports: {} };
-script.runInThisContext()(module_.exports, Module.createRequire(file), module_, file, __dirname);
-if (process.env.LVSC_BUILD_CODE_CACHE === "1") process.on("exit", () => fs.writeFileSync(file + ".cache", script.createCachedData()));
+const scripts = [];
+function load(name, require_) {
+  const file = path.join(__dirname, name);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(file + ".cache");
+  } catch {}
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+  scripts.push({ file, script });
+  // module.require: lodash (in chevrotain) looks for it, else falls back to process.binding()
+  const module_ = { exports: {}, require: require_ };
+  script.runInThisContext()(module_.exports, require_, module_, file, __dirname);
+  return module_.exports;
+}
+const base = Module.createRequire(path.join(__dirname, "lvsc.cjs"));
+let output;
+const require_ = (id) => (id === ${JSON.stringify(OUTPUT)} ? (output ??= load(${JSON.stringify(OUTPUT.slice(2))}, base)) : base(id));
+if (process.env.LVSC_BUILD_CODE_CACHE === "1")
+  process.on("exit", () => {
+    for (const { file, script } of scripts) fs.writeFileSync(file + ".cache", script.createCachedData());
+  });
+load("lvsc.cjs", require_);
 `);
 await chmod(cli, 0o755);
 

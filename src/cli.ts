@@ -198,7 +198,9 @@ async function hostsFor(conf: string, given: string[] | undefined): Promise<Host
   }
   const out: HostsSource[] = [];
   for (const p of [join(dirname(conf), "hosts"), "/etc/hosts"]) {
-    const text = await fsp.readFile(p, "utf8").catch(() => undefined);
+    const text = await fsp.readFile(p, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : e));
+    // absent is fine; present but unreadable is not skipped: its names would silently not resolve
+    if (text instanceof Error) return `cannot read hosts file ${p}: ${text.message}; pass the hosts files to read with --hosts FILE`;
     if (text !== undefined) out.push({ path: p, text });
   }
   return out;
@@ -398,6 +400,8 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
       continue;
     }
     results.push(fileResult(loaded));
+    // problems at lines of the hosts files, once per file however many confs read it
+    for (const h of loaded.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
   }
   io.stdout(format(fmt, results, { color: color(io, io.stdoutIsTTY) }));
   for (const p of problems) io.stderr(`lvsc: ${p}\n`);

@@ -98,6 +98,13 @@ export const CODES = {
   "gateway-not-dip": { severity: "error", summary: "VS_NAT real servers' default gateway is not the DIP" },
   "gateway-is-dip": { severity: "error", summary: "VS_DR or VS_TUN real servers' default gateway is the DIP" },
   "vip-device-answers-arp": { severity: "error", summary: "the real servers' VIP device is the NIC that must not answer ARP for the VIP" },
+  "vip-outside-director-networks": { severity: "warning", summary: "a /32 VIP on none of the director's networks: routers reach it only through a route of their own" },
+  "one-network-nat": { severity: "warning", summary: "VS_NAT with the VIP on the real servers' network: replies to clients there bypass the director" },
+  // ---- hosts files ----
+  "ignored-hosts-entry": { severity: "warning", summary: "a hosts file line whose address lvsc refuses, so its names do not resolve" },
+  // ---- lvsc-disable comments ----
+  "unused-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that accepts no warning" },
+  "invalid-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that names no code, an unknown code, or an error" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
 } as const satisfies Record<string, CodeInfo>;

@@ -20,6 +20,7 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     fields: ["device", "address", "netmask", "broadcast"],
     repeatable: false,
     example: "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255",
+    note: "or, in lvsc's CIDR form, `VIP=eth0:101 192.168.0.101/24`",
   },
   DIRECTOR_INSIDEIP: {
     fields: ["device", "address", "network", "netmask", "broadcast"],

@@ -1,10 +1,11 @@
 // Conf text -> diagnostics and the validated model: decode, parse, AST, validate. Pure; never throws on bad input.
 
-import { toAst, type ConfFile } from "./ast.js";
+import { parseToAst, type ConfFile } from "./ast.js";
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { parseHosts, type HostsSource } from "./hosts.js";
+import { applyDisables, disableComment, type DisableComment } from "./suppress.js";
 import type { LvsConfig } from "./model.js";
-import { LineMap, parse } from "./parser.js";
+import { LineMap } from "./parser.js";
 import { builtinServices, parseServices } from "./services.js";
 import { validate } from "./validate.js";
 
@@ -25,6 +26,18 @@ export interface LintResult {
   warningCount: number;
   /** The validated model, present when there is no error. */
   config: LvsConfig | undefined;
+  /** Problems at lines of the hosts files the conf was checked with (lines lvsc ignores), one entry per file that has any. */
+  hostsResults?: OtherFileResult[];
+}
+
+/** The problems of an input file other than the conf (a hosts file), in the shape the formatters take. */
+export interface OtherFileResult {
+  file: string;
+  source: string;
+  /** Sorted by position. */
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
 }
 
 /** Text, or bytes that must be UTF-8. */
@@ -33,7 +46,7 @@ export type Source = string | Uint8Array;
 /** Lints one conf file. Never throws on bad input: every problem is a diagnostic. */
 export function lint(source: Source, opts: LintOptions = {}): LintResult {
   const a = analyze(source, opts);
-  return result(a.file, a.diagnostics, a.config);
+  return { ...result(a.file, a.diagnostics, a.config), hostsResults: a.hostsResults };
 }
 
 export interface Analysis {
@@ -43,18 +56,31 @@ export interface Analysis {
   ast: ConfFile | undefined;
   config: LvsConfig | undefined;
   diagnostics: Diagnostic[];
+  /** Problems at lines of the hosts files. */
+  hostsResults: OtherFileResult[];
 }
 
 export function analyze(source: Source, opts: LintOptions): Analysis {
   const file = opts.file ?? "<input>";
   const decoded = decode(source);
-  if (typeof decoded !== "string") return { file, text: undefined, ast: undefined, config: undefined, diagnostics: [decoded], names: new Map() };
-  const parsed = parse(decoded);
-  const { ast, diagnostics: shape } = toAst(parsed);
   const hosts = parseHosts(opts.hosts ?? []);
+  const hostsResults: OtherFileResult[] = [];
+  for (const p of hosts.problems) {
+    const diagnostics = sortDiagnostics(applyDisables(p.diagnostics, p.disables));
+    const errorCount = countErrors(diagnostics);
+    if (diagnostics.length > 0) hostsResults.push({ file: p.path, source: p.text, diagnostics, errorCount, warningCount: diagnostics.length - errorCount });
+  }
+  if (typeof decoded !== "string") return { file, text: undefined, ast: undefined, config: undefined, diagnostics: [decoded], names: new Map(), hostsResults };
+  const { ast, diagnostics: syntax } = parseToAst(decoded);
   const services = opts.services !== undefined ? parseServices(opts.services.text, opts.services.path) : builtinServices();
   const v = validate(ast, { file: opts.file, hosts, services });
-  return { file, text: decoded, ast, config: v.config, diagnostics: [...parsed.diagnostics, ...shape, ...v.diagnostics], names: v.names };
+  const disables: DisableComment[] = [];
+  for (const c of ast.comments) {
+    const d = c.text.includes("lvsc-") ? disableComment(c.text, c.line, c.column, c.offset) : undefined;
+    if (d !== undefined) disables.push(d);
+  }
+  const diagnostics = applyDisables([...syntax, ...v.diagnostics], disables);
+  return { file, text: decoded, ast, config: v.config, diagnostics, names: v.names, hostsResults };
 }
 
 export function result(file: string, diagnostics: Diagnostic[], config: LvsConfig | undefined): LintResult {

@@ -3,32 +3,83 @@
 /** An IPv4 address as an unsigned 32-bit integer. */
 export type IPv4 = number;
 
-const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 export type IPv4Result = { ok: true; value: IPv4 } | { ok: false; reason: string };
+
+const NOT_DOTTED: IPv4Result = { ok: false, reason: "expected four decimal numbers separated by dots" };
 
 /**
  * Strict dotted-decimal IPv4: four octets 0..255, no leading zeros (inet_aton reads
  * `010.1.1.1` as octal 8.1.1.1, a human reads 10.1.1.1; lvsc refuses to guess).
+ * (What /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/ matches, read without a regex: a large conf
+ * has 100,000 addresses.)
  */
 export function parseIPv4(s: string): IPv4Result {
-  const m = DOTTED.exec(s);
-  if (m === null) return { ok: false, reason: "expected four decimal numbers separated by dots" };
+  const v = ipv4At(s, 0, s.length);
+  if (v >= 0) return { ok: true, value: v };
+  const n = s.length;
+  if (n < 7 || n > 15) return NOT_DOTTED;
+  // the shape first, so that `010.1.1` is a malformed address, not one with a leading zero
+  let dots = 0;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return NOT_DOTTED;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return NOT_DOTTED;
+    } else return NOT_DOTTED;
+  }
+  if (dots !== 3 || digits === 0) return NOT_DOTTED;
   let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i]!;
-    if (part.length > 1 && part[0] === "0")
-      return { ok: false, reason: `\`${part}\` has a leading zero, which some tools read as octal` };
-    const n = Number(part);
-    if (n > 255) return { ok: false, reason: `\`${part}\` is more than 255` };
-    value = value * 256 + n;
+  let start = 0;
+  for (let k = 0; k < 4; k++) {
+    let end = s.indexOf(".", start);
+    if (end === -1) end = n;
+    if (end - start > 1 && s.charCodeAt(start) === 48)
+      return { ok: false, reason: `\`${s.slice(start, end)}\` has a leading zero, which some tools read as octal` };
+    let octet = 0;
+    for (let i = start; i < end; i++) octet = octet * 10 + s.charCodeAt(i) - 48;
+    if (octet > 255) return { ok: false, reason: `\`${s.slice(start, end)}\` is more than 255` };
+    value = value * 256 + octet;
+    start = end + 1;
   }
   return { ok: true, value };
 }
 
+/**
+ * The strict dotted-decimal address written from `from` to `to` in `s`, or -1: parseIPv4's
+ * accepting path, without a substring or a result object (a large conf has 100,000 addresses).
+ */
+export function ipv4At(s: string, from: number, to: number): IPv4 | -1 {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1; // a leading zero
+      octet = octet * 10 + c - 48;
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : -1;
+}
+
 /** Digits and dots only: meant as an address, never tried as a host name. */
 export function looksLikeIPv4(s: string): boolean {
-  return /^[0-9.]+$/.test(s);
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return true;
 }
 
 export function formatIPv4(n: IPv4): string {

@@ -1,6 +1,6 @@
 // AST -> LvsConfig + diagnostics: typed value parsing, name resolution and cross-line checks. Never throws.
 
-import type { ConfFile, Directive, Field } from "./ast.js";
+import { subField, type ConfFile, type Directive, type Field } from "./ast.js";
 import {
   DEFAULT_PERSISTENCE_TIMEOUT,
   DEFAULT_SCHEDULER,
@@ -30,6 +30,7 @@ import {
   broadcastOf,
   formatIPv4,
   inNetwork,
+  ipv4At,
   isHostname,
   isLoopback,
   looksLikeIPv4,
@@ -60,7 +61,68 @@ export interface ValidateResult {
 }
 
 const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
+
+/** How many distinct unknown names of a file get a "did you mean" from the hosts or services table. */
+export const SUGGESTED = 10;
+
+/**
+ * The number written from `from` to the end of `s` in 1 to `max` decimal digits, else NaN (what
+ * /^\d{1,max}$/ and Number() read, without a regex or a substring on the hot path).
+ */
+function digitsAt(s: string, from: number, max: number): number {
+  const n = s.length - from;
+  if (n < 1 || n > max) return NaN;
+  let v = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/**
+ * A real server of the model. What it keeps of its field (the host as written, the span) is read
+ * from the field when asked for: a large conf has 100,000 real servers, and every object and
+ * string less is less work for the garbage collector.
+ */
+class ConfRealServer implements RealServer {
+  readonly #field: Field;
+  constructor(
+    readonly address: IPv4,
+    readonly port: number,
+    readonly weight: number,
+    field: Field,
+  ) {
+    this.#field = field;
+  }
+
+  get localNode(): boolean {
+    return isLoopback(this.address);
+  }
+
+  /** The host as written: the field up to its `:port` or `,weight`. */
+  get written(): string {
+    const text = this.#field.text;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 58 /* : */ || c === 44 /* , */) return text.slice(0, i);
+    }
+    return text;
+  }
+
+  get span(): Span {
+    return this.#field.span;
+  }
+}
 const SCHEDULER_SET: ReadonlySet<string> = new Set(SCHEDULERS);
+
+/** A SERVICE's model with its service and protocol fields, for cross-line checks to point at. */
+interface ParsedService {
+  value: VirtualService;
+  field: Field;
+  protoField: Field;
+}
 
 /** A value with the span it came from, so cross-line checks can point at the right field. */
 interface Located<T> {
@@ -75,6 +137,8 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
 class Validator {
   private readonly out: Diagnostic[] = [];
   private readonly names = new Map<string, IPv4>();
+  /** "did you mean" results by table and word (see suggestion()). */
+  private readonly suggestions = new Map<string, Map<string, string>>();
   constructor(private readonly opts: ValidateOptions) {}
 
   private report(code: Code, message: string, span: Span, hint?: string, related?: { message: string; span: Span }[]): void {
@@ -220,8 +284,9 @@ class Validator {
           "put the VIP on a device that faces no network: `dummy0`, `lo:0` or `tunl0`",
         );
     }
-    const validServices = parsedServices.filter((s): s is Located<VirtualService> & { protoSpan: Span } => s !== undefined);
+    const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
     this.serviceCrossChecks(validServices, type?.value, vip, dip);
+    if (type !== undefined && vip !== undefined && dip !== undefined) this.networkChecks(type.value, vip, dip);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
       return { config: undefined, diagnostics: this.out, names: this.names };
@@ -326,14 +391,42 @@ class Validator {
       );
       return undefined;
     }
-    const mean = didYouMean(text, hosts.names);
+    const ignored = hosts.ignored.get(text.toLowerCase());
+    if (ignored !== undefined) {
+      this.report(
+        "unresolved-host",
+        `cannot resolve host \`${text}\` (the ${what}): its line in ${ignored.path} has an address lvsc refuses`,
+        f.span,
+        `${ignored.path}:${ignored.line} gives \`${ignored.address}\` (${ignored.reason}${ignored.glibcReads !== undefined ? `; that is ${formatIPv4(ignored.glibcReads)} to glibc` : ""}): write the address there in plain dotted decimal`,
+      );
+      return undefined;
+    }
+    const mean = this.suggestion("hosts", text, hosts.names);
     this.report(
       "unresolved-host",
       `cannot resolve host \`${text}\` (the ${what})`,
       f.span,
-      `${mean !== undefined ? `${mean} ` : ""}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
+      `${mean}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
     );
     return undefined;
+  }
+
+  /**
+   * "did you mean `x`? " for a name that is not in a table, or "". Each look-up compares the name
+   * with every entry, so only the first SUGGESTED distinct names of a file get one: 2,000 unknown
+   * names against a 100,000-line hosts file would otherwise take minutes.
+   */
+  private suggestion(table: "hosts" | "services", word: string, candidates: Iterable<string>): string {
+    let cache = this.suggestions.get(table);
+    if (cache === undefined) this.suggestions.set(table, (cache = new Map()));
+    let found = cache.get(word);
+    if (found === undefined) {
+      if (cache.size >= SUGGESTED) return `(no suggestion: more than ${SUGGESTED} names are not in the ${table} table) `;
+      const c = didYouMean(word, candidates);
+      found = c !== undefined ? `${c} ` : "";
+      cache.set(word, found);
+    }
+    return found;
   }
 
   private netmask(f: Field): { mask: IPv4; prefix: number } | undefined {
@@ -432,6 +525,8 @@ class Validator {
 
   private vip(d: Directive | undefined): (Located<Vip> & { addressSpan: Span }) | undefined {
     if (d === undefined) return undefined;
+    const slash = d.args.findIndex((a) => a.text.includes("/"));
+    if (slash === 1) return this.cidrVip(d);
     const f = this.fields(d);
     if (f === undefined) return undefined;
     const [fDev, fAddr, fMask, fBcast] = f as [Field, Field, Field, Field];
@@ -445,6 +540,44 @@ class Validator {
       value: { device, address, netmask: mask.mask, prefix: mask.prefix, broadcast },
       span: d.span,
       addressSpan: fAddr.span,
+    };
+  }
+
+  /**
+   * `VIP=eth0:101 192.168.0.101/24`: lvsc's extension, the netmask and broadcast derived from the
+   * prefix (the four-field form is configure-lvs's own).
+   */
+  private cidrVip(d: Directive): (Located<Vip> & { addressSpan: Span }) | undefined {
+    const [fDev, fAddr] = d.args as [Field, Field];
+    if (d.args.length !== 2) {
+      this.report(
+        "field-count",
+        `\`VIP\` with an address/prefix takes 2 fields (device, address/prefix); \`${printable(d.args[2]!.text)}\` is one too many`,
+        { start: d.args[2]!.span.start, end: d.args[d.args.length - 1]!.span.end },
+        `the prefix gives the netmask and the broadcast: \`VIP=${printable(fDev.text)} ${printable(fAddr.text)}\`, or the four fields of \`${DIRECTIVES["VIP"]!.example}\``,
+      );
+      return undefined;
+    }
+    const slash = fAddr.text.indexOf("/");
+    const fHost = subField(fAddr, 0, slash);
+    const fPrefix = subField(fAddr, slash + 1, fAddr.text.length);
+    const device = this.iface(fDev, false, "VIP device");
+    const address = fHost.text === "" ? undefined : this.address(fHost, "VIP");
+    if (fHost.text === "") this.report("invalid-ipv4", "the VIP's address is missing before `/`", fHost.span, "e.g. `VIP=eth0:101 192.168.0.101/24`");
+    const prefix = /^(?:0|[1-9][0-9]?)$/.test(fPrefix.text) ? Number(fPrefix.text) : NaN;
+    if (!(prefix <= 32))
+      this.report(
+        "invalid-netmask",
+        `invalid prefix length \`/${printable(fPrefix.text)}\``,
+        fPrefix.text === "" ? fAddr.span : fPrefix.span,
+        "a prefix length is a number from 0 to 32, e.g. `/24` for 255.255.255.0",
+      );
+    if (device === undefined || address === undefined || !(prefix <= 32)) return undefined;
+    const netmask = maskOfPrefix(prefix);
+    return {
+      value: { device, address, netmask, prefix, broadcast: broadcastOf(address, netmask) },
+      span: d.span,
+      addressSpan: fHost.span,
     };
   }
 
@@ -512,7 +645,7 @@ class Validator {
 
   // ---------------- SERVICE ----------------
 
-  private service(d: Directive, type: LvsType | undefined): (Located<VirtualService> & { protoSpan: Span }) | undefined {
+  private service(d: Directive, type: LvsType | undefined): ParsedService | undefined {
     const f = d.args;
     const fProto = f[0];
     const fService = f[1];
@@ -632,15 +765,16 @@ class Validator {
       return undefined;
     }
     const realServers: RealServer[] = [];
-    const byKey = new Map<string, RealServer>();
+    // duplicates: a scan for the usual handful of real servers, a map for long lists
+    const byKey = rsFields.length > 16 ? new Map<number, RealServer>() : undefined;
     for (const rf of rsFields) {
       const rs = this.realServer(rf, protocol, port, type);
       if (rs === undefined) {
         errors = true;
         continue;
       }
-      const key = `${rs.address}:${rs.port}`;
-      const first = byKey.get(key);
+      let first = byKey?.get(rs.address * 65536 + rs.port);
+      if (byKey === undefined) for (const o of realServers) if (o.address === rs.address && o.port === rs.port) first = o;
       if (first !== undefined) {
         this.report(
           "duplicate-real-server",
@@ -652,14 +786,14 @@ class Validator {
         errors = true;
         continue;
       }
-      byKey.set(key, rs);
+      byKey?.set(rs.address * 65536 + rs.port, rs);
       realServers.push(rs);
     }
     if (errors || protocol === undefined) return undefined;
     return {
       value: { protocol, port, fwmark, written: fService.text, scheduler, persistence, realServers, line: d.line },
-      span: fService.span,
-      protoSpan: fProto.span,
+      field: fService,
+      protoField: fProto,
     };
   }
 
@@ -728,12 +862,12 @@ class Validator {
       }
     }
     const known = SERVICE_NAME_HINTS[text.toLowerCase()];
-    const mean = known !== undefined ? `did you mean \`${known}\`?` : didYouMean(text, table.names);
+    const mean = known !== undefined ? `did you mean \`${known}\`? ` : this.suggestion("services", text, table.names);
     this.report(
       "unknown-service",
       `unknown service \`${text}\` for the ${what}`,
       f.span,
-      `${mean !== undefined ? `${mean} ` : ""}searched ${table.source}; write the port number, or pass a services file with \`--services FILE\``,
+      `${mean}searched ${table.source}; write the port number, or pass a services file with \`--services FILE\``,
     );
     return undefined;
   }
@@ -746,12 +880,8 @@ class Validator {
 
   private realServer(f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
     const text = f.text;
-    const at = (from: number, to: number): Span => ({
-      start: { line: f.span.start.line, column: f.span.start.column + from, offset: f.span.start.offset + from },
-      end: { line: f.span.start.line, column: f.span.start.column + to, offset: f.span.start.offset + to },
-    });
     const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";
-    if (text.startsWith("-")) {
+    if (text.charCodeAt(0) === 45 /* - */) {
       this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, `${shapeHint}; options belong after \`ppc\``);
       return undefined;
     }
@@ -760,25 +890,27 @@ class Validator {
       this.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
       return undefined;
     }
-    const hostPort = comma === -1 ? text : text.slice(0, comma);
-    const colon = hostPort.indexOf(":");
-    const host = colon === -1 ? hostPort : hostPort.slice(0, colon);
-    if (host === "" || (colon !== -1 && colon === hostPort.length - 1) || (comma !== -1 && comma === text.length - 1)) {
+    const hostEnd = comma === -1 ? text.length : comma;
+    const firstColon = text.indexOf(":");
+    const colon = firstColon < hostEnd ? firstColon : -1;
+    const host = colon === -1 ? hostEnd : colon;
+    if (host === 0 || (colon !== -1 && colon === hostEnd - 1) || (comma !== -1 && comma === text.length - 1)) {
       this.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, shapeHint);
       return undefined;
     }
     let ok = true;
-    const hostField = { text: host, span: at(0, host.length), quoted: f.quoted };
-    const address = this.address(hostField, "real server");
+    // a dotted address is read in place; anything else (a name, a mistake) as a field of its own
+    const dotted = ipv4At(text, 0, host);
+    const address = dotted >= 0 ? dotted : this.address(host === text.length ? f : subField(f, 0, host), "real server");
     if (address === undefined) ok = false;
 
     let weight = 1;
     if (comma !== -1) {
-      const w = text.slice(comma + 1);
-      const span = at(comma + 1, text.length);
-      const n = /^\d{1,5}$/.test(w) ? Number(w) : NaN;
+      // read in place: only a diagnostic needs the weight as a field of its own
+      const n = digitsAt(text, comma + 1, 5);
       if (!(n >= 0 && n <= MAX_WEIGHT)) {
-        this.report("invalid-weight", `invalid weight \`${printable(w)}\``, span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
+        const w = subField(f, comma + 1, text.length);
+        this.report("invalid-weight", `invalid weight \`${printable(w.text)}\``, w.span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
         ok = false;
       } else {
         weight = n;
@@ -786,7 +918,7 @@ class Validator {
           this.report(
             "zero-weight",
             "weight 0 sends this real server no new connections",
-            span,
+            subField(f, comma + 1, text.length).span,
             "0 quiesces a server; remove the `,0` when it should take traffic",
           );
       }
@@ -794,9 +926,8 @@ class Validator {
 
     let port = protocol === "fwmark" ? 0 : servicePort;
     if (colon !== -1 && protocol !== undefined) {
-      const portText = hostPort.slice(colon + 1);
-      const span = at(colon + 1, hostPort.length);
-      const p = this.port({ text: portText, span }, protocol, "real server");
+      const portField = subField(f, colon + 1, hostEnd);
+      const p = this.port(portField, protocol, "real server");
       if (p === undefined) ok = false;
       else {
         const expected = protocol === "fwmark" ? 0 : servicePort;
@@ -806,7 +937,7 @@ class Validator {
             protocol === "fwmark"
               ? `${TYPE_NAMES[type]} cannot send a fwmark service to port ${p}`
               : `${TYPE_NAMES[type]} cannot send port ${servicePort} to port ${p}`,
-            span,
+            portField.span,
             protocol === "fwmark"
               ? "direct routing and tunnelling keep each packet's port; drop the `:port`, or use VS_NAT"
               : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
@@ -816,16 +947,46 @@ class Validator {
       }
     }
     if (!ok || address === undefined) return undefined;
-    return { address, port, weight, localNode: isLoopback(address), written: host, span: f.span };
+    return new ConfRealServer(address, port, weight, f);
+  }
+
+  /** Where the VIP sits among the director's networks: the DIP's, and the one the VIP's own netmask gives. */
+  private networkChecks(type: LvsType, vip: Located<Vip> & { addressSpan: Span }, dip: Located<DirectorInside>): void {
+    const v = vip.value;
+    const dipNet = `${formatIPv4(dip.value.network)}/${dip.value.prefix}`;
+    const vipInDipNet = inNetwork(v.address, dip.value.network, dip.value.netmask);
+    // DR: the router finds the director by ARP on the LAN it shares with the real servers. A VIP
+    // with a netmask of its own puts a network on the director's VIP device (the router's side); a
+    // /32 VIP outside the DIP's network is on no network of the director, and only a route on the
+    // router (which lvsc does not write) can send its packets there.
+    if (type === "dr" && v.prefix === 32 && !vipInDipNet)
+      this.report(
+        "vip-outside-director-networks",
+        `the VIP ${formatIPv4(v.address)}/32 is on none of the director's networks (its inside network is ${dipNet})`,
+        vip.addressSpan,
+        `a router finds the VIP by ARP only on a network it shares with the director: give the VIP the netmask of its network (e.g. \`255.255.255.0\`), or an address in ${dipNet}; with a route on the router to the director, accept this warning (\`# lvsc-disable-next-line vip-outside-director-networks\`)`,
+        [{ message: "the director's inside network", span: dip.span }],
+      );
+    // NAT on one network: the real servers reach clients on their own network directly, so the
+    // replies skip the director, which would have rewritten their source to the VIP, and the
+    // clients' connections hang (the LVS-HOWTO's one-network NAT)
+    if (type === "nat" && (vipInDipNet || inNetwork(dip.value.address, v.address, v.netmask)))
+      this.report(
+        "one-network-nat",
+        `VS_NAT with the VIP ${formatIPv4(v.address)} on the real servers' network ${dipNet}`,
+        vip.addressSpan,
+        `replies to clients on ${dipNet} go straight from the real servers, not back through the director, and those connections hang: put the VIP on the director's outside network (another device and network), or keep clients off ${dipNet}`,
+        [{ message: "the real servers' network (the DIP's)", span: dip.span }],
+      );
   }
 
   private serviceCrossChecks(
-    services: (Located<VirtualService> & { protoSpan: Span })[],
+    services: ParsedService[],
     type: LvsType | undefined,
     vip: (Located<Vip> & { addressSpan: Span }) | undefined,
     dip: (Located<DirectorInside> & { addressSpan: Span }) | undefined,
   ): void {
-    const seen = new Map<string, Located<VirtualService>>();
+    const seen = new Map<string, ParsedService>();
     for (const s of services) {
       const svc = s.value;
       const key = svc.protocol === "fwmark" ? `fwmark ${svc.fwmark}` : `${svc.protocol} ${svc.port}`;
@@ -836,9 +997,9 @@ class Validator {
           svc.protocol === "fwmark"
             ? `firewall mark ${svc.fwmark} already has a service`
             : `${svc.protocol} port ${svc.port} already has a service${first.value.written !== svc.written ? ` (\`${first.value.written}\`)` : ""}`,
-          s.span,
+          s.field.span,
           "merge the real servers into one SERVICE line",
-          [{ message: "first defined here", span: first.span }],
+          [{ message: "first defined here", span: first.field.span }],
         );
       } else seen.set(key, s);
 
@@ -846,7 +1007,7 @@ class Validator {
         this.report(
           "fwmark-rule-not-generated",
           `firewall mark ${svc.fwmark}: lvsc does not write the rule that marks the packets`,
-          s.protoSpan,
+          s.protoField.span,
           `add one on the director, e.g. \`iptables -t mangle -A PREROUTING -d ${formatIPv4(vip.value.address)} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\``,
         );
 

@@ -13,13 +13,19 @@ const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
  * the word `variants` when the code comes from converting the conf to the other LVS_TYPEs.
  */
 function entries() {
-  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean }>();
+  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string }>();
   const sections = DOC.split(/^### /m).slice(1);
   for (const s of sections) {
     const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
     if (m === null) continue;
     const block = /```conf( \S+)?( variants)?\n([\s\S]*?)```/.exec(s);
-    out.set(m[1]!, { severity: m[2]!, ...(block !== null ? { conf: block[3]!, file: block[1]?.trim(), variants: block[2] !== undefined } : {}) });
+    // a ```hosts block: the example is a hosts file, checked with the walkthrough's conf
+    const hosts = /```hosts\n([\s\S]*?)```/.exec(s);
+    out.set(m[1]!, {
+      severity: m[2]!,
+      ...(block !== null ? { conf: block[3]!, file: block[1]?.trim(), variants: block[2] !== undefined } : {}),
+      ...(hosts !== null ? { conf: "", hosts: hosts[1]! } : {}),
+    });
   }
   return out;
 }
@@ -38,9 +44,10 @@ describe("docs/diagnostics.md", () => {
   it.each(ALL_CODES.filter((c) => !PROSE_ONLY.has(c)))("%s: the example produces the code", (code) => {
     const e = docs.get(code)!;
     expect(e.conf, `${code} has no conf example`).toBeDefined();
-    const opts = { file: e.file ?? "lvs_dr.conf", hosts: [EXAMPLE_HOSTS] };
+    const opts = { file: e.file ?? "lvs_dr.conf", hosts: [...(e.hosts !== undefined ? [{ path: "hosts", text: e.hosts }] : []), EXAMPLE_HOSTS] };
     const r = e.variants === true ? variants(e.conf!, opts) : lint(e.conf!, opts);
-    expect(r.diagnostics.map((d) => d.code)).toContain(code);
+    const hostsCodes = "hostsResults" in r ? (r.hostsResults ?? []).flatMap((h) => h.diagnostics.map((d) => d.code)) : [];
+    expect([...r.diagnostics.map((d) => d.code), ...hostsCodes]).toContain(code);
   });
 });
 

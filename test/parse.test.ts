@@ -1,7 +1,9 @@
 // Lexer, parser and CST -> AST: recovery, positions and the line-level shapes of the format.
+import { Lexer, createToken } from "chevrotain";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toAst } from "../src/ast.js";
-import { parse } from "../src/parser.js";
+import { grammars, lex, parse, TOKEN_PATTERNS } from "../src/parser.js";
 import { conf, lintText } from "./helpers.js";
 
 function directives(text: string) {
@@ -113,5 +115,44 @@ describe("errors", () => {
     const huge = `SERVICE=t www rr ${"rs1 ".repeat(10000)}`;
     const { diagnostics } = directives(`LVS_TYPE=VS_DR\n${huge}\n`);
     expect(diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([["line-too-long", 2]]);
+  });
+});
+
+describe("parser", () => {
+  it("uses the grammar chevrotain's recording would find, without paying for the recording", () => {
+    const { used, recorded } = grammars();
+    expect(used).toEqual(recorded);
+    expect(JSON.stringify(used)).toContain('"name":"line"');
+  });
+});
+
+describe("lexer", () => {
+  // The hand-written lexer must split text exactly as chevrotain's regex lexer, built from the
+  // documented TOKEN_PATTERNS, does: the same tokens at the same positions, the same comments,
+  // and the same runs of unexpected characters.
+  const reference = new Lexer(
+    Object.entries(TOKEN_PATTERNS).map(([name, pattern]) =>
+      createToken({ name, pattern, ...(name === "WhiteSpace" ? { group: Lexer.SKIPPED } : name === "Comment" ? { group: "comments" } : {}), ...(name === "NewLine" ? { line_breaks: true } : {}) }),
+    ),
+    { positionTracking: "full" },
+  );
+  const shape = (t: { image: string; startOffset: number; startLine?: number; startColumn?: number; endColumn?: number; tokenType: { name: string } }) =>
+    [t.tokenType.name, t.image, t.startOffset, t.startLine, t.startColumn, t.endColumn] as const;
+  const same = (text: string) => {
+    const want = reference.tokenize(text);
+    const got = lex(text);
+    expect(got.tokens.map(shape)).toEqual(want.tokens.map(shape));
+    expect(got.comments.map(shape)).toEqual(((want.groups["comments"] ?? []) as typeof want.tokens).map(shape));
+    expect(got.errors).toEqual(want.errors.map((e) => ({ offset: e.offset, length: e.length })));
+  };
+
+  it("splits conf-like text with every kind of stray character as chevrotain's lexer does", () => {
+    const piece = fc.constantFrom("SERVICE", "=", "t", " ", "\t", "\n", "\r\n", "\r", '"', '"a b"', "#c", "rs1:80,2", ";", "$$", "é", "\u{1F600}", "\0", "`", "'", "x=y");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => same(parts.join(""))), { numRuns: 500 });
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 60 }), same), { numRuns: 500 });
+  });
+
+  it("reads a whole walkthrough conf as chevrotain's lexer does", () => {
+    same(conf({}, ['X="open', "SERVICE=t www rr rs1;reboot rs2 # note", 'Y="a b" "c"d"']));
   });
 });

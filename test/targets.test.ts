@@ -158,8 +158,10 @@ describe("variants", () => {
     for (const t of ["dr", "nat", "tun"]) {
       expect(readdirSync(join(out, t))).toContain(`lvs_${t}.conf`);
       expect(readdirSync(join(out, t))).toContain(`rc.lvs_${t}`);
-      const l = await lvsc(["lint", join(out, t, `lvs_${t}.conf`)]);
-      expect([t, l.stdout]).toEqual([t, "✔ no problems\n"]);
+      const l = await lvsc(["lint", join(out, t, `lvs_${t}.conf`), "--format", "json"]);
+      const codes = (JSON.parse(l.stdout) as { diagnostics: { code: string }[] }[])[0]!.diagnostics.map((d) => d.code);
+      // the walkthrough's client shares the real servers' network, which NAT cannot serve
+      expect([t, codes]).toEqual([t, t === "nat" ? ["one-network-nat"] : []]);
     }
   });
 

@@ -1,8 +1,17 @@
 // Validation as a table, in the manner of ESLint's RuleTester: each invalid conf names the
 // diagnostic code it must produce, with the exact line and the exact text the span covers.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, type Code } from "../src/diagnostics.js";
-import { conf, EXAMPLE_CONFS, lintText, natConf, readExample } from "./helpers.js";
+import { ipv4At, looksLikeIPv4, parseIPv4 } from "../src/net.js";
+import { lint } from "../src/index.js";
+import { SUGGESTED } from "../src/validate.js";
+import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, lintText, natConf, readExample } from "./helpers.js";
+
+/** A NAT cluster on two networks: the VIP outside (eth0:110, 192.168.1.0/24), the real servers inside. */
+function twoNetworkNat(extra: string[] = []): string {
+  return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth0:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);
+}
 
 interface Expect {
   code: Code;
@@ -53,7 +62,7 @@ const INVALID: Case[] = [
   },
   {
     name: "SERVER_VIP_DEVICE under VS_NAT",
-    text: natConf(["SERVER_VIP_DEVICE=lo:0"]),
+    text: twoNetworkNat(["SERVER_VIP_DEVICE=lo:0"]),
     file: "lvs_nat.conf",
     expect: [{ code: "unused-directive", line: 7, at: "SERVER_VIP_DEVICE" }],
   },
@@ -164,7 +173,7 @@ const INVALID: Case[] = [
   { name: "a real server at the DIP", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.1" }), expect: [{ code: "realserver-is-director", line: 6, at: "192.168.0.1" }] },
   {
     name: "NAT real servers routed past the director",
-    text: natConf(["SERVER_DEFAULT_GW=192.168.0.254"]),
+    text: twoNetworkNat(["SERVER_DEFAULT_GW=192.168.0.254"]),
     file: "lvs_nat.conf",
     expect: [{ code: "gateway-not-dip", line: 7, at: "192.168.0.254" }],
   },
@@ -174,6 +183,54 @@ const INVALID: Case[] = [
     text: conf({ 7: "SERVER_VIP_DEVICE=eth0:1" }),
     expect: [{ code: "vip-device-answers-arp", line: 7, at: "eth0:1" }],
   },
+  {
+    name: "a DR VIP as a /32 outside the DIP's network",
+    text: conf({ 3: "VIP=eth0:101 10.9.9.9 255.255.255.255 10.9.9.9" }),
+    expect: [{ code: "vip-outside-director-networks", line: 3, at: "10.9.9.9" }],
+  },
+  {
+    name: "a DR VIP in CIDR form as a /32 outside the DIP's network",
+    text: conf({ 3: "VIP=eth0:101 10.9.9.9/32" }),
+    expect: [{ code: "vip-outside-director-networks", line: 3, at: "10.9.9.9" }],
+  },
+  { name: "NAT with the VIP on the real servers' network", text: natConf(), file: "lvs_nat.conf", expect: [{ code: "one-network-nat", line: 3, at: "192.168.0.101" }] },
+  {
+    name: "NAT with a /32 VIP inside the real servers' network",
+    text: natConf([]).replace("VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255", "VIP=eth0:101 192.168.0.101 255.255.255.255 192.168.0.101"),
+    file: "lvs_nat.conf",
+    expect: [{ code: "one-network-nat", line: 3, at: "192.168.0.101" }],
+  },
+  // ---- the CIDR VIP ----
+  { name: "a VIP prefix over 32", text: conf({ 3: "VIP=eth0:101 192.168.0.101/33" }), expect: [{ code: "invalid-netmask", line: 3, at: "33" }] },
+  { name: "a VIP prefix with a leading zero", text: conf({ 3: "VIP=eth0:101 192.168.0.101/024" }), expect: [{ code: "invalid-netmask", line: 3, at: "024" }] },
+  {
+    name: "a CIDR VIP with a netmask and broadcast too",
+    text: conf({ 3: "VIP=eth0:101 192.168.0.101/24 255.255.255.0 192.168.0.255" }),
+    expect: [{ code: "field-count", line: 3, at: "255.255.255.0 192.168.0.255" }],
+  },
+  // ---- lvsc-disable comments ----
+  {
+    name: "a disable comment whose warning is not on its line",
+    text: conf({ 6: "SERVICE=t www rr rs1 rs2 # lvsc-disable-line zero-weight" }),
+    expect: [{ code: "unused-disable-comment", line: 6, at: "zero-weight" }],
+  },
+  {
+    name: "a disable comment naming an unknown code",
+    text: conf({ 5: "# lvsc-disable-next-line fwmark-rule-not-generatd", 6: "SERVICE=f 1 rr rs1 rs2" }),
+    expect: [
+      { code: "invalid-disable-comment", line: 5, at: "fwmark-rule-not-generatd" },
+      { code: "fwmark-rule-not-generated", line: 6, at: "f" },
+    ],
+  },
+  {
+    name: "a disable comment naming an error",
+    text: conf({ 6: "SERVICE=t www rr rs1 rs3 # lvsc-disable-line unresolved-host" }),
+    expect: [
+      { code: "unresolved-host", line: 6, at: "rs3" },
+      { code: "invalid-disable-comment", line: 6, at: "unresolved-host" },
+    ],
+  },
+  { name: "a disable comment naming no code", text: conf({}, ["# lvsc-disable-next-line"]), expect: [{ code: "invalid-disable-comment", line: 9, at: "lvsc-disable-next-line" }] },
 ];
 
 function columnOf(text: string, e: Expect): { start: number; end: number } {
@@ -202,9 +259,10 @@ describe("validation table", () => {
 
   it("covers every code of the catalogue that lint() can produce", () => {
     const covered = new Set(INVALID.flatMap((c) => c.expect.map((e) => e.code)));
-    // file-too-large is decided by the CLI before reading the file (test/cli.test.ts), and
-    // gateway-removed comes from converting to another LVS_TYPE (test/targets.test.ts)
-    const missing = ALL_CODES.filter((c) => !covered.has(c) && c !== "file-too-large" && c !== "gateway-removed");
+    // file-too-large is decided by the CLI before reading the file (test/cli.test.ts),
+    // gateway-removed comes from converting to another LVS_TYPE (test/targets.test.ts), and
+    // ignored-hosts-entry is reported in the hosts file (below)
+    const missing = ALL_CODES.filter((c) => !covered.has(c) && c !== "file-too-large" && c !== "gateway-removed" && c !== "ignored-hosts-entry");
     expect(missing).toEqual([]);
   });
 });
@@ -248,7 +306,7 @@ describe("valid confs", () => {
   });
 
   it("remaps ports under NAT", () => {
-    const r = lintText(natConf(["SERVICE=t 8000 rr rs1:8080"]), { file: "lvs_nat.conf" });
+    const r = lintText(twoNetworkNat(["SERVICE=t 8000 rr rs1:8080"]), { file: "lvs_nat.conf" });
     expect(r.errorCount).toBe(0);
     expect(r.config!.services[2]!.realServers[0]!.port).toBe(8080);
   });
@@ -339,5 +397,160 @@ describe("messages", () => {
       expect(d.message).not.toMatch(/\.$/);
       expect(d.message).toMatch(/^([a-z0-9`]|[A-Z][A-Z0-9_]+\b)/);
     }
+  });
+});
+
+describe("addresses", () => {
+  // parseIPv4 reads addresses without a regex (a large conf has 100,000 of them); it must accept,
+  // refuse and explain exactly as the regex it replaced
+  function reference(s: string) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+    if (m === null) return { ok: false, reason: "expected four decimal numbers separated by dots" };
+    let value = 0;
+    for (let i = 1; i <= 4; i++) {
+      const part = m[i]!;
+      if (part.length > 1 && part[0] === "0") return { ok: false, reason: `\`${part}\` has a leading zero, which some tools read as octal` };
+      if (Number(part) > 255) return { ok: false, reason: `\`${part}\` is more than 255` };
+      value = value * 256 + Number(part);
+    }
+    return { ok: true, value };
+  }
+
+  it("reads and refuses dotted quads exactly as the strict regex does", () => {
+    const text = fc.array(fc.constantFrom("0", "1", "2", "5", "9", ".", "25", "255", "256", "00", "x", " "), { maxLength: 12 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(text, (s) => {
+        const want = reference(s);
+        expect(parseIPv4(s)).toEqual(want);
+        expect(ipv4At(`x${s}y`, 1, s.length + 1)).toBe(want.ok ? want.value : -1);
+        expect(looksLikeIPv4(s)).toBe(/^[0-9.]+$/.test(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ["0.0.0.0", "255.255.255.255", "1.2.3.04", "1.2.3.256", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1234.1.1.1"])
+      expect(parseIPv4(s)).toEqual(reference(s));
+  });
+});
+
+describe("the CIDR VIP", () => {
+  it("takes `VIP=device address/prefix` and derives the netmask and broadcast", () => {
+    const r = lintText(conf({ 3: "VIP=eth0:101 192.168.0.101/24" }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config!.vip).toMatchObject({ address: 0xc0a80065, netmask: 0xffffff00, prefix: 24, broadcast: 0xc0a800ff });
+    expect(r.config!.vip.device).toMatchObject({ device: "eth0", label: "eth0:101" });
+  });
+
+  it("compiles to the same files as the four-field form", () => {
+    const four = lintText(conf());
+    const cidr = lintText(conf({ 3: "VIP=eth0:101 192.168.0.101/24" }));
+    expect(cidr.config!.vip).toEqual(four.config!.vip);
+  });
+
+  it("takes a host name before the prefix", () => {
+    const r = lintText(conf({ 3: "VIP=eth0:101 lvs/24" }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config!.vip.address).toBe(0xc0a80065);
+  });
+
+  it("names the CIDR form when the four-field form is short", () => {
+    const r = lintText(conf({ 3: "VIP=eth0:101 192.168.0.101" }));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["field-count"]);
+    expect(r.diagnostics[0]!.hint).toContain("`VIP=eth0:101 192.168.0.101/24`");
+  });
+});
+
+describe("lvsc-disable comments", () => {
+  const fwmark = (line: string) => conf({ 6: line });
+
+  it("accept the named warning on the next line", () => {
+    const r = lintText(conf({ 5: "# lvsc-disable-next-line fwmark-rule-not-generated -- marked by our firewall", 6: "SERVICE=f 1 rr rs1 rs2" }));
+    expect(r.diagnostics).toEqual([]);
+    expect([r.errorCount, r.warningCount]).toEqual([0, 0]);
+    expect(r.config!.services.map((s) => s.fwmark)).toEqual([1]);
+  });
+
+  it("accept the named warning on their own line", () => {
+    const r = lintText(fwmark("SERVICE=f 1 rr rs1 rs2 # lvsc-disable-line fwmark-rule-not-generated"));
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("accept only the codes they name, on their line only", () => {
+    const r = lintText(conf({ 5: "SERVICE=f 2 rr rs1 rs2", 6: "SERVICE=f 1 rr rs1,0 rs2 # lvsc-disable-line fwmark-rule-not-generated" }));
+    expect(r.diagnostics.map((d) => [d.code, d.span.start.line])).toEqual([
+      ["fwmark-rule-not-generated", 5],
+      ["zero-weight", 6],
+    ]);
+  });
+
+  it("take several codes, separated by commas", () => {
+    const r = lintText(fwmark("SERVICE=f 1 rr rs1,0 rs2 # lvsc-disable-line fwmark-rule-not-generated, zero-weight"));
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it("cannot hide an error", () => {
+    const r = lintText(conf({ 5: "# lvsc-disable-next-line realserver-is-vip", 6: "SERVICE=t www rr rs1 192.168.0.101" }));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["invalid-disable-comment", "realserver-is-vip"]);
+    expect(r.config).toBeUndefined();
+  });
+
+  it("are only comments that start with the directive", () => {
+    const r = lintText(fwmark("SERVICE=f 1 rr rs1 rs2 # see lvsc-disable-line fwmark-rule-not-generated"));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["fwmark-rule-not-generated"]);
+  });
+
+  it("work in hosts files too", () => {
+    const hosts = { path: "hosts", text: "# lvsc-disable-next-line ignored-hosts-entry -- kept for glibc\n0300.0250.0.5 octal1\n192.168.0.3 rs1\n" };
+    const r = lint(conf(), { file: "lvs_dr.conf", hosts: [hosts, EXAMPLE_HOSTS] });
+    expect(r.hostsResults).toEqual([]);
+  });
+});
+
+describe("hosts files", () => {
+  const octal = { path: "site/hosts", text: "# the site's hosts\n192.168.0.9\tgood1\n  0300.0250.0.5  octal1 octal2 # old\n10.1 short1\n::1 six1\n" };
+
+  it("warn at each line lvsc ignores, in the hosts file", () => {
+    const r = lint(conf(), { file: "lvs_dr.conf", hosts: [octal, EXAMPLE_HOSTS] });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.hostsResults!.map((h) => [h.file, h.warningCount, h.errorCount])).toEqual([["site/hosts", 2, 0]]);
+    const [first, second] = r.hostsResults![0]!.diagnostics;
+    expect([first!.code, first!.span]).toEqual([
+      "ignored-hosts-entry",
+      { start: { line: 3, column: 3, offset: octal.text.indexOf("0300") }, end: { line: 3, column: 16, offset: octal.text.indexOf("0300") + 13 } },
+    ]);
+    expect(first!.message).toBe(
+      "lvsc ignores this line: `0300.0250.0.5` is not an address it accepts (`0300` has a leading zero, which glibc reads as octal), so `octal1`, `octal2` have no address from it",
+    );
+    expect(first!.hint).toContain("glibc reads it as 192.168.0.5");
+    expect([second!.code, second!.span.start.line, second!.span.start.column, second!.span.end.column]).toEqual(["ignored-hosts-entry", 4, 1, 5]);
+    expect(second!.message).toContain("(2 numbers instead of four, which glibc fills in)");
+    expect(second!.hint).toContain("glibc reads it as 10.0.0.1");
+  });
+
+  it("say why a conf's host on such a line does not resolve, without suggesting the name itself", () => {
+    const r = lint(conf({ 6: "SERVICE=t www rr rs1 octal1" }), { file: "lvs_dr.conf", hosts: [octal, EXAMPLE_HOSTS] });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["unresolved-host"]);
+    const d = r.diagnostics[0]!;
+    expect(d.message).toBe("cannot resolve host `octal1` (the real server): its line in site/hosts has an address lvsc refuses");
+    expect(d.hint).toContain("site/hosts:3 gives `0300.0250.0.5`");
+    expect(d.hint).not.toContain("did you mean");
+  });
+
+  it("resolve a name from a later line that lvsc takes", () => {
+    const r = lint(conf({ 6: "SERVICE=t www rr rs1 octal1" }), { file: "lvs_dr.conf", hosts: [{ path: "h", text: "0300.0250.0.5 octal1\n192.168.0.5 octal1\n" }, EXAMPLE_HOSTS] });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.hostsResults!.map((h) => h.diagnostics.map((x) => x.code))).toEqual([["ignored-hosts-entry"]]);
+  });
+});
+
+describe("did you mean", () => {
+  it(`suggests names for the first ${SUGGESTED} distinct unresolved names only, and says so after`, () => {
+    const names = Array.from({ length: SUGGESTED + 2 }, (_, i) => `rs1${String.fromCharCode(97 + i)}`);
+    const r = lintText(conf({ 6: `SERVICE=t www rr ${names.join(" ")} ${names[0]}` }));
+    const hints = r.diagnostics.filter((d) => d.code === "unresolved-host").map((d) => d.hint!);
+    expect(hints).toHaveLength(SUGGESTED + 3);
+    expect(hints.slice(0, SUGGESTED).every((h) => h.startsWith("did you mean `rs1`?"))).toBe(true);
+    expect(hints.slice(SUGGESTED, SUGGESTED + 2).every((h) => h.startsWith(`(no suggestion: more than ${SUGGESTED} names are not in the hosts table)`))).toBe(true);
+    // a name already looked up keeps its suggestion
+    expect(hints[SUGGESTED + 2]).toMatch(/^did you mean `rs1`\?/);
   });
 });
