@@ -1,6 +1,6 @@
 // npm run bench: whole-process timings of `lvsc lint` and `lvsc compile` on confs of growing
 // size, against baselines run in the same invocation (bare `node -e 0`; `keepalived -t` on the
-// same cluster when keepalived is installed), and, in the real-kernel VM when qemu is here, the
+// same cluster when keepalived is installed), `show --format svg` (the picture) against lint, and, in the real-kernel VM when qemu is here, the
 // director's `start` for 10,000 services x 4 real servers against a raw `ipvsadm -R`.
 // The goals (start-up; lint 10,000 x 10 against keepalived -t with and without health checks) are
 // measured last, the commands of each comparison run in turn so that a busy machine slows all alike.
@@ -141,6 +141,27 @@ for (const r of rows) console.log(r.map((c, i) => pad(c, widths[i]!)).join("  ")
 const growth = lintMs[2]! / lintMs[1]!;
 const growthNet = (lintMs[2]! - node.ms) / (lintMs[1]! - node.ms);
 console.log(`\ngrowth, lint 10,000 x 10 against 1,000 x 10 (10x the input): ${growth.toFixed(1)}x whole process, ${growthNet.toFixed(1)}x without node's start`);
+
+// ---- the topology picture: Graphviz (WebAssembly) is loaded by show --format svg only
+const pictures = [
+  { name: "walkthrough (2 x 2)", file: join(ROOT, "examples/lvs_dr.conf"), hosts: [] as string[] },
+  { name: "200 x 10", file: join(work, "lvs_200.conf"), hosts: ["--hosts", "/dev/null"], gen: [200, 10] },
+];
+const picRows: string[][] = [["conf", "command", "median", "vs node -e 0", "vs lvsc lint", "peak RSS"]];
+for (const p of pictures) {
+  if (p.gen !== undefined) writeFileSync(p.file, cluster(p.gen[0]!, p.gen[1]!));
+  const lint = measure([process.execPath, CLI, "lint", p.file, ...p.hosts], RUNS);
+  for (const [label, cmd] of [
+    ["lvsc lint", [process.execPath, CLI, "lint", p.file, ...p.hosts]],
+    ["lvsc show --format svg", [process.execPath, CLI, "show", p.file, ...p.hosts, "--format", "svg"]],
+  ] as const) {
+    const m = label === "lvsc lint" ? lint : measure([...cmd], RUNS);
+    picRows.push([p.name, label, fmt(m.ms), `${(m.ms / node.ms).toFixed(2)}x`, `${(m.ms / lint.ms).toFixed(2)}x`, `${m.rss?.toFixed(0) ?? "?"} MiB`]);
+  }
+}
+console.log("");
+const picWidths = picRows[0]!.map((_, i) => Math.max(...picRows.map((r) => r[i]!.length)));
+for (const r of picRows) console.log(r.map((c, i) => pad(c, picWidths[i]!)).join("  "));
 }
 
 // ---- the goals: start-up, and lint 10,000 x 10 against keepalived -t ----

@@ -42,6 +42,8 @@ const common = {
   target: "node20",
   legalComments: "none",
   logLevel: "warning",
+  // Graphviz (WebAssembly, a few MB) stays in node_modules, loaded only to draw (show --format svg)
+  external: ["@viz-js/viz"],
   // CommonJS dependencies (handlebars, fs-extra) call require(); give the ESM bundle one
   banner: { js: 'import { createRequire as __lvscRequire } from "node:module"; const require = __lvscRequire(import.meta.url);' },
 };

@@ -2,17 +2,20 @@
 // The only module that touches process, the environment and the file system.
 
 import { promises as fsp } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { FORMATS, format, formatStylish, type FileResult, type Format } from "./format.js";
 import type { HostsSource } from "./hosts.js";
 // compile.js (Handlebars, the templates) and write.js (fs-extra) are imported only by the commands
 // that write: lint and show start faster without them
 import type { CompileOptions, Variant } from "./compile.js";
-import { ipvsListing } from "./ipvs.js";
+import { show, SHOW_FORMATS, topologyFile, type ShowFormat } from "./show.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
-import type { LvsType } from "./model.js";
+import type { LvsConfig, LvsType } from "./model.js";
 import { TARGETS, type OutputFile } from "./plan.js";
+
+/** `--target` values: the library's targets, and the picture, which only the CLI draws (it loads Graphviz). */
+const CLI_TARGETS = [...TARGETS, "topology"] as const;
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
 import { VERSION } from "./version.js";
 
@@ -40,7 +43,7 @@ Usage:
   lvsc compile CONF [-o DIR] [options]   write the cluster's files (rc.lvs_<type>, keepalived.conf, ...)
   lvsc variants CONF -o DIR [options]    write DIR/dr, DIR/nat, DIR/tun: the cluster as each LVS_TYPE
   lvsc lint FILE|DIR... [options]        check conf files; exit 0 clean, 1 errors, 2 usage or unreadable file
-  lvsc show CONF [options]               print the IPVS table the director will have (ipvsadm -L -n layout)
+  lvsc show CONF [options]               print the director's IPVS table, or draw the cluster (--format svg)
   lvsc help [COMMAND]                    help for a command
 
 Options for every command:
@@ -60,12 +63,15 @@ Validates CONF and writes, all or none, into DIR (default: the current directory
   mon.cf                  target mon       mon's config: a real server leaves the table when it fails
   lvs.service             target systemd   a systemd unit running rc.lvs_<type> start/stop at boot
   90-lvs-realserver.conf  target sysctl    the real servers' ARP settings for /etc/sysctl.d (DR, TUN)
+  topology.svg            target topology  a picture of the cluster (only when asked for: --target
+                                           topology, or --target all)
 Any error writes nothing and exits 1; warnings are printed and do not block.
 
 Options:
   -o, --out DIR          output directory (created if missing)
   -t, --type dr|nat|tun  compile the cluster as this forwarding method instead of its LVS_TYPE
-  --target T[,T...]      write only these files (default: every one that applies); repeatable
+  --target T[,T...]      write only these files (default: every one that applies, but the
+                         picture); "all" adds topology.svg to the default set; repeatable
   --arp sysctl|hidden    ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (default) or
                          the Linux 2.2 "hidden" flag
   --export-dir DIR       the conf directory: shared in the exports line, used by lvs.service
@@ -99,10 +105,17 @@ Options:
 `,
   show: `Usage: lvsc show CONF [options]
 
-Prints the IPVS table the director has after "rc.lvs_<type> start", in the layout of
-ipvsadm -L -n (counters are zero). Errors are printed to stderr and exit 1.
+Prints the cluster CONF describes. Errors are printed to stderr and exit 1.
 
 Options:
+  -f, --format F    text     the IPVS table the director has after "rc.lvs_<type> start", in the
+                             layout of ipvsadm -L -n (counters are zero); the default
+                    svg      a picture of the cluster: clients, router, director (VIP, DIP),
+                             virtual services, real servers (ports, weights, forwarding, ARP
+                             hiding, gateway), laid out by Graphviz
+                    dot      the same graph in Graphviz's DOT language
+                    mermaid  the same graph as a Mermaid flowchart
+                    json     the validated model, versioned (schema/lvsc-model.schema.json)
   --hosts FILE      hosts(5) file, repeatable
   --services FILE   services(5) file
 `,
@@ -216,7 +229,7 @@ async function servicesFrom(path: string | undefined): Promise<{ path: string; t
 }
 
 interface Loaded {
-  result: LintResult & { files?: OutputFile[]; variants?: Variant[] };
+  result: LintResult & { files?: OutputFile[]; variants?: Variant[]; compiled?: LvsConfig | undefined };
   source: string | undefined;
 }
 
@@ -263,18 +276,20 @@ const OUTPUT_OPTIONS = {
   "export-dir": { type: "string" },
 } as const;
 
-function outputOptions(values: { target?: string[] | undefined; arp?: string | undefined; "export-dir"?: string | undefined }): Partial<CompileOptions> {
+function outputOptions(values: { target?: string[] | undefined; arp?: string | undefined; "export-dir"?: string | undefined }): Partial<CompileOptions> & { topology?: boolean } {
   const arp = values.arp ?? "sysctl";
   if (arp !== "sysctl" && arp !== "hidden") throw new UsageError(`--arp must be sysctl or hidden, not '${arp}'`);
   const exportDir = values["export-dir"] ?? "/etc/lvs";
   if (!/^\/[A-Za-z0-9_./-]*$/.test(exportDir) || exportDir.includes("/..") || exportDir.includes("/-"))
     throw new UsageError(`--export-dir must be an absolute path of letters, digits and _ . / -, not '${exportDir}'`);
-  const opts: Partial<CompileOptions> = { arp, exportDir };
+  const opts: Partial<CompileOptions> & { topology?: boolean } = { arp, exportDir };
   if (values.target !== undefined) {
     const targets = values.target.flatMap((t) => t.split(",")).filter((t) => t !== "");
     for (const t of targets)
-      if (!(TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}'; targets: ${TARGETS.join(", ")}`);
-    opts.targets = TARGETS.filter((t) => targets.includes(t));
+      if (t !== "all" && !(CLI_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}'; targets: ${CLI_TARGETS.join(", ")}, all`);
+    const all = targets.includes("all");
+    opts.targets = TARGETS.filter((t) => all || targets.includes(t));
+    opts.topology = all || targets.includes("topology");
   }
   return opts;
 }
@@ -292,9 +307,14 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
     extra.type = values.type as LvsType;
   }
   const conf = positionals[0]!;
-  const r = await loadForOutput(conf, values, extra, io);
+  const { topology, ...compileOpts } = extra;
+  const r = await loadForOutput(conf, values, compileOpts, io);
   if (typeof r === "number") return r;
-  return write(io, [{ dir: values.out ?? ".", files: r.files ?? [] }], conf);
+  const files = r.files ?? [];
+  if (topology === true && r.compiled !== undefined) {
+    files.push(await topologyFile(r.compiled, basename(conf)));
+  }
+  return write(io, [{ dir: values.out ?? ".", files }], conf);
 }
 
 /** Loads CONF for a command that writes and prints its diagnostics; an exit code when nothing may be written. */
@@ -327,16 +347,20 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`variants takes one conf file, got ${positionals.length}`);
   if (values.out === undefined) throw new UsageError("variants needs an output directory: -o DIR");
   const conf = positionals[0]!;
-  const r = await loadForOutput(conf, values, { ...outputOptions(values), variants: true }, io);
+  const { topology, ...compileOpts } = outputOptions(values);
+  const r = await loadForOutput(conf, values, { ...compileOpts, variants: true }, io);
   if (typeof r === "number") return r;
-  const groups = (r.variants ?? []).map((v) => ({
-    dir: join(values.out!, v.type),
-    files: [
-      { path: v.conf.path, contents: v.conf.contents, mode: 0o644 },
-      ...(v.hosts !== undefined ? [{ ...v.hosts, mode: 0o644 }] : []),
-      ...v.files,
-    ],
-  }));
+  const groups = [];
+  for (const v of r.variants ?? [])
+    groups.push({
+      dir: join(values.out!, v.type),
+      files: [
+        { path: v.conf.path, contents: v.conf.contents, mode: 0o644 },
+        ...(v.hosts !== undefined ? [{ ...v.hosts, mode: 0o644 }] : []),
+        ...v.files,
+        ...(topology === true ? [await topologyFile(v.config, v.conf.path)] : []),
+      ],
+    });
   return write(io, groups, conf);
 }
 
@@ -417,12 +441,14 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
 }
 
 async function cmdShow(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, COMMON);
+  const { values, positionals } = parse(args, { ...COMMON, format: { type: "string", short: "f" } });
   if (values.help === true) {
     io.stdout(HELP["show"]!);
     return OK;
   }
   if (positionals.length !== 1) throw new UsageError(`show takes one conf file, got ${positionals.length}`);
+  const fmt = (values.format ?? "text") as ShowFormat;
+  if (!(SHOW_FORMATS as readonly string[]).includes(fmt)) throw new UsageError(`--format must be one of ${SHOW_FORMATS.join(", ")}, not '${values.format}'`);
   const loaded = await load(positionals[0]!, values, undefined);
   if (typeof loaded === "string") {
     io.stderr(`lvsc: ${loaded}\n`);
@@ -431,6 +457,6 @@ async function cmdShow(args: string[], io: Io): Promise<number> {
   const r = loaded.result;
   if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
   if (r.config === undefined) return PROBLEMS;
-  io.stdout(ipvsListing(r.config));
+  io.stdout(await show(r.config, fmt, basename(positionals[0]!)));
   return OK;
 }

@@ -23,6 +23,8 @@ export interface CompileOptions extends LintOptions {
 export interface CompileResult extends LintResult {
   /** Every output file, or none when there is any error. */
   files: OutputFile[];
+  /** The cluster the files build: `config`, or its conversion to `opts.type`; undefined on any error. */
+  compiled: LvsConfig | undefined;
 }
 
 export interface Variant {
@@ -31,6 +33,8 @@ export interface Variant {
   conf: { path: string; contents: string };
   /** A hosts file with the names the conf uses, so that the conf lints where it is written. */
   hosts: { path: string; contents: string } | undefined;
+  /** The cluster as this type: what `files` build. */
+  config: LvsConfig;
   files: OutputFile[];
 }
 
@@ -40,7 +44,7 @@ export interface Variant {
  */
 export function compile(source: Source, opts: CompileOptions = {}): CompileResult {
   const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
-  return { ...r, files: built[0]?.files ?? [] };
+  return { ...r, files: built[0]?.files ?? [], compiled: built[0]?.config };
 }
 
 /** The cluster as each forwarding method: a conf and a full set of files per LVS_TYPE, or errors. */
@@ -98,6 +102,6 @@ function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOpt
             `# The host names ${confName} uses, as lvsc resolved them when it wrote this directory.\n` +
             [...a.names].map(([name, addr]) => `${formatIPv4(addr)}\t${name}\n`).join(""),
         };
-  return { variant: { type, conf: { path: confName, contents: text }, hosts, files: render(plans) }, diagnostics };
+  return { variant: { type, conf: { path: confName, contents: text }, hosts, config: target, files: render(plans) }, diagnostics };
 }
 

@@ -1,4 +1,5 @@
-// Public API: lint() and compile() on conf text, the variants, and the formatters. Never touches the file system.
+// Public API: lint() and compile() on conf text, the variants, the formatters, and the cluster as a
+// model, a graph and a picture (show). Never touches the file system.
 
 export { ALL_CODES, CODES } from "./diagnostics.js";
 export type { Code, Diagnostic, Position, RelatedLocation, Severity, Span } from "./diagnostics.js";
@@ -11,3 +12,6 @@ export { VERSION } from "./version.js";
 export { lint, type LintOptions, type LintResult, type Source } from "./lint.js";
 export { compile, variants, type CompileOptions, type CompileResult, type Variant } from "./compile.js";
 export { formatGithub, formatJson, formatSarif, formatStylish, type FileResult, type Format } from "./format.js";
+export { show, topologySvg, SHOW_FORMATS, type ShowFormat } from "./show.js";
+export { topology, toDot, toMermaid, type Graph, type GraphCluster, type GraphEdge, type GraphNode, type NodeKind } from "./topology.js";
+export { modelJson, MODEL_VERSION, type ModelJson } from "./model-json.js";

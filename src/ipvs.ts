@@ -11,6 +11,11 @@ const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" }
 const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
 const PROTO_NUMBER = { tcp: 6, udp: 17, fwmark: 6 } as const;
 
+/** How the director sends a real server its packets: the cluster's forwarding method. */
+export function forwardingOf(config: LvsConfig, _rs: RealServer): LvsType {
+  return config.type;
+}
+
 /** `-t 192.168.0.101:80`, `-u …`, or `-f 1`: how ipvsadm names a virtual service. */
 export function serviceSpec(config: LvsConfig, s: VirtualService): string {
   if (s.protocol === "fwmark") return `-f ${s.fwmark}`;
@@ -54,14 +59,16 @@ function serviceOptions(s: VirtualService): string {
  */
 export function ipvsRules(config: LvsConfig): string[] {
   const lines: string[] = [];
-  const flag = FORWARD_FLAG[config.type];
   for (const { service, dests } of sortedTable(config)) {
     const spec = serviceSpec(config, service);
     lines.push(`-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`);
     if (!config.initialState) continue;
     // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
-    const tunnel = config.type === "tun" ? " --tun-type ipip" : "";
-    for (const d of dests) lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${flag} -w ${d.weight}${tunnel}`);
+    for (const d of dests) {
+      const method = forwardingOf(config, d);
+      const tunnel = method === "tun" ? " --tun-type ipip" : "";
+      lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`);
+    }
   }
   return lines;
 }
@@ -87,7 +94,7 @@ export function ipvsListing(config: LvsConfig): string {
     for (const d of dests) {
       const dest = `${formatIPv4(d.address)}:${d.port}`.slice(0, 28);
       out.push(
-        `  -> ${dest.padEnd(28)} ${FORWARD_NAME[config.type].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
+        `  -> ${dest.padEnd(28)} ${FORWARD_NAME[forwardingOf(config, d)].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
       );
     }
   }

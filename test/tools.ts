@@ -20,6 +20,11 @@ export const TOOLS = {
   "original-awk": { probe: ["sh", "-c", "command -v original-awk"], pkg: "original-awk", why: "runs the scripts' awk under the one true awk" },
   busybox: { probe: ["busybox", "true"], pkg: "busybox-static", why: "runs the scripts' awk under busybox" },
   mawk: { probe: ["mawk", "-W", "version"], pkg: "mawk", why: "runs the scripts' awk under mawk (Debian's default awk)" },
+  "fonts-dejavu": {
+    probe: ["test", "-e", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
+    pkg: "fonts-dejavu-core",
+    why: "renders the topology pictures with the font they are laid out for",
+  },
   "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
   script: { probe: ["script", "--version"], pkg: "bsdutils", why: "runs lvsc on a pseudo-terminal, where its output is coloured" },
 } as const satisfies Record<string, Tool>;

@@ -1,0 +1,412 @@
+// LvsConfig -> the cluster as a graph (clients, router, director, virtual services, real servers),
+// and that graph as Graphviz DOT and as a Mermaid flowchart. Pure. The SVG is DOT laid out by
+// Graphviz (src/svg.ts).
+//
+// Large clusters are summarised so that the picture stays readable: past a few dozen services,
+// real servers or links, services that share the same real servers are drawn as one group,
+// each group's real servers as one node, and only the first groups are drawn, with a node
+// that counts the rest. `lvsc show --format text|json` always lists everything.
+
+import { forwardingOf } from "./ipvs.js";
+import { TYPE_NAMES, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
+import { formatIPv4 } from "./net.js";
+
+export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
+
+export interface GraphNode {
+  id: string;
+  kind: NodeKind;
+  title: string;
+  /** Detail lines under the title. */
+  lines: string[];
+}
+
+export interface GraphEdge {
+  /** A node id, or a cluster id for an edge that leaves the whole cluster. */
+  from: string;
+  to: string;
+  label: string;
+  /** Drawn dashed: a reply path, or a link that a monitor makes. */
+  dashed: boolean;
+  /** A reply path: it does not shape the layout. */
+  reply?: boolean;
+}
+
+export interface GraphCluster {
+  id: string;
+  label: string;
+  nodes: string[];
+}
+
+export interface Graph {
+  title: string;
+  clusters: GraphCluster[];
+  /** Every node, those in clusters too, in drawing order. */
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** True when services were grouped (see the module comment). */
+  summarised: boolean;
+}
+
+/** Past any of these, the picture groups services by their real servers. */
+export const DETAIL_LIMITS = { services: 16, realServers: 16, links: 48 };
+/** In a summarised picture: groups drawn, and rows listed per node. */
+export const SUMMARY_LIMITS = { groups: 12, rows: 6 };
+
+const METHOD: Record<LvsType, string> = { dr: "DR (-g)", nat: "NAT (-m)", tun: "IPIP tunnel (-i)" };
+
+function serviceName(config: LvsConfig, s: VirtualService): string {
+  if (s.protocol === "fwmark") return `FWM ${s.fwmark} (firewall mark)`;
+  const port = s.port === 0 ? "* (every port)" : String(s.port);
+  const named = /^\d+$/.test(s.written) ? "" : ` ${s.written}`;
+  return `${s.protocol.toUpperCase()} ${formatIPv4(config.vip.address)}:${port}${named}`;
+}
+
+function serviceDetails(s: VirtualService): string[] {
+  const out = [`scheduler ${s.scheduler}`];
+  if (s.persistence !== undefined) {
+    const mask = s.persistence.netmask === 0xffffffff ? "" : `, mask ${formatIPv4(s.persistence.netmask)}`;
+    out.push(`persistent ${s.persistence.timeout} s${mask}`);
+  }
+  return out;
+}
+
+/** One line for a service in a group's list. */
+function serviceRow(config: LvsConfig, s: VirtualService): string {
+  return [serviceName(config, s), s.scheduler, ...(s.persistence !== undefined ? [`persistent ${s.persistence.timeout} s`] : [])].join(", ");
+}
+
+function hostName(rs: RealServer): string {
+  const addr = formatIPv4(rs.address);
+  return rs.written === addr ? addr : `${rs.written} ${addr}`;
+}
+
+/** What start does on every real server, for its node. */
+function realServerSetup(config: LvsConfig): string[] {
+  const out: string[] = [];
+  const vip = formatIPv4(config.vip.address);
+  if (config.type !== "nat" && config.serverVipDevice !== undefined) {
+    out.push(`VIP ${vip}/32 on ${config.serverVipDevice.name}${config.type === "tun" ? " (IPIP, ipip module)" : ""}`);
+    const devs = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])].join(", ");
+    out.push(`ARP hidden: arp_ignore=1, arp_announce=2 (${devs})`);
+    if (config.type === "tun") out.push("rp_filter=0 (all, tunl0)");
+  }
+  if (config.type === "nat") out.push(`default route via the DIP ${formatIPv4(config.dip.address)}`);
+  else if (config.serverGateway !== undefined) out.push(`default route via ${formatIPv4(config.serverGateway)}`);
+  if (!config.initialState) out.push("added by the monitor once healthy (INITIAL_STATE=off)");
+  return out;
+}
+
+function link(config: LvsConfig, rs: RealServer): string {
+  return `${rs.port === 0 ? "the packet's port" : `:${rs.port}`} w${rs.weight} ${METHOD[forwardingOf(config, rs)]}`;
+}
+
+/** `1-200`, `23, 80, 443`: sorted numbers with runs collapsed. */
+export function ranges(nums: Iterable<number>): string {
+  const sorted = [...new Set(nums)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(j > i + 1 ? `${sorted[i]}-${sorted[j]}` : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : String(sorted[i]));
+    i = j;
+  }
+  return out.join(", ");
+}
+
+/** What the services of a group have in common, as lines for its node. */
+function groupDetails(config: LvsConfig, services: VirtualService[]): string[] {
+  const out: string[] = [];
+  for (const proto of ["tcp", "udp", "fwmark"] as const) {
+    const these = services.filter((s) => s.protocol === proto);
+    if (these.length === 0) continue;
+    const list = ranges(these.map((s) => (proto === "fwmark" ? s.fwmark! : s.port)));
+    const shown = list.length > 48 ? `${list.slice(0, list.lastIndexOf(",", 44))}, ...` : list;
+    out.push(proto === "fwmark" ? `firewall marks ${shown}` : `${proto.toUpperCase()} ${formatIPv4(config.vip.address)} ports ${shown}`);
+  }
+  const schedulers = [...new Set(services.map((s) => s.scheduler))];
+  out.push(`scheduler${schedulers.length === 1 ? "" : "s"} ${schedulers.join(", ")}`);
+  const timeouts = [...new Set(services.map((s) => s.persistence?.timeout ?? 0))];
+  if (timeouts.length === 1 && timeouts[0] !== 0) out.push(`persistent ${timeouts[0]} s`);
+  else if (timeouts.some((t) => t !== 0)) out.push("some persistent");
+  return out;
+}
+
+interface ServiceGroup {
+  services: VirtualService[];
+  /** True: the services share their real servers; false: alike services, each with its own. */
+  shared: boolean;
+}
+
+/**
+ * Services for a summarised picture: those with the same real servers together, in the conf's
+ * order; when that still leaves too many groups, services alike in protocol, scheduler,
+ * persistence and real-server count and weights together (a generated conf's usual shape).
+ */
+function groupServices(config: LvsConfig): ServiceGroup[] {
+  const byHosts = new Map<string, VirtualService[]>();
+  for (const s of config.services) {
+    const key = [...new Set(s.realServers.map((rs) => (rs.localNode ? "local" : String(rs.address))))].sort().join(",");
+    const g = byHosts.get(key);
+    if (g === undefined) byHosts.set(key, [s]);
+    else g.push(s);
+  }
+  if (byHosts.size <= SUMMARY_LIMITS.groups) return [...byHosts.values()].map((services) => ({ services, shared: true }));
+  const alike = new Map<string, VirtualService[]>();
+  for (const s of config.services) {
+    const shape = [
+      s.protocol,
+      s.scheduler,
+      s.persistence?.timeout ?? 0,
+      s.persistence?.netmask ?? 0,
+      s.realServers.some((rs) => rs.localNode),
+      s.realServers.map((rs) => rs.weight).sort((a, b) => a - b).join("/"),
+    ].join("|");
+    const g = alike.get(shape);
+    if (g === undefined) alike.set(shape, [s]);
+    else g.push(s);
+  }
+  return [...alike.values()].map((services) => ({ services, shared: false }));
+}
+
+/** The cluster as a graph; deterministic: the same conf gives the same graph. */
+export function topology(config: LvsConfig, source: string): Graph {
+  const vip = formatIPv4(config.vip.address);
+  const dip = formatIPv4(config.dip.address);
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const clusters: GraphCluster[] = [];
+  const add = (n: GraphNode) => (nodes.push(n), n.id);
+
+  // ---- outside: clients and the router
+  add({ id: "clients", kind: "clients", title: "clients", lines: [`connect to the VIP ${vip}`] });
+  const gw = config.directorGateway ?? (config.type !== "nat" ? config.serverGateway : undefined);
+  add({
+    id: "router",
+    kind: "router",
+    title: "router",
+    lines:
+      config.directorGateway !== undefined
+        ? [`${formatIPv4(config.directorGateway)}: the director's default route`]
+        : gw !== undefined
+          ? [`${formatIPv4(gw)}: the real servers' default route`]
+          : ["(the conf names no gateway)"],
+  });
+  edges.push({ from: "clients", to: "router", label: "", dashed: false });
+
+  // ---- the director
+  const vipDev = config.vip.device.label !== undefined ? `${config.vip.device.device} (label ${config.vip.device.label})` : config.vip.device.device;
+  const dipDev = config.dip.device.label !== undefined ? `${config.dip.device.device} (label ${config.dip.device.label})` : config.dip.device.device;
+  const directorLines = [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/${config.vip.prefix} on ${vipDev}`, `DIP ${dip}/${config.dip.prefix} on ${dipDev}`];
+  if (config.type === "nat") directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
+  if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatIPv4(config.directorGateway)}`);
+  const director = add({ id: "director", kind: "director", title: "director", lines: directorLines });
+  edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
+  // a LocalNode real server is the director itself: drawn in one box with it
+  if (config.services.some((s) => s.realServers.some((rs) => rs.localNode)))
+    clusters.push({
+      id: "director_host",
+      label: "the director host",
+      nodes: [director, add({ id: "localnode", kind: "local", title: "LocalNode", lines: ["the director serves a share itself (127.0.0.1)"] })],
+    });
+
+  // ---- services and real servers
+  const hosts = new Map<number, RealServer>();
+  let links = 0;
+  for (const s of config.services)
+    for (const rs of s.realServers) {
+      links++;
+      if (!rs.localNode && !hosts.has(rs.address)) hosts.set(rs.address, rs);
+    }
+  const detailed = config.services.length <= DETAIL_LIMITS.services && hosts.size <= DETAIL_LIMITS.realServers && links <= DETAIL_LIMITS.links;
+  const svcCluster: GraphCluster = { id: "services", label: `virtual services on ${vip}`, nodes: [] };
+  const rsCluster: GraphCluster = { id: "realservers", label: "real servers", nodes: [] };
+  clusters.push(svcCluster, rsCluster);
+  const setup = realServerSetup(config);
+  const off = !config.initialState;
+
+  if (detailed) {
+    config.services.forEach((s, i) => {
+      const id = `svc${i + 1}`;
+      svcCluster.nodes.push(add({ id, kind: "service", title: serviceName(config, s), lines: serviceDetails(s) }));
+      edges.push({ from: director, to: id, label: "", dashed: false });
+    });
+    let n = 0;
+    const hostId = new Map<number, string>();
+    for (const [address, rs] of hosts) {
+      const id = `rs${++n}`;
+      hostId.set(address, id);
+      rsCluster.nodes.push(add({ id, kind: "realserver", title: hostName(rs), lines: setup }));
+    }
+    config.services.forEach((s, i) => {
+      for (const rs of s.realServers)
+        edges.push({ from: `svc${i + 1}`, to: rs.localNode ? "localnode" : hostId.get(rs.address)!, label: link(config, rs), dashed: off });
+    });
+  } else {
+    const shown = groupServices(config).slice(0, SUMMARY_LIMITS.groups + 1);
+    const rest = shown.length > SUMMARY_LIMITS.groups ? groupServices(config).slice(SUMMARY_LIMITS.groups) : [];
+    shown.slice(0, SUMMARY_LIMITS.groups).forEach((g, i) => {
+      const sid = `group${i + 1}`;
+      const one = g.services.length === 1 ? g.services[0]! : undefined;
+      svcCluster.nodes.push(
+        add({ id: sid, kind: "service", title: one !== undefined ? serviceName(config, one) : `${g.services.length} services`, lines: one !== undefined ? serviceDetails(one) : groupDetails(config, g.services) }),
+      );
+      edges.push({ from: director, to: sid, label: "", dashed: false });
+      const members = new Map<number, RealServer>();
+      const weights: number[] = [];
+      let samePort = true;
+      let local = false;
+      for (const s of g.services)
+        for (const rs of s.realServers) {
+          weights.push(rs.weight);
+          if (rs.port !== s.port) samePort = false;
+          if (rs.localNode) local = true;
+          else if (!members.has(rs.address)) members.set(rs.address, rs);
+        }
+      const w = Math.min(...weights) === Math.max(...weights) ? `w${weights[0]}` : `w${Math.min(...weights)}-${Math.max(...weights)}`;
+      const label = `${samePort ? "the service's port" : "ports as listed"}, ${w}, ${METHOD[config.type]}`;
+      if (local) edges.push({ from: sid, to: "localnode", label: "LocalNode", dashed: off });
+      if (members.size === 0) return;
+      const rid = `${sid}_rs`;
+      const hostsList = [...members.values()];
+      const list = hostsList.slice(0, SUMMARY_LIMITS.rows).map(hostName);
+      if (hostsList.length > list.length) list.push(`... and ${hostsList.length - list.length} more`);
+      const perService = g.services.length > 1 && g.shared === false ? [`${g.services[0]!.realServers.length} per service`] : [];
+      rsCluster.nodes.push(
+        add({
+          id: rid,
+          kind: "realserver",
+          title: hostsList.length === 1 ? hostName(hostsList[0]!) : `${hostsList.length} real servers`,
+          lines: hostsList.length === 1 ? setup : [...list, ...perService, ...setup],
+        }),
+      );
+      edges.push({ from: sid, to: rid, label, dashed: off });
+    });
+    if (rest.length > 0) {
+      const services = rest.reduce((n, g) => n + g.services.length, 0);
+      const restHosts = new Set(rest.flatMap((g) => g.services.flatMap((s) => s.realServers.filter((rs) => !rs.localNode).map((rs) => rs.address))));
+      svcCluster.nodes.push(
+        add({
+          id: "more",
+          kind: "summary",
+          title: `... and ${rest.length} more group${rest.length === 1 ? "" : "s"}`,
+          lines: [`${services} services, ${restHosts.size} real servers`, "lvsc show --format text lists them all"],
+        }),
+      );
+      edges.push({ from: director, to: "more", label: "", dashed: false });
+    }
+  }
+  // how the real servers' replies reach the clients: one edge for all of them
+  if (rsCluster.nodes.length > 0)
+    edges.push(
+      config.type === "nat"
+        ? { from: rsCluster.id, to: director, label: "replies via the DIP (default route)", dashed: true, reply: true }
+        : {
+            from: rsCluster.id,
+            to: "router",
+            label: `replies from the VIP${config.serverGateway !== undefined ? ` via ${formatIPv4(config.serverGateway)}` : ""}, bypassing the director`,
+            dashed: true,
+            reply: true,
+          },
+    );
+  const totals = `${config.services.length} service${config.services.length === 1 ? "" : "s"}, ${hosts.size} real server${hosts.size === 1 ? "" : "s"}`;
+  return { title: `${source}: ${TYPE_NAMES[config.type]}, VIP ${vip}, ${totals}${detailed ? "" : " (summarised)"}`, clusters, nodes, edges, summarised: !detailed };
+}
+
+// ---------------------------------------------------------------- DOT
+
+const FILL: Record<NodeKind, string> = {
+  clients: "#eeeeee",
+  router: "#eeeeee",
+  director: "#d8e8f8",
+  local: "#d8e8f8",
+  service: "#fdf3d0",
+  realserver: "#dff2df",
+  summary: "#ffffff",
+};
+
+/** Text for an HTML-like Graphviz label. */
+function html(s: string): string {
+  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+}
+
+/** A double-quoted DOT string. */
+function quoted(s: string): string {
+  return `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+function dotNode(n: GraphNode, indent: string): string {
+  const rows = [`<B>${html(n.title)}</B>`, ...n.lines.map(html)].join('<BR ALIGN="LEFT"/>');
+  const shape = n.kind === "clients" ? "ellipse" : n.kind === "router" ? "hexagon" : "box";
+  return `${indent}${n.id} [shape=${shape}, fillcolor=${quoted(FILL[n.kind])}, label=<${rows}<BR ALIGN="LEFT"/>>];`;
+}
+
+/** The graph in Graphviz's DOT language, laid out left to right. */
+export function toDot(g: Graph): string {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const clustered = new Set(g.clusters.flatMap((c) => c.nodes));
+  const out = [
+    "digraph lvs {",
+    `  graph [rankdir=TB, fontname="DejaVu Sans", fontsize=12, labelloc=t, label=${quoted(g.title)}, nodesep=0.3, ranksep=0.7, pad=0.3, newrank=true, compound=true];`,
+    '  node [style="rounded,filled", fontname="DejaVu Sans", fontsize=10, margin="0.15,0.08", color="#555555"];',
+    '  edge [fontname="DejaVu Sans", fontsize=9, color="#555555"];',
+  ];
+  for (const n of g.nodes) if (!clustered.has(n.id)) out.push(dotNode(n, "  "));
+  for (const c of g.clusters) {
+    if (c.nodes.length === 0) continue;
+    out.push(`  subgraph cluster_${c.id} {`, `    label=${quoted(c.label)};`, '    style="rounded"; color="#999999";');
+    for (const id of c.nodes) out.push(dotNode(byId.get(id)!, "    "));
+    out.push("  }");
+  }
+  const clusters = new Map(g.clusters.map((c) => [c.id, c]));
+  for (const e of g.edges) {
+    // an edge from a cluster leaves from its first node, clipped at the cluster's border
+    const cluster = clusters.get(e.from);
+    const from = cluster !== undefined ? cluster.nodes[0]! : e.from;
+    const attrs = [
+      ...(e.label !== "" ? [`label=${quoted(e.label)}`] : []),
+      ...(cluster !== undefined ? [`ltail=cluster_${cluster.id}`] : []),
+      ...(e.dashed ? ["style=dashed"] : []),
+      ...(e.reply === true ? ["constraint=false"] : []),
+    ];
+    out.push(`  ${from} -> ${e.to}${attrs.length > 0 ? ` [${attrs.join(", ")}]` : ""};`);
+  }
+  out.push("}");
+  return out.join("\n") + "\n";
+}
+
+// ---------------------------------------------------------------- Mermaid
+
+/** Text inside a Mermaid "..." label: quotes and markup characters as entity codes. */
+function mermaidText(s: string): string {
+  return s.replaceAll("&", "#amp;").replaceAll('"', "#quot;").replaceAll("<", "#lt;").replaceAll(">", "#gt;");
+}
+
+function mermaidNode(n: GraphNode, indent: string): string {
+  const label = [`<b>${mermaidText(n.title)}</b>`, ...n.lines.map(mermaidText)].join("<br/>");
+  const [open, close] = n.kind === "clients" ? ["([", "])"] : n.kind === "router" ? ["{{", "}}"] : ["[", "]"];
+  return `${indent}${n.id}${open}"${label}"${close}`;
+}
+
+/** The same graph as a Mermaid flowchart, for wikis and READMEs that render Mermaid. */
+export function toMermaid(g: Graph): string {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const clustered = new Set(g.clusters.flatMap((c) => c.nodes));
+  const out = ["---", `title: ${mermaidText(g.title)}`, "---", "flowchart LR"];
+  for (const n of g.nodes) if (!clustered.has(n.id)) out.push(mermaidNode(n, "  "));
+  for (const c of g.clusters) {
+    if (c.nodes.length === 0) continue;
+    out.push(`  subgraph ${c.id}["${mermaidText(c.label)}"]`);
+    for (const id of c.nodes) out.push(mermaidNode(byId.get(id)!, "    "));
+    out.push("  end");
+  }
+  for (const e of g.edges) {
+    const arrow = e.dashed ? "-.->" : "-->";
+    out.push(`  ${e.from} ${arrow}${e.label !== "" ? `|"${mermaidText(e.label)}"|` : ""} ${e.to}`);
+  }
+  for (const kind of Object.keys(FILL) as NodeKind[]) {
+    const ids = g.nodes.filter((n) => n.kind === kind).map((n) => n.id);
+    if (ids.length > 0) out.push(`  classDef ${kind} fill:${FILL[kind]},stroke:#555555`, `  class ${ids.join(",")} ${kind}`);
+  }
+  return out.join("\n") + "\n";
+}
