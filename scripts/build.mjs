@@ -3,8 +3,8 @@
 // - One bundle per entry point (chevrotain unbundled costs ~0.3 s in imports alone); inside the
 //   CLI's bundle, Handlebars, the templates and fs-extra are evaluated only by the commands that
 //   write.
-// - Templates precompiled at build time (src/precompile.ts) and run by the small Handlebars
-//   runtime: no template compiler at run time.
+// - Templates compiled at build time (src/precompile.ts, src/template-compiler.ts) into plain
+//   generator functions: no template compiler, and no Handlebars, at run time.
 // - Type declarations for the library entry.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -52,7 +52,7 @@ await mkdir(gen, { recursive: true });
 // 1. precompile the templates with the project's own options and helpers
 await build({ ...common, entryPoints: [`${root}src/precompile.ts`], outfile: `${gen}/precompile.mjs`, plugins: [rawPlugin] });
 const { precompiledModule } = await import(`${gen}/precompile.mjs`);
-await writeFile(`${gen}/templates.precompiled.mjs`, precompiledModule());
+await writeFile(`${gen}/templates.precompiled.mjs`, precompiledModule(`${root}src/helpers.ts`));
 
 // 2. the library: one ESM file
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/index.js`, plugins: [rawPlugin, precompiledPlugin(`${gen}/templates.precompiled.mjs`)] });
