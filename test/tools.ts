@@ -21,6 +21,8 @@ export const TOOLS = {
   busybox: { probe: ["busybox", "true"], pkg: "busybox-static", why: "runs the scripts' awk under busybox" },
   mawk: { probe: ["mawk", "-W", "version"], pkg: "mawk", why: "runs the scripts' awk under mawk (Debian's default awk)" },
   "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
+  man: { probe: ["man", "--version"], pkg: "man-db", why: "man -l reads the generated lvsc.1" },
+  zsh: { probe: ["zsh", "-c", "zmodload zsh/zpty"], pkg: "zsh", why: "runs the generated zsh completion" },
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof TOOLS;
