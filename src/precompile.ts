@@ -1,9 +1,12 @@
 // Build step (scripts/build.mjs): the templates compiled ahead of time into a module with the
-// same exports as templates.ts, so that a run of `lvsc` compiles no template.
+// same exports as templates.ts, so that a run of `lvsc` compiles no template; and the man page
+// and shell completions, from the same description as --help (src/usage.ts).
 
 import { HELPERS } from "./helpers.js";
 import { compileTemplate } from "./template-compiler.js";
 import { SOURCES } from "./templates.js";
+
+export { bashCompletion, manPage, zshCompletion } from "./usage.js";
 
 /** `helpersModule`: where the module imports HELPERS from (src/helpers.ts, bundled with it). */
 export function precompiledModule(helpersModule: string): string {

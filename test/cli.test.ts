@@ -619,4 +619,51 @@ describe("the package (#18)", () => {
     expect(site.runs[0].tool.driver.rules[3].helpUri).toBe(`https://lvsc.example/docs/diagnostics.html#${site.runs[0].tool.driver.rules[3].id}`);
     expect((await lvsc(["lint", "x", "-f", "sarif", "--help-uri-base", "not a url"])).code).toBe(2);
   });
+
+  it("npm pack ships docs, the LICENSE, the man page and the completions", () => {
+    const p = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const paths = (JSON.parse(p.stdout)[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of ["LICENSE", "README.md", "docs/diagnostics.md", "dist/lvsc.1", "dist/completion/lvsc.bash", "dist/completion/_lvsc", "dist/cli.cjs"]) expect(paths).toContain(f);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect([pkg.license, pkg.man]).toEqual(["MIT", "./dist/lvsc.1"]);
+    expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
+  });
+
+  it("the man page has every command and option of --help, and man reads it without a warning", (ctx) => {
+    const page = readFileSync(join(ROOT, "dist/lvsc.1"), "utf8");
+    for (const c of COMMANDS) {
+      expect(page).toContain(`.SS "lvsc ${c.synopsis.replace(/-/g, "\\-")}"`);
+      for (const o of c.options) expect(page).toContain(`\\fB\\-\\-${o.long.replace(/-/g, "\\-")}\\fR`);
+    }
+    needTool(ctx, "man");
+    const p = spawnSync("man", ["--warnings", "-l", join(ROOT, "dist/lvsc.1")], { encoding: "utf8", env: { ...process.env, MANWIDTH: "100", MAN_KEEP_FORMATTING: "" } });
+    expect(p.stderr).toBe("");
+    expect(p.status).toBe(0);
+    for (const c of COMMANDS) for (const o of c.options) expect(p.stdout).toContain(optionLabel(o).split(" ")[0]!.replace(/,$/, ""));
+  });
+
+  it("bash completion completes commands, options and their values", () => {
+    const script = `source "$1"
+t() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _lvsc; echo "\${COMPREPLY[*]}"; }
+t lvsc co; t lvsc compile --ta; t lvsc compile --target r; t lvsc lint -f s; t lvsc help v; t lvsc variants --a`;
+    const p = spawnSync("bash", ["-c", script, "bash", join(ROOT, "dist/completion/lvsc.bash")], { encoding: "utf8" });
+    expect(p.stdout).toBe("compile\n--target\nrc rc-local rules\nstylish sarif\nvariants\n--arp\n");
+  });
+
+  it("zsh completion completes an option and its value", (ctx) => {
+    needTool(ctx, "zsh");
+    const script = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}"
+sleep 0.5; zpty -r -t z junk
+zpty -w -n z $'lvsc compile --targ\\t'
+sleep 1; zpty -r -t z out; print -r -- "$out"
+zpty -w -n z $'\\C-u'; sleep 0.3; zpty -r -t z junk
+zpty -w -n z $'lvsc compile --target rc-l\\t'
+sleep 1; zpty -r -t z out; print -r -- "$out"
+zpty -d z`;
+    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 30_000 });
+    expect(p.stdout).toContain("lvsc compile --target");
+    expect(p.stdout).toContain("lvsc compile --target rc-local");
+  });
 });
