@@ -625,7 +625,7 @@ describe("the package (#18)", () => {
     const paths = (JSON.parse(p.stdout)[0].files as { path: string }[]).map((f) => f.path);
     for (const f of ["LICENSE", "README.md", "docs/diagnostics.md", "dist/lvsc.1", "dist/completion/lvsc.bash", "dist/completion/_lvsc", "dist/cli.cjs"]) expect(paths).toContain(f);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    expect([pkg.license, pkg.man]).toEqual(["MIT", "./dist/lvsc.1"]);
+    expect([pkg.license, pkg.man]).toEqual(["MIT", ["./dist/lvsc.1"]]);
     expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
   });
 
