@@ -2,7 +2,7 @@
 // whatever happens to the writer. Real `lvsc` processes are stopped at each step of a write and
 // killed there (SIGKILL), or interrupted (SIGINT, SIGTERM); a directory is locked against a
 // second run; nothing lvsc did not write is overwritten, and no link below DIR is followed.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -162,6 +162,28 @@ describe("a write killed or interrupted at each step", () => {
       expectClean(dir, NAT_SET);
     },
   );
+});
+
+describe("SIGKILL at random moments", () => {
+  it("never leaves a mix (15 writes killed anywhere from start-up to the end)", async () => {
+    const t0 = performance.now();
+    expect((await lvsc(["compile", NAT, "-o", join(tmp(), "timing")])).code).toBe(0);
+    const spawned = spawnSync(process.execPath, [CLI, "compile", NAT, "-o", join(tmp(), "timing2")]);
+    expect(spawned.status).toBe(0);
+    const whole = Math.max(50, performance.now() - t0);
+    const seen = { old: 0, new: 0 };
+    for (let i = 0; i < 15; i++) {
+      const dir = join(tmp(), "out");
+      expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+      const child = spawn(process.execPath, [CLI, "compile", NAT, "-o", dir], { stdio: "ignore" });
+      const exit = new Promise((r) => child.on("exit", r));
+      await new Promise((r) => setTimeout(r, (whole / 2) * (0.2 + (1.4 * i) / 15)));
+      child.kill("SIGKILL");
+      await exit;
+      seen[whichSet(dir, DR_SET, NAT_SET)]++;
+    }
+    expect(seen.old + seen.new).toBe(15);
+  }, 180_000);
 });
 
 describe("adopting files an older lvsc wrote", () => {
