@@ -475,7 +475,7 @@ async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: 
       return 128 + e.number;
     }
     if (!(e instanceof WriteError)) throw e;
-    for (const m of e.messages) io.stderr(`lvsc: ${m}\n`);
+    for (const m of e.messages) io.stderr(`lvsc: ${shown(m)}\n`);
     io.stderr("lvsc: nothing was written\n");
     return FAILURE;
   }

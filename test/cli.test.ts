@@ -528,6 +528,17 @@ describe("colour and escaping (#12)", () => {
     const missing = await lvsc(["compile", `${name}.missing`, "-o", tmp()]);
     expect(missing.stderr).not.toContain("\u001b");
     expect(missing.stderr.split("\n").length).toBe(2);
+    // an output directory's name in write errors and in the files written
+    const out = join(dir, "o\n::error file=b::x\u001b[2J");
+    mkdirSync(out);
+    writeFileSync(join(out, "exports"), "mine\n");
+    const refused = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).not.toContain("\u001b");
+    expect(refused.stderr.split("\n").filter((l) => !l.startsWith("lvsc: ") && l !== "")).toEqual([]);
+    const written = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out, "--force"]);
+    expect(written.stdout).not.toContain("\u001b");
+    expect(written.stdout.split("\n").filter((l) => !l.startsWith("wrote ") && l !== "")).toEqual([]);
   });
 });
 
