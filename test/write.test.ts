@@ -202,6 +202,20 @@ describe("adopting files an older lvsc wrote", () => {
   });
 });
 
+describe("leftovers", () => {
+  it("the per-file writer's .tmp and .bak files, and a killed run's staging set, are removed by the next run", async () => {
+    const dir = join(tmp(), "out");
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+    writeFileSync(join(dir, ".rc.lvs_dr.lvsc-4242-0123abcd.tmp"), "half\n");
+    writeFileSync(join(dir, ".exports.lvsc-4242-0123abcd.bak"), "old\n");
+    mkdirSync(join(dir, ".lvsc", "new"));
+    writeFileSync(join(dir, ".lvsc", "new", "rc.lvs_dr"), "half\n");
+    mkdirSync(join(dir, ".lvsc", "9"));
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+    expectClean(dir, DR_SET);
+  });
+});
+
 describe("the lock", () => {
   it("a second run into a directory being written exits 2 and changes nothing; the first completes", async () => {
     const dir = join(tmp(), "out");
