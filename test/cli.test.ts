@@ -661,6 +661,13 @@ t lvsc co; t lvsc compile --ta; t lvsc compile --target r; t lvsc lint -f s; t l
     expect(p.stdout).toBe("compile\n--target\nrc rc-local rules\nstylish sarif\nvariants\n--arp\n");
   });
 
+  it("bash completion passes shellcheck", (ctx) => {
+    needTool(ctx, "shellcheck");
+    const p = spawnSync("shellcheck", ["-s", "bash", join(ROOT, "dist/completion/lvsc.bash")], { encoding: "utf8" });
+    expect(p.stdout + p.stderr).toBe("");
+    expect(p.status).toBe(0);
+  });
+
   it("zsh completion completes an option and its value", (ctx) => {
     needTool(ctx, "zsh");
     const script = `zmodload zsh/zpty
