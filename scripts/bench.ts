@@ -162,6 +162,7 @@ for (const p of pictures) {
 console.log("");
 const picWidths = picRows[0]!.map((_, i) => Math.max(...picRows.map((r) => r[i]!.length)));
 for (const r of picRows) console.log(r.map((c, i) => pad(c, picWidths[i]!)).join("  "));
+compileGoals(sizes[2]!.file, Math.max(5, Math.ceil(RUNS / 2)));
 }
 
 // ---- the goals: start-up, and lint 10,000 x 10 against keepalived -t ----
@@ -200,6 +201,47 @@ if (!ONLY_VM) {
     console.log(`    keepalived -t, the same without health checks    ${fmt(withoutMs!)}`);
     console.log(`    lvsc lint                                        ${fmt(lintMs!)}: ${(lintMs! / withMs!).toFixed(2)}x with checks, ${(lintMs! / withoutMs!).toFixed(2)}x without`);
   }
+}
+
+/**
+ * Issue 12's goals for compile on 10,000 services x 10 real servers: at most 2x the time of lint
+ * on the same conf, at most 300 MiB peak RSS. lint and compile run alternately (so a busy
+ * machine slows both alike), each under /usr/bin/time for wall time, CPU time and peak RSS.
+ */
+function compileGoals(file: string, runs: number): void {
+  if (!existsSync("/usr/bin/time")) {
+    console.log("\ncompile goals: skipped (needs /usr/bin/time: apt-get install time)");
+    return;
+  }
+  const out = join(work, "goals-out");
+  const timed = (args: string[]) => {
+    const p = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", process.execPath, CLI, ...args], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (p.status !== 0) throw new Error(`lvsc ${args.join(" ")} exited ${p.status}: ${p.stderr}`);
+    const [wall, user, sys, kb] = p.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+    return { wall: wall! * 1000, cpu: (user! + sys!) * 1000, rss: kb! / 1024 };
+  };
+  const lint = ["lint", file, "--hosts", "/dev/null"];
+  const compile = ["compile", file, "--hosts", "/dev/null", "-o", out];
+  timed(lint);
+  timed(compile);
+  const l: ReturnType<typeof timed>[] = [];
+  const c: ReturnType<typeof timed>[] = [];
+  for (let i = 0; i < runs; i++) {
+    l.push(timed(lint));
+    c.push(timed(compile));
+  }
+  const med = (xs: ReturnType<typeof timed>[], k: "wall" | "cpu" | "rss") => median(xs.map((x) => x[k]));
+  const peak = Math.max(...c.map((x) => x.rss));
+  const verdict = (ok: boolean) => (ok ? "meets the goal" : "MISSES the goal");
+  const wallRatio = med(c, "wall") / med(l, "wall");
+  const cpuRatio = med(c, "cpu") / med(l, "cpu");
+  console.log(
+    `\ncompile 10,000 x 10 against its goals (${runs} alternating runs each; medians):\n` +
+      `  lint:    ${fmt(med(l, "wall"))} wall, ${fmt(med(l, "cpu"))} CPU, peak RSS ${med(l, "rss").toFixed(0)} MiB\n` +
+      `  compile: ${fmt(med(c, "wall"))} wall, ${fmt(med(c, "cpu"))} CPU, peak RSS ${peak.toFixed(0)} MiB (highest of the runs)\n` +
+      `  time:    ${wallRatio.toFixed(2)}x lint wall, ${cpuRatio.toFixed(2)}x lint CPU (goal <= 2x): ${verdict(wallRatio <= 2)}\n` +
+      `  memory:  ${peak.toFixed(0)} MiB (goal <= 300 MiB): ${verdict(peak <= 300)}`,
+  );
 }
 
 // ---- the director's start in the VM ----

@@ -1,10 +1,10 @@
 // Builds dist/ for a fast start: a whole `lvsc` run should cost little more than starting node.
 //
 // - One bundle per entry point (chevrotain unbundled costs ~0.3 s in imports alone); inside the
-//   CLI's bundle, Handlebars, the templates and fs-extra are evaluated only by the commands that
-//   write.
-// - Templates precompiled at build time (src/precompile.ts) and run by the small Handlebars
-//   runtime: no template compiler at run time.
+//   CLI's bundle, the templates and the writer are evaluated only by the commands that write.
+// - Templates compiled at build time (src/precompile.ts, src/template-compiler.ts) into plain
+//   generator functions: no template compiler, and no Handlebars, at run time.
+// - The man page dist/lvsc.1 and bash/zsh completions in dist/completion/, from src/usage.ts.
 // - Type declarations for the library entry.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -44,7 +44,7 @@ const common = {
   logLevel: "warning",
   // Graphviz (WebAssembly, a few MB) stays in node_modules, loaded only to draw (show --format svg)
   external: ["@viz-js/viz"],
-  // CommonJS dependencies (handlebars, fs-extra) call require(); give the ESM bundle one
+  // CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: 'import { createRequire as __lvscRequire } from "node:module"; const require = __lvscRequire(import.meta.url);' },
 };
 
@@ -53,8 +53,19 @@ await mkdir(gen, { recursive: true });
 
 // 1. precompile the templates with the project's own options and helpers
 await build({ ...common, entryPoints: [`${root}src/precompile.ts`], outfile: `${gen}/precompile.mjs`, plugins: [rawPlugin] });
-const { precompiledModule } = await import(`${gen}/precompile.mjs`);
-await writeFile(`${gen}/templates.precompiled.mjs`, precompiledModule());
+const { precompiledModule, manPage, bashCompletion, zshCompletion } = await import(`${gen}/precompile.mjs`);
+await writeFile(`${gen}/templates.precompiled.mjs`, precompiledModule(`${root}src/helpers.ts`));
+
+// 1b. the man page and the shell completions, from the same description as --help (src/usage.ts);
+//     the page's date is the last commit's, so that a build is reproducible
+let date = "";
+try {
+  date = execFileSync("git", ["log", "-1", "--format=%cs"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+} catch {}
+await writeFile(`${root}dist/lvsc.1`, manPage(date));
+await mkdir(`${root}dist/completion`, { recursive: true });
+await writeFile(`${root}dist/completion/lvsc.bash`, bashCompletion());
+await writeFile(`${root}dist/completion/_lvsc`, zshCompletion());
 
 // 2. the library: one ESM file
 await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}dist/index.js`, plugins: [rawPlugin, precompiledPlugin(`${gen}/templates.precompiled.mjs`)] });

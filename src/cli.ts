@@ -1,22 +1,24 @@
 // The lvsc command: argv -> reads, library calls, formatted output, writes, exit code.
-// The only module that touches process, the environment and the file system.
+// The only module that touches process, the environment and the file system (with write.ts).
 
-import { promises as fsp } from "node:fs";
+import { constants, promises as fsp } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { FORMATS, format, formatStylish, type FileResult, type Format } from "./format.js";
+import { format, formatStylish, type FileResult, type Format } from "./format.js";
 import type { HostsSource } from "./hosts.js";
-// compile.js (Handlebars, the templates) and write.js (fs-extra) are imported only by the commands
-// that write: lint and show start faster without them
-import type { CompileOptions, Variant } from "./compile.js";
-import { show, SHOW_FORMATS, topologyFile, type ShowFormat } from "./show.js";
+// compile.js (Handlebars, the templates) and write.js are imported only by the commands that
+// write: lint and show start faster without them
+import type { CompileOptions, OutputJob, VariantOutputs } from "./compile.js";
+import type { OutputEntry, WriteReport } from "./write.js";
+import { show, topologyFile } from "./show.js";
+import { osReason } from "./oserror.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
 import type { LvsConfig, LvsType } from "./model.js";
-import { TARGETS, type OutputFile } from "./plan.js";
-
-/** `--target` values: the library's targets, and the picture, which only the CLI draws (it loads Graphviz). */
-const CLI_TARGETS = [...TARGETS, "topology"] as const;
+import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
+import { closest, listing, printable } from "./text.js";
+import { COMMAND_NAMES, command, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -26,6 +28,12 @@ export interface Io {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: Record<string, string | undefined>;
+  /** Standard input, at most `limit` bytes (`truncated` when there was more); absent: no stdin. */
+  readStdin?: (limit: number) => Promise<{ bytes: Uint8Array; truncated: boolean }>;
+  /** The installed package's directory (for docs/diagnostics.md in SARIF helpUri). */
+  packageRoot?: string;
+  /** Fault injection for test/write.test.ts: the process stops itself (SIGSTOP) at this point of a write. */
+  stopAt?: string;
 }
 
 /** Exit codes, as ESLint's: 0 clean or warnings, 1 errors, 2 usage or I/O failure. */
@@ -33,102 +41,31 @@ const OK = 0;
 const PROBLEMS = 1;
 const FAILURE = 2;
 
-/** Larger conf files are refused with a diagnostic instead of being read: no real cluster needs one. */
+/** Larger inputs are refused: no real cluster needs one, and /dev/zero must not fill memory. */
 export const MAX_FILE_SIZE = 16 * 1024 * 1024;
 
-const HELP: Record<string, string> = {
-  main: `lvsc ${VERSION}: compile configure-lvs conf files into the scripts that build an LVS cluster
+/** How a path or other user-given text is printed: no control character reaches the terminal or a CI log. */
+function shown(s: string): string {
+  return printable(s, 4096);
+}
 
-Usage:
-  lvsc compile CONF [-o DIR] [options]   write the cluster's files (rc.lvs_<type>, keepalived.conf, ...)
-  lvsc variants CONF -o DIR [options]    write DIR/dr, DIR/nat, DIR/tun: the cluster as each LVS_TYPE
-  lvsc lint FILE|DIR... [options]        check conf files; exit 0 clean, 1 errors, 2 usage or unreadable file
-  lvsc show CONF [options]               print the director's IPVS table, or draw the cluster (--format svg)
-  lvsc help [COMMAND]                    help for a command
-
-Options for every command:
-  --hosts FILE      a hosts(5) file for host names, repeatable (default: CONF's directory/hosts, then /etc/hosts)
-  --services FILE   a services(5) file instead of the built-in copy of Debian's /etc/services
-  -h, --help        help
-  -V, --version     print the version
-`,
-  compile: `Usage: lvsc compile CONF [-o DIR] [options]
-
-Validates CONF and writes, all or none, into DIR (default: the current directory):
-  rc.lvs_<type>           target rc        the script for the director and every real server (0755)
-  rc.local.lvs_<type>     target rc-local  the real servers' ARP-hiding snippet for rc.local (DR, TUN)
-  exports                 target exports   the /etc/exports line sharing the conf directory
-  ipvsadm.rules           target rules     the director's IPVS table in ipvsadm -S -n form
-  keepalived.conf         target keepalived  the same services for keepalived, with health checks
-  mon.cf                  target mon       mon's config: a real server leaves the table when it fails
-  lvs.service             target systemd   a systemd unit running rc.lvs_<type> start/stop at boot
-  90-lvs-realserver.conf  target sysctl    the real servers' ARP settings for /etc/sysctl.d (DR, TUN)
-  topology.svg            target topology  a picture of the cluster (only when asked for: --target
-                                           topology, or --target all)
-Any error writes nothing and exits 1; warnings are printed and do not block.
-
-Options:
-  -o, --out DIR          output directory (created if missing)
-  -t, --type dr|nat|tun  compile the cluster as this forwarding method instead of its LVS_TYPE
-  --target T[,T...]      write only these files (default: every one that applies, but the
-                         picture); "all" adds topology.svg to the default set; repeatable
-  --arp sysctl|hidden    ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (default) or
-                         the Linux 2.2 "hidden" flag
-  --export-dir DIR       the conf directory: shared in the exports line, used by lvs.service
-                         (default /etc/lvs)
-  --hosts FILE           hosts(5) file, repeatable
-  --services FILE        services(5) file
-`,
-  variants: `Usage: lvsc variants CONF -o DIR [options]
-
-Writes the cluster as each forwarding method: DIR/dr, DIR/nat and DIR/tun, each with the
-converted conf (lvs_dr.conf, ...) and every file compile writes. Where a value must change (the
-real servers' VIP device, their gateway), the converted conf changes it and says so in a
-comment; what cannot be converted (a port remap under DR or TUN, real servers off the director's
-network under DR or NAT) is an error at its line, and then nothing is written.
-
-Options:
-  -o, --out DIR     output directory (required)
-  --target, --arp, --export-dir, --hosts, --services   as for compile
-`,
-  lint: `Usage: lvsc lint FILE|DIR... [options]
-
-Checks conf files; a directory means its lvs_*.conf and lvs_*.conf.* files.
-Exit 0: no errors. 1: errors, or more warnings than --max-warnings. 2: usage error, missing or
-unreadable file.
-
-Options:
-  -f, --format stylish|json|github|sarif   output format (default stylish)
-  --max-warnings N                          fail when there are more than N warnings
-  --hosts FILE                              hosts(5) file, repeatable; when given, nothing else is read
-  --services FILE                           services(5) file
-`,
-  show: `Usage: lvsc show CONF [options]
-
-Prints the cluster CONF describes. Errors are printed to stderr and exit 1.
-
-Options:
-  -f, --format F    text     the IPVS table the director has after "rc.lvs_<type> start", in the
-                             layout of ipvsadm -L -n (counters are zero); the default
-                    svg      a picture of the cluster: clients, router, director (VIP, DIP),
-                             virtual services, real servers (ports, weights, forwarding, ARP
-                             hiding, gateway), laid out by Graphviz
-                    dot      the same graph in Graphviz's DOT language
-                    mermaid  the same graph as a Mermaid flowchart
-                    json     the validated model, versioned (schema/lvsc-model.schema.json)
-  --hosts FILE      hosts(5) file, repeatable
-  --services FILE   services(5) file
-`,
-};
-
-class UsageError extends Error {}
+/** A usage error: printed with a pointer to the command's help, exit 2. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`lvsc: ${e.message}\nTry 'lvsc --help'.\n`);
+      const where = e.command !== undefined ? `lvsc ${e.command}` : "lvsc";
+      io.stderr(`${where}: ${e.message}\nTry \`${where} --help\`.\n`);
       return FAILURE;
     }
     io.stderr(`lvsc: internal error: ${(e as Error).stack ?? String(e)}\n`);
@@ -137,23 +74,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "-h" || command === "--help") {
-    io.stdout(HELP["main"]!);
-    return command === undefined ? FAILURE : OK;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help") {
+    io.stdout(overview());
+    return name === undefined ? FAILURE : OK;
   }
-  if (command === "-V" || command === "--version") {
+  if (name === "-V" || name === "--version") {
     io.stdout(`lvsc ${VERSION}\n`);
     return OK;
   }
-  if (command === "help") {
-    const topic = rest[0] ?? "main";
-    const text = HELP[topic];
-    if (text === undefined) throw new UsageError(`no help for '${topic}'`);
-    io.stdout(text);
-    return OK;
-  }
-  switch (command) {
+  switch (name) {
     case "compile":
       return cmdCompile(rest, io);
     case "variants":
@@ -162,100 +92,246 @@ async function run(argv: string[], io: Io): Promise<number> {
       return cmdLint(rest, io);
     case "show":
       return cmdShow(rest, io);
+    case "help":
+      return cmdHelp(rest, io);
   }
-  throw new UsageError(`unknown command '${command}'`);
+  throw new UsageError(`unknown command \`${shown(name)}\`${suggest(name, COMMAND_NAMES)}`);
 }
 
-const COMMON = {
-  hosts: { type: "string", multiple: true },
-  services: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** "; did you mean `x`?" for a close candidate with the same first letter (`nope` is not `type`). */
+function suggest(word: string, candidates: readonly string[]): string {
+  const c = word.length > 1 ? closest(word, candidates) : undefined;
+  return c !== undefined && c[0]?.toLowerCase() === word[0]?.toLowerCase() ? `; did you mean \`${c}\`?` : "";
+}
 
-function parse<const O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O) {
+// ----------------- options -----------------
+
+/** parseArgs' table for a command, from its description in usage.ts. */
+function parseConfig(name: string) {
+  const spec = command(name)!;
+  const options: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const o of spec.options)
+    options[o.long] = { type: o.arg !== undefined ? "string" : "boolean", ...(o.short !== undefined ? { short: o.short } : {}), ...(o.repeatable === true ? { multiple: true } : {}) };
+  return { spec: spec.options, options };
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** Parses a command's arguments; every mistake is a UsageError in one wording. */
+function parse(name: string, args: string[]): { values: Values; positionals: string[]; color: boolean | undefined } {
+  const { spec, options } = parseConfig(name);
+  const label = (long: string) => {
+    const o = spec.find((x) => x.long === long);
+    return o?.short !== undefined ? `-${o.short}/--${long}` : `--${long}`;
+  };
+  let tokens;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    tokens = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true }).tokens;
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""));
+    throw new UsageError((e as Error).message, name);
   }
+  const values: Values = {};
+  const positionals: string[] = [];
+  let color: boolean | undefined;
+  for (const t of tokens) {
+    if (t.kind === "positional") {
+      positionals.push(t.value);
+      continue;
+    }
+    if (t.kind === "option-terminator") continue;
+    const o = spec.find((x) => x.long === t.name);
+    if (o === undefined) {
+      const longs = spec.map((x) => x.long);
+      const hint = t.rawName.startsWith("--") ? suggest(t.name, longs).replace(/`(.*)`/, "`--$1`") : "";
+      throw new UsageError(`unknown option \`${shown(t.rawName)}\`${hint}`, name);
+    }
+    if (o.arg === undefined) {
+      if (t.value !== undefined) throw new UsageError(`option ${label(o.long)} takes no value`, name);
+      if (o.long === "color" || o.long === "no-color") color = o.long === "color";
+      values[o.long] = true;
+      continue;
+    }
+    if (t.value === undefined) throw new UsageError(`option ${label(o.long)} needs a value: ${o.arg}`, name);
+    if (o.repeatable === true) values[o.long] = [...((values[o.long] as string[] | undefined) ?? []), t.value];
+    else values[o.long] = t.value;
+  }
+  return { values, positionals, color };
 }
 
-type Read = { ok: true; bytes: Uint8Array; text: string } | { ok: true; tooLarge: true } | { ok: false; message: string };
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === "string" ? v : undefined;
+}
 
-/** CONF's bytes, after one stat that also refuses directories and files too large to be a conf. */
-async function readInput(path: string): Promise<Read> {
+function strs(values: Values, key: string): string[] | undefined {
+  const v = values[key];
+  return Array.isArray(v) ? (v as string[]) : undefined;
+}
+
+/** An option whose value must be one of `allowed`. */
+function oneOf<T extends string>(name: string, option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`option ${option} must be ${listing(allowed as readonly string[], "or")}, not \`${shown(value)}\`${suggest(value, allowed)}`, name);
+  return value as T;
+}
+
+/** --help and --version, which every command takes: the text to print, if one was asked for. */
+function helpOrVersion(name: string, values: Values): string | undefined {
+  if (values["help"] === true) return helpText(name);
+  if (values["version"] === true) return `lvsc ${VERSION}\n`;
+  return undefined;
+}
+
+/**
+ * Colour: --color/--no-color (the last one given) first, then FORCE_COLOR (0 or false: none;
+ * anything else: colour), then NO_COLOR (set and not empty: none), then TERM=dumb (none), and
+ * otherwise whether the stream is a terminal.
+ */
+export function useColor(flag: boolean | undefined, env: Io["env"], tty: boolean): boolean {
+  if (flag !== undefined) return flag;
+  const force = env["FORCE_COLOR"];
+  if (force !== undefined) return force !== "0" && force !== "false";
+  const noColor = env["NO_COLOR"];
+  if (noColor !== undefined && noColor !== "") return false;
+  if (env["TERM"] === "dumb") return false;
+  return tty;
+}
+
+// ----------------- reading input -----------------
+
+/**
+ * A read: the bytes; a regular file over the limit (a conf gets a diagnostic for it); or the
+ * reason the input is unusable, such as a stream that gives more than the limit.
+ */
+type Read = { ok: true; bytes: Uint8Array } | { ok: true; tooLarge: true } | { ok: false; reason: string; absent?: boolean };
+
+/** Whether `path` means standard input. */
+const isStdin = (path: string) => path === "-";
+
+const LIMIT = `${MAX_FILE_SIZE / 1024 / 1024} MiB`;
+const ENDLESS = `gives more than ${LIMIT} (a conf for 10,000 services is about 2 MiB); is this the right file?`;
+
+/** Why a file of this kind is not read. */
+function refused(st: import("node:fs").Stats): string {
+  if (st.isDirectory()) return "is a directory";
+  const what = st.isFIFO() ? "a FIFO" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a regular file";
+  return `is ${what}, not a file lvsc reads; to read a pipe, name - and connect it to standard input`;
+}
+
+/**
+ * A file's bytes, never more than MAX_FILE_SIZE, whatever the file is. It is opened without
+ * blocking (opening a FIFO no one writes would wait forever), then read if it is a regular file
+ * or a character device (/dev/null; /dev/zero stops at the limit) and refused otherwise; `-` is
+ * standard input, read up to the same limit.
+ */
+async function readBounded(path: string, io: Io): Promise<Read> {
+  if (isStdin(path)) {
+    if (io.readStdin === undefined) return { ok: false, reason: "there is no standard input" };
+    try {
+      const r = await io.readStdin(MAX_FILE_SIZE);
+      return r.truncated ? { ok: false, reason: `standard input ${ENDLESS}` } : { ok: true, bytes: r.bytes };
+    } catch (e) {
+      return { ok: false, reason: osReason(e) };
+    }
+  }
+  let h: fsp.FileHandle | undefined;
   try {
-    const st = await fsp.stat(path);
-    if (st.isDirectory()) return { ok: false, message: `${path} is a directory` };
+    h = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const st = await h.stat();
+    if (!st.isFile() && !st.isCharacterDevice()) return { ok: false, reason: refused(st) };
     if (st.isFile() && st.size > MAX_FILE_SIZE) return { ok: true, tooLarge: true };
-    const bytes = await fsp.readFile(path);
-    return { ok: true, bytes, text: bytes.toString("utf8") };
+    // to the end, but never past the limit: a device may never end, a file may grow meanwhile
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const b = Buffer.allocUnsafe(Math.min(MAX_FILE_SIZE + 1 - total, Math.max(64 * 1024, st.size - total + 1)));
+      const { bytesRead } = await h.read(b, 0, b.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(b.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_FILE_SIZE) return st.isFile() ? { ok: true, tooLarge: true } : { ok: false, reason: `${ENDLESS.replace(/^gives/, "is a device that gives")}` };
+    }
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { ok: false, message: err.code === "ENOENT" ? `${path}: no such file` : `${path}: ${err.message}` };
+    return { ok: false, reason: osReason(e), absent: (e as NodeJS.ErrnoException).code === "ENOENT" };
+  } finally {
+    await h?.close().catch(() => undefined);
   }
+}
+
+/** A hosts or services file's text, or the reason it cannot be used. */
+async function readTable(path: string, io: Io): Promise<{ text: string } | { reason: string; absent?: boolean }> {
+  const r = await readBounded(path, io);
+  if (!r.ok) return { reason: r.reason, absent: r.absent === true };
+  if ("tooLarge" in r) return { reason: `is larger than ${LIMIT}` };
+  return { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("utf8") };
 }
 
 /** hosts(5) sources: the --hosts files, or else CONF's directory's `hosts` then /etc/hosts. */
-async function hostsFor(conf: string, given: string[] | undefined): Promise<HostsSource[] | string> {
+async function hostsFor(conf: string, given: string[] | undefined, io: Io): Promise<HostsSource[] | string> {
   if (given !== undefined && given.length > 0) {
     const out: HostsSource[] = [];
     for (const p of given) {
-      try {
-        out.push({ path: p, text: await fsp.readFile(p, "utf8") });
-      } catch (e) {
-        return `cannot read hosts file ${p}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`;
-      }
+      const r = await readTable(p, io);
+      if ("reason" in r) return `cannot read hosts file ${shown(p)}: ${r.reason}`;
+      out.push({ path: p, text: r.text });
     }
     return out;
   }
   const out: HostsSource[] = [];
-  for (const p of [join(dirname(conf), "hosts"), "/etc/hosts"]) {
-    const text = await fsp.readFile(p, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : e));
+  for (const p of [...(isStdin(conf) ? [] : [join(dirname(conf), "hosts")]), "/etc/hosts"]) {
+    const r = await readTable(p, io);
     // absent is fine; present but unreadable is not skipped: its names would silently not resolve
-    if (text instanceof Error) return `cannot read hosts file ${p}: ${text.message}; pass the hosts files to read with --hosts FILE`;
-    if (text !== undefined) out.push({ path: p, text });
+    if ("reason" in r && r.absent !== true) return `cannot read hosts file ${shown(p)}: ${r.reason}; pass the hosts files to read with --hosts FILE`;
+    if ("text" in r) out.push({ path: p, text: r.text });
   }
   return out;
 }
 
-async function servicesFrom(path: string | undefined): Promise<{ path: string; text: string } | undefined | string> {
+async function servicesFrom(path: string | undefined, io: Io): Promise<{ path: string; text: string } | undefined | string> {
   if (path === undefined) return undefined;
-  try {
-    return { path, text: await fsp.readFile(path, "utf8") };
-  } catch (e) {
-    return `cannot read services file ${path}: ${(e as Error).message}`;
-  }
+  const r = await readTable(path, io);
+  if ("reason" in r) return `cannot read services file ${shown(path)}: ${r.reason}`;
+  return { path, text: r.text };
 }
 
-interface Loaded {
-  result: LintResult & { files?: OutputFile[]; variants?: Variant[]; compiled?: LvsConfig | undefined };
+/** The name a file has in diagnostics: standard input is `<stdin>`. */
+const displayName = (path: string) => (isStdin(path) ? "<stdin>" : path);
+
+/** Inputs: at most one of them may be standard input, which can be read once. */
+function checkStdinOnce(name: string, paths: (string | undefined)[]): void {
+  if (paths.filter((p) => p !== undefined && isStdin(p)).length > 1) throw new UsageError("standard input (-) can be read only once", name);
+  for (const p of paths) if (p === "") throw new UsageError("an empty file name", name);
+}
+
+interface Loaded<R extends LintResult = LintResult> {
+  result: R;
   source: string | undefined;
 }
 
-/** Reads CONF and its name tables and runs lint or compile; a string is a fatal (exit 2) message. */
-async function load(
-  conf: string,
-  values: { hosts?: string[] | undefined; services?: string | undefined },
-  extra: (Partial<CompileOptions> & { variants?: boolean }) | undefined,
-): Promise<Loaded | string> {
-  const hosts = await hostsFor(conf, values.hosts);
+/**
+ * Reads CONF and its name tables, then runs `analyze` (lint, or compile's first steps) on them;
+ * a string is a fatal (exit 2) message.
+ */
+async function load<R extends LintResult>(conf: string, values: Values, io: Io, analyze: (bytes: Uint8Array, opts: LintOptions) => R): Promise<Loaded<R | LintResult> | string> {
+  const hosts = await hostsFor(conf, strs(values, "hosts"), io);
   if (typeof hosts === "string") return hosts;
-  const services = await servicesFrom(values.services);
+  const services = await servicesFrom(str(values, "services"), io);
   if (typeof services === "string") return services;
-  const opts: LintOptions = { file: conf, hosts, ...(services !== undefined ? { services } : {}) };
-  const input = await readInput(conf);
-  if (!input.ok) return input.message;
+  const file = displayName(conf);
+  const opts: LintOptions = { file, hosts, ...(services !== undefined ? { services } : {}) };
+  const input = await readBounded(conf, io);
+  if (!input.ok) return `cannot read ${shown(file)}: ${input.reason}`;
   if ("tooLarge" in input) {
     const d: Diagnostic = diag("file-too-large", `the file is larger than ${MAX_FILE_SIZE / 1024 / 1024} MiB`, START_OF_FILE, {
       hint: "a conf for 10,000 services with 10 real servers each is about 2 MiB; is this the right file?",
     });
-    return { result: { file: conf, diagnostics: [d], errorCount: 1, warningCount: 0, config: undefined }, source: undefined };
+    return { result: { file, diagnostics: [d], errorCount: 1, warningCount: 0, config: undefined }, source: undefined };
   }
-  if (extra === undefined) return { result: lint(input.bytes, opts), source: input.text };
-  const { compile, variants } = await import("./compile.js");
-  const result = extra.variants === true ? variants(input.bytes, { ...opts, ...extra }) : compile(input.bytes, { ...opts, ...extra });
-  return { result, source: input.text };
+  const result = analyze(input.bytes, opts);
+  // the source only for code frames: decoding it again costs little next to keeping two copies
+  return { result, source: result.diagnostics.length > 0 ? new TextDecoder().decode(input.bytes) : undefined };
 }
 
 function fileResult(l: Loaded): FileResult {
@@ -263,172 +339,246 @@ function fileResult(l: Loaded): FileResult {
   return { file: r.file, source: l.source, diagnostics: r.diagnostics, errorCount: r.errorCount, warningCount: r.warningCount };
 }
 
-function color(io: Io, tty: boolean): boolean {
-  const noColor = io.env["NO_COLOR"];
-  return tty && (noColor === undefined || noColor === "");
-}
+// ----------------- compile and variants -----------------
 
-const OUTPUT_OPTIONS = {
-  ...COMMON,
-  out: { type: "string", short: "o" },
-  target: { type: "string", multiple: true },
-  arp: { type: "string" },
-  "export-dir": { type: "string" },
-} as const;
-
-function outputOptions(values: { target?: string[] | undefined; arp?: string | undefined; "export-dir"?: string | undefined }): Partial<CompileOptions> & { topology?: boolean } {
-  const arp = values.arp ?? "sysctl";
-  if (arp !== "sysctl" && arp !== "hidden") throw new UsageError(`--arp must be sysctl or hidden, not '${arp}'`);
-  const exportDir = values["export-dir"] ?? "/etc/lvs";
+function outputOptions(name: string, values: Values): Partial<CompileOptions> & { explicitTargets: readonly Target[] | undefined; topology: boolean } {
+  const arp = oneOf(name, "--arp", str(values, "arp"), ["sysctl", "hidden"], "sysctl");
+  const exportDir = str(values, "export-dir") ?? "/etc/lvs";
   if (!/^\/[A-Za-z0-9_./-]*$/.test(exportDir) || exportDir.includes("/..") || exportDir.includes("/-"))
-    throw new UsageError(`--export-dir must be an absolute path of letters, digits and _ . / -, not '${exportDir}'`);
-  const opts: Partial<CompileOptions> & { topology?: boolean } = { arp, exportDir };
-  if (values.target !== undefined) {
-    const targets = values.target.flatMap((t) => t.split(",")).filter((t) => t !== "");
-    for (const t of targets)
-      if (t !== "all" && !(CLI_TARGETS as readonly string[]).includes(t)) throw new UsageError(`unknown target '${t}'; targets: ${CLI_TARGETS.join(", ")}, all`);
-    const all = targets.includes("all");
-    opts.targets = TARGETS.filter((t) => all || targets.includes(t));
-    opts.topology = all || targets.includes("topology");
+    throw new UsageError(`option --export-dir must be an absolute path of letters, digits and _ . / -, not \`${shown(exportDir)}\``, name);
+  const opts: Partial<CompileOptions> & { explicitTargets: readonly Target[] | undefined; topology: boolean } = { arp, exportDir, explicitTargets: undefined, topology: false };
+  const given = strs(values, "target");
+  if (given !== undefined) {
+    const targets = given.flatMap((t) => t.split(",")).filter((t) => t !== "");
+    for (const t of targets) oneOf(name, "--target", t, TARGET_VALUES, "rc");
+    if (targets.length === 0) throw new UsageError("option --target needs at least one target", name);
+    // all: every file that applies, and the picture; topology: the picture, which the CLI draws
+    opts.topology = targets.includes("all") || targets.includes("topology");
+    if (!targets.includes("all")) {
+      opts.targets = TARGETS.filter((t) => targets.includes(t));
+      opts.explicitTargets = opts.targets;
+    }
   }
   return opts;
 }
 
-async function cmdCompile(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...OUTPUT_OPTIONS, type: { type: "string", short: "t" } });
-  if (values.help === true) {
-    io.stdout(HELP["compile"]!);
-    return OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`compile takes one conf file, got ${positionals.length}`);
-  const extra = outputOptions(values);
-  if (values.type !== undefined) {
-    if (!["dr", "nat", "tun"].includes(values.type)) throw new UsageError(`--type must be dr, nat or tun, not '${values.type}'`);
-    extra.type = values.type as LvsType;
-  }
-  const conf = positionals[0]!;
-  const { topology, ...compileOpts } = extra;
-  const r = await loadForOutput(conf, values, compileOpts, io);
-  if (typeof r === "number") return r;
-  const files = r.files ?? [];
-  if (topology === true && r.compiled !== undefined) {
-    files.push(await topologyFile(r.compiled, basename(conf)));
-  }
-  return write(io, [{ dir: values.out ?? ".", files }], conf);
+/** -o DIR: required, and not empty. */
+function outDir(name: string, values: Values): string {
+  const out = str(values, "out");
+  if (out === undefined) throw new UsageError("option -o/--out is required: the directory to write into (created if missing)", name);
+  if (out === "") throw new UsageError("option -o/--out needs a directory name, not an empty string", name);
+  return out;
 }
 
-/** Loads CONF for a command that writes and prints its diagnostics; an exit code when nothing may be written. */
-async function loadForOutput(
-  conf: string,
-  values: { hosts?: string[] | undefined; services?: string | undefined },
-  extra: Partial<CompileOptions> & { variants?: boolean },
-  io: Io,
-): Promise<Loaded["result"] | number> {
-  const loaded = await load(conf, values, extra);
+/** Prints the diagnostics of a command that writes; an exit code when nothing may be written. */
+function report(loaded: Loaded | string, io: Io, color: boolean | undefined): number | undefined {
   if (typeof loaded === "string") {
     io.stderr(`lvsc: ${loaded}\n`);
     return FAILURE;
   }
   const r = loaded.result;
-  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
+  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: useColor(color, io.env, io.stderrIsTTY) }));
   if (r.errorCount > 0) {
     io.stderr("lvsc: nothing was written\n");
     return PROBLEMS;
   }
-  return r;
+  return undefined;
+}
+
+/** Named targets that write nothing for this conf: a usage error that says which ones apply. */
+function checkTargets(name: string, what: string, explicit: readonly Target[] | undefined, produced: () => Set<string>, applicable: () => readonly Target[]): void {
+  if (explicit === undefined) return;
+  const made = produced();
+  const none = explicit.filter((t) => !made.has(t));
+  if (none.length === 0) return;
+  throw new UsageError(
+    `${none.length === 1 ? "target" : "targets"} ${none.join(", ")} ${none.length === 1 ? "writes" : "write"} nothing for ${what}; targets that apply: ${applicable().join(", ")}`,
+    name,
+  );
+}
+
+async function cmdCompile(args: string[], io: Io): Promise<number> {
+  const { values, positionals, color } = parse("compile", args);
+  const early = helpOrVersion("compile", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  if (positionals.length !== 1) throw new UsageError(`one conf file, not ${positionals.length}`, "compile");
+  const out = outDir("compile", values);
+  const { explicitTargets, topology, ...extra } = outputOptions("compile", values);
+  if (str(values, "type") !== undefined) extra.type = oneOf("compile", "-t/--type", str(values, "type"), ["dr", "nat", "tun"] as LvsType[], "dr");
+  const conf = positionals[0]!;
+  checkStdinOnce("compile", [conf, ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  const { compileOutputs } = await import("./compile.js");
+  const loaded = await load(conf, values, io, (bytes, opts) => compileOutputs(bytes, { ...opts, ...extra }));
+  const code = report(loaded, io, color);
+  if (code !== undefined) return code;
+  const v = (loaded as Loaded<ReturnType<typeof compileOutputs>>).result.variant!;
+  checkTargets("compile", `this ${v.typeName} conf`, explicitTargets, () => new Set(v.applicable(explicitTargets)), () => v.applicable());
+  const picture = topology ? await pictureEntry(v.config, displayName(conf), "") : undefined;
+  const entries = withPicture(map(v.outputs(), (o) => entry(o, "")), picture);
+  return write(io, out, entries, { groups: [""], targets: [...(extra.targets ?? TARGETS), ...(topology ? ["topology"] : [])] }, conf, values["force"] === true);
+}
+
+function* map<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U, void, undefined> {
+  for (const x of items) yield f(x);
+}
+
+/** topology.svg, drawn before the writing starts (Graphviz is asynchronous; the writer is not). */
+async function pictureEntry(config: LvsConfig, source: string, group: string): Promise<OutputEntry> {
+  const { path, mode, contents } = await topologyFile(config, basename(source));
+  return { path: group === "" ? path : `${group}/${path}`, mode, target: "topology", chunks: () => [contents] };
+}
+
+function* withPicture(entries: Iterable<OutputEntry>, picture: OutputEntry | undefined): Generator<OutputEntry, void, undefined> {
+  yield* entries;
+  if (picture !== undefined) yield picture;
+}
+
+function entry(o: OutputJob, group: string, name = o.path): OutputEntry {
+  return { path: group === "" ? name : `${group}/${name}`, mode: o.mode, target: o.target, chunks: o.chunks };
 }
 
 async function cmdVariants(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, OUTPUT_OPTIONS);
-  if (values.help === true) {
-    io.stdout(HELP["variants"]!);
-    return OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`variants takes one conf file, got ${positionals.length}`);
-  if (values.out === undefined) throw new UsageError("variants needs an output directory: -o DIR");
+  const { values, positionals, color } = parse("variants", args);
+  const early = helpOrVersion("variants", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  if (positionals.length !== 1) throw new UsageError(`one conf file, not ${positionals.length}`, "variants");
+  const out = outDir("variants", values);
+  const { explicitTargets, topology, ...extra } = outputOptions("variants", values);
   const conf = positionals[0]!;
-  const { topology, ...compileOpts } = outputOptions(values);
-  const r = await loadForOutput(conf, values, { ...compileOpts, variants: true }, io);
-  if (typeof r === "number") return r;
-  const groups = [];
-  for (const v of r.variants ?? [])
-    groups.push({
-      dir: join(values.out!, v.type),
-      files: [
-        { path: v.conf.path, contents: v.conf.contents, mode: 0o644 },
-        ...(v.hosts !== undefined ? [{ ...v.hosts, mode: 0o644 }] : []),
-        ...v.files,
-        ...(topology === true ? [await topologyFile(v.config, v.conf.path)] : []),
-      ],
-    });
-  return write(io, groups, conf);
+  checkStdinOnce("variants", [conf, ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  const { variantOutputs } = await import("./compile.js");
+  const loaded = await load(conf, values, io, (bytes, opts) => variantOutputs(bytes, { ...opts, ...extra }));
+  const code = report(loaded, io, color);
+  if (code !== undefined) return code;
+  const variants: VariantOutputs[] = (loaded as Loaded<ReturnType<typeof variantOutputs>>).result.variants;
+  checkTargets(
+    "variants",
+    "any of the three types",
+    explicitTargets,
+    () => new Set(variants.flatMap((v) => v.applicable(explicitTargets))),
+    () => TARGETS.filter((t) => variants.some((v) => v.applicable().includes(t))),
+  );
+  const text = (path: string, contents: string, target: string, group: string): OutputEntry => ({ path: `${group}/${path}`, mode: 0o644, target, chunks: () => [contents] });
+  const pictures = new Map<string, OutputEntry>();
+  if (topology) for (const v of variants) pictures.set(v.type, await pictureEntry(v.config, v.conf.path, v.type));
+  const entries = (function* () {
+    for (const v of variants) {
+      yield text(v.conf.path, v.conf.contents, "conf", v.type);
+      if (v.hosts !== undefined) yield text(v.hosts.path, v.hosts.contents, "hosts", v.type);
+      yield* withPicture(map(v.outputs(), (o) => entry(o, v.type)), pictures.get(v.type));
+    }
+  })();
+  const targets = [...(extra.targets ?? TARGETS), "conf", "hosts", ...(topology ? ["topology"] : [])];
+  return write(io, out, entries, { groups: ["dr", "nat", "tun"], targets }, conf, values["force"] === true);
 }
 
-async function write(io: Io, groups: { dir: string; files: OutputFile[] }[], input: string): Promise<number> {
-  const { WriteError, writeGroups } = await import("./write.js");
+async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {
+  const { WriteError, Interrupted, writeOutput } = await import("./write.js");
+  let r: WriteReport;
   try {
-    await writeGroups(groups, { input });
+    r = await writeOutput(dir, entries, {
+      owns,
+      force,
+      ...(isStdin(input) ? {} : { input }),
+      hooks: {
+        at: async (point: string) => {
+          if (io.stopAt === undefined || io.stopAt !== point) return;
+          io.stderr(`lvsc: stopped at ${point}\n`);
+          process.kill(process.pid, "SIGSTOP");
+          // continued: give a signal sent while stopped its turn in the event loop
+          await new Promise((r) => setTimeout(r, 100));
+        },
+      },
+    });
   } catch (e) {
+    if (e instanceof Interrupted) {
+      io.stderr(`lvsc: ${e.signal}: stopped before the new files were in place; ${shown(dir)} is as it was\n`);
+      return 128 + e.number;
+    }
     if (!(e instanceof WriteError)) throw e;
-    io.stderr(`lvsc: ${e.message}\n`);
+    for (const m of e.messages) io.stderr(`lvsc: ${shown(m)}\n`);
+    io.stderr("lvsc: nothing was written\n");
     return FAILURE;
   }
-  for (const g of groups) for (const f of g.files) io.stdout(`wrote ${join(g.dir, f.path)} (${f.mode.toString(8).padStart(4, "0")})\n`);
+  for (const f of r.written) io.stdout(`wrote ${shown(join(dir, f.path))} (${f.mode.toString(8).padStart(4, "0")})\n`);
+  for (const f of r.removed) io.stdout(`removed ${shown(join(dir, f))} (an earlier run wrote it; this run's set does not have it)\n`);
+  if (r.lateSignal !== undefined) io.stderr(`lvsc: ${r.lateSignal} came after the new files were in place: the write is complete\n`);
   return OK;
 }
 
-async function expandLintArgs(paths: string[]): Promise<{ files: string[]; problems: string[] }> {
+// ----------------- lint -----------------
+
+async function expandLintArgs(paths: string[]): Promise<{ files: string[]; problems: { file: string; message: string }[] }> {
   const files: string[] = [];
-  const problems: string[] = [];
+  const problems: { file: string; message: string }[] = [];
   for (const p of paths) {
+    if (isStdin(p)) {
+      files.push(p);
+      continue;
+    }
     const st = await fsp.stat(p).catch((e: NodeJS.ErrnoException) => e);
     if (st instanceof Error) {
-      problems.push(st.code === "ENOENT" ? `${p}: no such file or directory` : `${p}: ${st.message}`);
+      problems.push({ file: p, message: `cannot read ${shown(p)}: ${osReason(st)}` });
       continue;
     }
     if (!st.isDirectory()) {
       files.push(p);
       continue;
     }
-    const names = (await fsp.readdir(p)).filter((n) => /^lvs_[^/]*\.conf(\..+)?$/.test(n)).sort();
-    if (names.length === 0) problems.push(`${p}: no lvs_*.conf files in this directory`);
+    let names: string[];
+    try {
+      names = (await fsp.readdir(p)).filter((n) => /^lvs_[^/]*\.conf(\..+)?$/.test(n)).sort();
+    } catch (e) {
+      problems.push({ file: p, message: `cannot read directory ${shown(p)}: ${osReason(e)}` });
+      continue;
+    }
+    if (names.length === 0) problems.push({ file: p, message: `${shown(p)}: no lvs_*.conf files in this directory` });
     for (const n of names) files.push(join(p, n));
   }
   return { files, problems };
 }
 
+/** The SARIF rules' help: --help-uri-base, or docs/diagnostics.md of the installed package. */
+function helpUriBase(values: Values, io: Io): string | undefined {
+  const given = str(values, "help-uri-base");
+  if (given !== undefined) {
+    if (!/^[a-z][a-z0-9+.-]*:[^\s]*$/i.test(given)) throw new UsageError(`option --help-uri-base must be an absolute URL, not \`${shown(given)}\``, "lint");
+    return given;
+  }
+  return io.packageRoot !== undefined ? pathToFileURL(join(io.packageRoot, "docs", "diagnostics.md")).href : undefined;
+}
+
 async function cmdLint(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...COMMON,
-    format: { type: "string", short: "f" },
-    "max-warnings": { type: "string" },
-  });
-  if (values.help === true) {
-    io.stdout(HELP["lint"]!);
-    return OK;
-  }
-  const fmt = (values.format ?? "stylish") as Format;
-  if (!FORMATS.includes(fmt)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not '${values.format}'`);
+  const { values, positionals, color } = parse("lint", args);
+  const early = helpOrVersion("lint", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  const fmt: Format = oneOf("lint", "-f/--format", str(values, "format"), LINT_FORMATS, "stylish");
   let maxWarnings = Infinity;
-  if (values["max-warnings"] !== undefined) {
-    if (!/^\d+$/.test(values["max-warnings"])) throw new UsageError(`--max-warnings takes a whole number, not '${values["max-warnings"]}'`);
-    maxWarnings = Number(values["max-warnings"]);
+  const mw = str(values, "max-warnings");
+  if (mw !== undefined) {
+    if (!/^\d+$/.test(mw)) throw new UsageError(`option --max-warnings must be a whole number, not \`${shown(mw)}\``, "lint");
+    maxWarnings = Number(mw);
   }
-  if (positionals.length === 0) throw new UsageError("lint needs at least one file or directory");
+  const helpUri = fmt === "sarif" ? helpUriBase(values, io) : undefined;
+  if (positionals.length === 0) throw new UsageError("at least one file or directory (- for standard input)", "lint");
+  checkStdinOnce("lint", [...positionals, ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const { files, problems } = await expandLintArgs(positionals);
   const results: FileResult[] = [];
   for (const f of files) {
-    const loaded = await load(f, values, undefined);
+    const loaded = await load(f, values, io, lint);
     if (typeof loaded === "string") {
-      problems.push(loaded);
+      problems.push({ file: displayName(f), message: loaded });
       continue;
     }
     results.push(fileResult(loaded));
     // problems at lines of the hosts files, once per file however many confs read it
     for (const h of loaded.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
   }
-  io.stdout(format(fmt, results, { color: color(io, io.stdoutIsTTY) }));
-  for (const p of problems) io.stderr(`lvsc: ${p}\n`);
+  // a file that could not be read is an error in every format, never "no problems"
+  for (const p of problems) results.push({ file: p.file, source: undefined, diagnostics: [], errorCount: 1, warningCount: 0, fatal: p.message });
+  io.stdout(format(fmt, results, { color: useColor(color, io.env, io.stdoutIsTTY), ...(helpUri !== undefined ? { helpUriBase: helpUri } : {}) }));
+  // stylish shows them itself; the machine formats are read by a program, so tell the person too
+  if (fmt !== "stylish") for (const p of problems) io.stderr(`lvsc: ${p.message}\n`);
   if (problems.length > 0) return FAILURE;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
@@ -440,23 +590,41 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   return OK;
 }
 
+// ----------------- show -----------------
+
+
 async function cmdShow(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON, format: { type: "string", short: "f" } });
-  if (values.help === true) {
-    io.stdout(HELP["show"]!);
-    return OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`show takes one conf file, got ${positionals.length}`);
-  const fmt = (values.format ?? "text") as ShowFormat;
-  if (!(SHOW_FORMATS as readonly string[]).includes(fmt)) throw new UsageError(`--format must be one of ${SHOW_FORMATS.join(", ")}, not '${values.format}'`);
-  const loaded = await load(positionals[0]!, values, undefined);
+  const { values, positionals, color } = parse("show", args);
+  const early = helpOrVersion("show", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  const fmt = oneOf("show", "-f/--format", str(values, "format"), SHOW_FORMATS, "text");
+  if (positionals.length !== 1) throw new UsageError(`one conf file, not ${positionals.length}`, "show");
+  checkStdinOnce("show", [positionals[0], ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  const loaded = await load(positionals[0]!, values, io, lint);
   if (typeof loaded === "string") {
     io.stderr(`lvsc: ${loaded}\n`);
     return FAILURE;
   }
   const r = loaded.result;
-  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: color(io, io.stderrIsTTY) }));
+  if (r.diagnostics.length > 0) io.stderr(formatStylish([fileResult(loaded)], { color: useColor(color, io.env, io.stderrIsTTY) }));
   if (r.config === undefined) return PROBLEMS;
-  io.stdout(await show(r.config, fmt, basename(positionals[0]!)));
+  io.stdout(await show(r.config, fmt, basename(displayName(positionals[0]!))));
   return OK;
 }
+
+// ----------------- help -----------------
+
+async function cmdHelp(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse("help", args);
+  const early = helpOrVersion("help", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  if (positionals.length > 1) throw new UsageError(`one command, not ${positionals.length}`, "help");
+  const topic = positionals[0];
+  if (topic === undefined) return io.stdout(overview()), OK;
+  const text = helpText(topic);
+  if (text === undefined) throw new UsageError(`no command \`${shown(topic)}\`${suggest(topic, COMMAND_NAMES)}`, "help");
+  io.stdout(text);
+  return OK;
+}
+
+export type { OptionSpec };

@@ -5,8 +5,8 @@ import type { Diagnostic } from "./diagnostics.js";
 import { analyze, result, type Analysis, type LintOptions, type LintResult, type Source } from "./lint.js";
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { formatIPv4 } from "./net.js";
-import { planOutputs, type ArpMethod, type OutputFile, type Target } from "./plan.js";
-import { render } from "./render.js";
+import { planOutputs, TARGETS, type ArpMethod, type EmitOptions, type OutputFile, type RenderPlan, type Target } from "./plan.js";
+import { render, renderChunks } from "./render.js";
 import { VERSION } from "./version.js";
 
 export interface CompileOptions extends LintOptions {
@@ -39,27 +39,99 @@ export interface Variant {
 }
 
 /**
+ * One output file, rendered piece by piece as it is written: the CLI streams it to disk, so a
+ * large cluster's files are never held whole in memory.
+ */
+export interface OutputJob {
+  path: string;
+  mode: number;
+  target: Target;
+  /** The file's text in order. */
+  chunks(): Iterable<string>;
+}
+
+/** One type's files for the CLI: planned a target at a time, as they are written. */
+export interface LazyOutputs {
+  type: LvsType;
+  /** The cluster as this type: what the outputs build. */
+  config: LvsConfig;
+  /** VS_DR, VS_NAT or VS_TUN. */
+  typeName: string;
+  /**
+   * Each selected target's file, its render context built only when it is reached: with a
+   * cluster of 100,000 real servers, one file's context is tens of megabytes.
+   */
+  outputs(): Generator<OutputJob, void, undefined>;
+  /** Which of `targets` (default: all) write a file for this conf; plans them to find out. */
+  applicable(targets?: readonly Target[]): Target[];
+}
+
+export interface VariantOutputs extends Omit<Variant, "files">, LazyOutputs {}
+
+/**
  * Lints, converts to `opts.type` when it differs from the conf's own LVS_TYPE, then renders every
  * output file in memory; no file at all when there is any error.
  */
 export function compile(source: Source, opts: CompileOptions = {}): CompileResult {
   const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
-  return { ...r, files: built[0]?.files ?? [], compiled: built[0]?.config };
+  return { ...r, files: built[0] !== undefined ? render(plans(built[0], opts.targets)) : [], compiled: built[0]?.config };
 }
 
 /** The cluster as each forwarding method: a conf and a full set of files per LVS_TYPE, or errors. */
 export function variants(source: Source, opts: CompileOptions = {}): LintResult & { variants: Variant[] } {
-  return variantsOf(source, opts, () => ["dr", "nat", "tun"]);
+  const r = variantsOf(source, opts, () => ["dr", "nat", "tun"]);
+  return { ...r, variants: r.variants.map((v) => ({ type: v.type, conf: v.conf, hosts: v.hosts, config: v.config, files: render(plans(v, opts.targets)) })) };
+}
+
+/** compile() for the CLI: the files as jobs that plan and render while they are written. */
+export function compileOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variant: LazyOutputs | undefined } {
+  const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
+  return { ...r, variant: built[0] !== undefined ? lazy(built[0], opts.targets) : undefined };
+}
+
+/** variants() for the CLI: each type's files as jobs that plan and render while they are written. */
+export function variantOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variants: VariantOutputs[] } {
+  const r = variantsOf(source, opts, () => ["dr", "nat", "tun"]);
+  return { ...r, variants: r.variants.map((v) => ({ conf: v.conf, hosts: v.hosts, ...lazy(v, opts.targets) })) };
+}
+
+function plans(v: Planned, targets: readonly Target[] | undefined): RenderPlan[] {
+  return planOutputs(v.config, { ...v.emit, targets });
+}
+
+function lazy(v: Planned, targets: readonly Target[] | undefined): LazyOutputs {
+  return {
+    type: v.type,
+    config: v.config,
+    typeName: TYPE_NAMES[v.type],
+    *outputs() {
+      for (const t of TARGETS) {
+        if (targets !== undefined && !targets.includes(t)) continue;
+        const plan = planOutputs(v.config, { ...v.emit, targets: [t] })[0];
+        if (plan !== undefined) yield { path: plan.path, mode: plan.mode, target: plan.target, chunks: () => renderChunks(plan) };
+      }
+    },
+    applicable: (only) => plans(v, only).map((p) => p.target),
+  };
+}
+
+/** A variant before planning: the validated conf of its type, and how to emit it. */
+interface Planned extends Omit<Variant, "files"> {
+  config: LvsConfig;
+  emit: Omit<EmitOptions, "targets">;
 }
 
 /** Lints once, then builds the variants `types` asks for; none at all when anything is an error. */
-function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsConfig) => readonly LvsType[]): LintResult & { variants: Variant[] } {
+function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsConfig) => readonly LvsType[]): LintResult & { variants: Planned[] } {
   const a = analyze(source, opts);
   const r = result(a.file, a.diagnostics, a.config);
   if (r.config === undefined || r.errorCount > 0) return { ...r, variants: [] };
-  const out: Variant[] = [];
+  const out: Planned[] = [];
   const diagnostics = [...a.diagnostics];
-  for (const t of types(r.config)) {
+  const wanted = types(r.config);
+  // the syntax tree is needed only to convert to another type: let it go before rendering
+  if (wanted.every((t) => t === r.config!.type)) a.ast = undefined;
+  for (const t of wanted) {
     const v = variant(a, r.config, t, opts);
     diagnostics.push(...v.diagnostics);
     if (v.variant !== undefined) out.push(v.variant);
@@ -68,7 +140,14 @@ function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsCon
   return { ...all, variants: all.errorCount > 0 ? [] : out };
 }
 
-function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOptions): { variant: Variant | undefined; diagnostics: Diagnostic[] } {
+/** The conf's base name for the files' headers: text that is inert in a comment. */
+function sourceName(file: string | undefined): string {
+  const base = (file ?? "stdin").split(/[\\/]/).pop()!;
+  // what src/shell.ts's assertInertText lets into a comment; anything else would stop the render
+  return base === "<stdin>" || base === "" ? "stdin" : base.replace(/[^A-Za-z0-9 _@%+=:,.()*'-]/g, "_");
+}
+
+function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOptions): { variant: Planned | undefined; diagnostics: Diagnostic[] } {
   const base = a.file.split(/[\\/]/).pop()!;
   const confName = `lvs_${type}.conf`;
   let target = config;
@@ -86,13 +165,12 @@ function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOpt
     target = b.config;
     text = c.text;
   }
-  const plans = planOutputs(target, {
-    source: type === config.type ? (opts.file ?? "stdin").split(/[\\/]/).pop()! : confName,
+  const emit: Omit<EmitOptions, "targets"> = {
+    source: type === config.type ? sourceName(opts.file) : confName,
     version: VERSION,
     arp: opts.arp ?? "sysctl",
     exportDir: opts.exportDir ?? "/etc/lvs",
-    targets: opts.targets,
-  });
+  };
   const hosts =
     a.names.size === 0
       ? undefined
@@ -102,6 +180,6 @@ function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOpt
             `# The host names ${confName} uses, as lvsc resolved them when it wrote this directory.\n` +
             [...a.names].map(([name, addr]) => `${formatIPv4(addr)}\t${name}\n`).join(""),
         };
-  return { variant: { type, conf: { path: confName, contents: text }, hosts, config: target, files: render(plans) }, diagnostics };
+  return { variant: { type, conf: { path: confName, contents: text }, hosts, config: target, emit }, diagnostics };
 }
 

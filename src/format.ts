@@ -2,7 +2,7 @@
 
 import { pathToFileURL } from "node:url";
 import { CODES, type Code, type Diagnostic, type Span } from "./diagnostics.js";
-import { plural } from "./text.js";
+import { plural, printable } from "./text.js";
 import { VERSION } from "./version.js";
 
 /** What a formatter needs of one linted file. */
@@ -13,6 +13,14 @@ export interface FileResult {
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
+  /** Why the file could not be checked at all (missing, unreadable, not a regular file). */
+  fatal?: string;
+}
+
+export interface FormatOptions {
+  color?: boolean;
+  /** SARIF: each rule's helpUri is this URL with `#code` added (docs/diagnostics.md's sections). */
+  helpUriBase?: string;
 }
 
 export type Format = "stylish" | "json" | "github" | "sarif";
@@ -39,22 +47,34 @@ function safeLine(s: string): string {
 
 const FRAME_WIDTH = 160;
 
-function frame(source: string | undefined, span: Span, st: Style): string[] {
-  if (source === undefined) return [];
-  const lines = source.split("\n");
+/** A file's lines, split once however many diagnostics it has. */
+const linesOf = new WeakMap<FileResult, string[]>();
+
+function lines(r: FileResult): string[] | undefined {
+  if (r.source === undefined) return undefined;
+  let l = linesOf.get(r);
+  if (l === undefined) linesOf.set(r, (l = r.source.split("\n")));
+  return l;
+}
+
+function frame(lines: readonly string[] | undefined, span: Span, st: Style): string[] {
+  if (lines === undefined) return [];
   const raw = lines[span.start.line - 1];
   if (raw === undefined) return [];
-  let text = safeLine(raw.replace(/\r$/, ""));
   let col = span.start.column - 1;
-  const width = span.end.line === span.start.line ? Math.max(1, span.end.column - span.start.column) : Math.max(1, text.length - col);
-  // very long lines: show a window around the span
+  // very long lines: show a window around the span (cut before the escaping, which is linear in what it gets)
   let prefix = "";
-  if (text.length > FRAME_WIDTH) {
+  let suffix = "";
+  let cut = raw.replace(/\r$/, "");
+  if (cut.length > FRAME_WIDTH) {
     const from = Math.max(0, col - 40);
     prefix = from > 0 ? "…" : "";
-    text = prefix + text.slice(from, from + FRAME_WIDTH) + (from + FRAME_WIDTH < text.length ? "…" : "");
+    suffix = from + FRAME_WIDTH < cut.length ? "…" : "";
+    cut = cut.slice(from, from + FRAME_WIDTH);
     col = col - from + prefix.length;
   }
+  const text = prefix + safeLine(cut) + suffix;
+  const width = span.end.line === span.start.line ? Math.max(1, span.end.column - span.start.column) : Math.max(1, text.length - col);
   const n = String(span.start.line);
   const pad = " ".repeat(n.length);
   const carets = "^".repeat(Math.min(width, Math.max(1, text.length - col)));
@@ -65,11 +85,16 @@ function frame(source: string | undefined, span: Span, st: Style): string[] {
   ];
 }
 
-function location(file: string, span: Span): string {
-  return `${file}:${span.start.line}:${span.start.column}`;
+/** A file name as printed: no control character reaches the terminal or a CI log (a newline could fake a `::error` line). */
+function shownFile(file: string): string {
+  return printable(file, 4096);
 }
 
-export function formatStylish(results: readonly FileResult[], opts: { color?: boolean } = {}): string {
+function location(file: string, span: Span): string {
+  return `${shownFile(file)}:${span.start.line}:${span.start.column}`;
+}
+
+export function formatStylish(results: readonly FileResult[], opts: FormatOptions = {}): string {
   const st = opts.color === true ? COLOR : PLAIN;
   const out: string[] = [];
   let errors = 0;
@@ -77,10 +102,15 @@ export function formatStylish(results: readonly FileResult[], opts: { color?: bo
   for (const r of results) {
     errors += r.errorCount;
     warnings += r.warningCount;
+    if (r.fatal !== undefined) {
+      out.push(`${st.error(st.bold("error"))}${st.bold(`: ${r.fatal}`)}`, ` ${st.gutter("-->")} ${shownFile(r.file)}`, "");
+      continue;
+    }
+    const ls = lines(r);
     for (const d of r.diagnostics) {
       const sev = d.severity === "error" ? st.error(st.bold(`error[${d.code}]`)) : st.warning(st.bold(`warning[${d.code}]`));
       out.push(`${sev}${st.bold(`: ${d.message}`)}`);
-      const f = frame(r.source, d.span, st);
+      const f = frame(ls, d.span, st);
       const pad = " ".repeat(Math.max(1, String(d.span.start.line).length));
       out.push(`${pad}${st.gutter("-->")} ${location(r.file, d.span)}`);
       out.push(...f);
@@ -91,10 +121,12 @@ export function formatStylish(results: readonly FileResult[], opts: { color?: bo
   }
   const total = errors + warnings;
   const files = results.length > 1 ? ` in ${plural(results.length, "file")}` : "";
+  const unread = results.filter((r) => r.fatal !== undefined).length;
+  const notRead = unread > 0 ? `; ${plural(unread, "file")} could not be read` : "";
   if (total === 0) out.push(`${st.bold("✔")} no problems${files}`);
   else {
     const mark = errors > 0 ? st.error(st.bold("✖")) : st.warning(st.bold("⚠"));
-    out.push(`${mark} ${st.bold(`${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})${files}`)}`);
+    out.push(`${mark} ${st.bold(`${plural(total, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})${files}${notRead}`)}`);
   }
   return out.join("\n") + "\n";
 }
@@ -105,7 +137,7 @@ function jsonSpan(span: Span) {
   return { line: span.start.line, column: span.start.column, endLine: span.end.line, endColumn: span.end.column };
 }
 
-/** One array of results; positions 1-based, end exclusive. */
+/** One array of results; positions 1-based, end exclusive; a file that could not be read has `error`. */
 export function formatJson(results: readonly FileResult[]): string {
   return (
     JSON.stringify(
@@ -113,6 +145,7 @@ export function formatJson(results: readonly FileResult[]): string {
         file: r.file,
         errorCount: r.errorCount,
         warningCount: r.warningCount,
+        ...(r.fatal !== undefined ? { error: r.fatal } : {}),
         diagnostics: r.diagnostics.map((d) => ({
           code: d.code,
           severity: d.severity,
@@ -129,13 +162,21 @@ export function formatJson(results: readonly FileResult[]): string {
 // ----------------- github -----------------
 
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+// control characters other than CR and LF have no escape there: shown as \xNN, so none reaches a log viewer
+const escapeData = (s: string) =>
+  s
+    .replace(/%/g, "%25")
+    .replace(/\r/g, "%0D")
+    .replace(/\n/g, "%0A")
+    .replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /** Workflow-command annotations: a pull request shows each problem on its line. */
 export function formatGithub(results: readonly FileResult[]): string {
   const out: string[] = [];
-  for (const r of results)
+  for (const r of results) {
+    // no line: a file-level annotation
+    if (r.fatal !== undefined) out.push(`::error file=${escapeProperty(r.file)},title=${escapeProperty("lvsc: file not checked")}::${escapeData(r.fatal)}`);
     for (const d of r.diagnostics) {
       const props = [
         `file=${escapeProperty(r.file)}`,
@@ -148,6 +189,7 @@ export function formatGithub(results: readonly FileResult[]): string {
       const text = d.hint !== undefined ? `${d.message} (hint: ${d.hint})` : d.message;
       out.push(`::${d.severity} ${props}::${escapeData(text)}`);
     }
+  }
   return out.length > 0 ? out.join("\n") + "\n" : "";
 }
 
@@ -157,8 +199,11 @@ function region(span: Span) {
   return { startLine: span.start.line, startColumn: span.start.column, endLine: span.end.line, endColumn: span.end.column };
 }
 
-/** SARIF 2.1.0: one rule per diagnostic code in the catalogue, one result per diagnostic. */
-export function formatSarif(results: readonly FileResult[]): string {
+/**
+ * SARIF 2.1.0: one rule per diagnostic code in the catalogue, one result per diagnostic; a file
+ * that could not be read is a tool execution notification, and the invocation did not succeed.
+ */
+export function formatSarif(results: readonly FileResult[], opts: FormatOptions = {}): string {
   const codes = Object.keys(CODES) as Code[];
   const index = new Map(codes.map((c, i) => [c, i]));
   // SARIF wants URIs: an absolute path becomes a file: URI, a relative one a relative reference
@@ -180,10 +225,27 @@ export function formatSarif(results: readonly FileResult[]): string {
               name: c.replace(/(^|-)([a-z])/g, (_m, _d: string, ch: string) => ch.toUpperCase()),
               shortDescription: { text: CODES[c].summary },
               help: { text: `${CODES[c].summary}; see docs/diagnostics.md#${c} in the lvsc package` },
+              ...(opts.helpUriBase !== undefined ? { helpUri: `${opts.helpUriBase}#${c}` } : {}),
               defaultConfiguration: { level: CODES[c].severity },
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: results.every((r) => r.fatal === undefined),
+            ...(results.some((r) => r.fatal !== undefined)
+              ? {
+                  toolExecutionNotifications: results
+                    .filter((r) => r.fatal !== undefined)
+                    .map((r) => ({
+                      level: "error",
+                      message: { text: r.fatal! },
+                      locations: [{ physicalLocation: { artifactLocation: { uri: uri(r.file) } } }],
+                    })),
+                }
+              : {}),
+          },
+        ],
         columnKind: "utf16CodeUnits",
         results: results.flatMap((r) =>
           r.diagnostics.map((d) => ({
@@ -209,7 +271,7 @@ export function formatSarif(results: readonly FileResult[]): string {
   return JSON.stringify(log, null, 2) + "\n";
 }
 
-export function format(kind: Format, results: readonly FileResult[], opts: { color?: boolean } = {}): string {
+export function format(kind: Format, results: readonly FileResult[], opts: FormatOptions = {}): string {
   switch (kind) {
     case "stylish":
       return formatStylish(results, opts);
@@ -218,6 +280,6 @@ export function format(kind: Format, results: readonly FileResult[], opts: { col
     case "github":
       return formatGithub(results);
     case "sarif":
-      return formatSarif(results);
+      return formatSarif(results, opts);
   }
 }

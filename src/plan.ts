@@ -136,8 +136,13 @@ function procPath(key: string): string {
   return `/proc/sys/${key.includes("/") ? key : key.replaceAll(".", "/")}`;
 }
 
+/** realServerAddresses() per conf: every file's header lists them, and a big cluster has 100,000. */
+const ripsOf = new WeakMap<LvsConfig, string[]>();
+
 /** The real servers' own addresses (RIPs), in order of first appearance; LocalNode entries excluded. */
 export function realServerAddresses(config: LvsConfig): string[] {
+  const cached = ripsOf.get(config);
+  if (cached !== undefined) return cached;
   const seen = new Set<number>();
   const out: string[] = [];
   for (const s of config.services)
@@ -146,6 +151,7 @@ export function realServerAddresses(config: LvsConfig): string[] {
         seen.add(rs.address);
         out.push(formatIPv4(rs.address));
       }
+  ripsOf.set(config, out);
   return out;
 }
 

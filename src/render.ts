@@ -1,25 +1,31 @@
-// Render plans -> files in memory, through an isolated Handlebars environment. Never touches disk.
+// Render plans -> files. Never touches disk.
+//
+// render() returns whole files, for the library. renderChunks() yields a file in pieces of about
+// 64 KiB, for the CLI to write as they come: a cluster of 100,000 real servers makes files of
+// tens of megabytes, never held whole in memory. The templates are Handlebars; their code comes
+// from src/template-compiler.ts.
 
-import { HELPERS } from "./helpers.js";
 import type { OutputFile, RenderPlan, TemplateName } from "./plan.js";
-import { environment, template } from "./templates.js";
+import { template, type Template } from "./templates.js";
 
 export { HELPERS } from "./helpers.js";
 
-const hb = environment();
-for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
+const compiled = new Map<TemplateName, Template>();
 
-const compiled = new Map<TemplateName, (context: unknown) => string>();
-
-function get(name: TemplateName): (context: unknown) => string {
+function get(name: TemplateName): Template {
   let t = compiled.get(name);
   if (t === undefined) {
-    t = template(hb, name);
+    t = template(name);
     compiled.set(name, t);
   }
   return t;
 }
 
+/** A file's text in pieces. */
+export function renderChunks(plan: RenderPlan): Generator<string, void, undefined> {
+  return get(plan.template)(plan.context);
+}
+
 export function render(plans: readonly RenderPlan[]): OutputFile[] {
-  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: get(p.template)(p.context) }));
+  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: [...renderChunks(p)].join("") }));
 }

@@ -1,8 +1,7 @@
-// Template sources, compiled on first use with the full Handlebars compiler. The build
-// replaces this module with precompiled templates and the small Handlebars runtime
-// (scripts/build.mjs, src/precompile.ts), which saves the compiler's start-up in every run.
+// The templates: their Handlebars sources, compiled on first use by src/template-compiler.ts.
+// The build replaces this module with the same functions compiled ahead of time
+// (scripts/build.mjs, src/precompile.ts), so that `lvsc` never compiles a template at run time.
 
-import Handlebars from "handlebars";
 import exportsTemplate from "../templates/exports.hbs?raw";
 import rulesTemplate from "../templates/ipvsadm.rules.hbs?raw";
 import keepalivedTemplate from "../templates/keepalived.conf.hbs?raw";
@@ -11,8 +10,9 @@ import monTemplate from "../templates/mon.cf.hbs?raw";
 import rcLocalTemplate from "../templates/rc.local.sh.hbs?raw";
 import rcTemplate from "../templates/rc.lvs.sh.hbs?raw";
 import sysctlTemplate from "../templates/sysctl.conf.hbs?raw";
-import { COMPILE_OPTIONS } from "./helpers.js";
+import { HELPERS } from "./helpers.js";
 import type { TemplateName } from "./plan.js";
+import { compileTemplate } from "./template-compiler.js";
 
 export const SOURCES: Record<TemplateName, string> = {
   "rc.lvs.sh": rcTemplate,
@@ -25,11 +25,14 @@ export const SOURCES: Record<TemplateName, string> = {
   "sysctl.conf": sysctlTemplate,
 };
 
-/** An isolated environment: nothing registered on it leaks into the global Handlebars object. */
-export function environment(): typeof Handlebars {
-  return Handlebars.create();
-}
+/** A compiled template: the file's text in pieces. */
+export type Template = (context: unknown) => Generator<string, void, undefined>;
 
-export function template(env: typeof Handlebars, name: TemplateName): Handlebars.TemplateDelegate {
-  return env.compile(SOURCES[name], COMPILE_OPTIONS);
+type Body = (root: unknown, helpers: typeof HELPERS) => Generator<string, void, undefined>;
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as new (...args: string[]) => Body;
+
+export function template(name: TemplateName): Template {
+  const body = new GeneratorFunction("root", "helpers", compileTemplate(SOURCES[name], Object.keys(HELPERS), name));
+  return (context) => body(context, HELPERS);
 }

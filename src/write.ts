@@ -1,99 +1,747 @@
-// Writes a set of output files all or nothing: the CLI's only path to the file system for output.
+// Writes lvsc's files into a directory as one set: a reader of the directory sees the old set or
+// the new one, never a mix, whatever happens to the writer (SIGKILL included). With compile.ts's
+// output jobs, the CLI's only path to the file system for output.
 //
-// Every file is first written to a temporary file in the output directory (same file system,
-// so rename is atomic), flushed and given its final mode. Only when all of them are written
-// are they renamed over their targets. A rename replaces a symbolic link at the target
-// instead of following it. If a rename fails part way, the files already moved are put back
-// from hard-link backups, so the directory ends as it began.
+// The layout, as Kubernetes' atomic writer does it for configuration volumes:
+//
+//   DIR/rc.lvs_dr -> .lvsc/current/rc.lvs_dr     each file: a relative symbolic link
+//   DIR/dr/rc.lvs_dr -> ../.lvsc/current/dr/...  (variants: one directory level)
+//   DIR/.lvsc/current -> 7                       the set readers see
+//   DIR/.lvsc/7/                                 that set: files, .manifest (paths, targets, modes)
+//   DIR/.lvsc/6/                                 the previous set, kept until the next run
+//   DIR/.lvsc/lock                               while a run writes: "pid host start-time"
+//
+// A run locks DIR, clears what a killed run left, writes the new set into DIR/.lvsc/N+1 (each
+// file flushed, with its final mode), adds links for new names (a link whose file is not in the
+// current set reads as absent, as in the old set), then renames a new `current` link over the
+// old one: the commit, one atomic step. Links of files the new set no longer has are removed
+// after it (dangling until then, so absent, as in the new set). DIR itself stays the same
+// directory, so an NFS export of it and the real servers' mounts stay valid; links are relative,
+// so they resolve on an NFS client at any mount point; the previous set is kept so that a client
+// that cached the old `current` a moment ago still finds its files.
+//
+// Never overwritten without --force: anything at a file's path that lvsc did not write (its own
+// link, or a regular file with lvsc's header from before this layout). Never followed: a symbolic
+// link below DIR (DIR itself is resolved once, so DIR may be a link to the real directory).
+// Regular files from before this layout are first linked into a set of their own, unchanged,
+// and replaced by links to it, so that the switch stays one step for them too.
 
-import { randomBytes } from "node:crypto";
-import { constants, promises as fsp } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import fse from "fs-extra";
-import type { OutputFile } from "./plan.js";
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, promises as fsp, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import { osReason } from "./oserror.js";
 
-export class WriteError extends Error {}
+/** One file of the set: `rc.lvs_dr`, or `dr/rc.lvs_dr` in a group directory. */
+export interface OutputEntry {
+  path: string;
+  mode: number;
+  /** What writes it: a --target (rc, exports, ...), or conf/hosts for variants. */
+  target: string;
+  /** Its text in pieces, rendered as they are written. */
+  chunks(): Iterable<string>;
+}
 
-/** Test hook: called before each rename, so a test can make the n-th one fail. */
+export interface WriteOptions {
+  /**
+   * What this run is responsible for: the files of these targets in these group directories
+   * ("" is DIR itself). A file of the previous set that this run owns and does not write is
+   * removed; one it does not own (another --target, the other command's directories) is kept.
+   */
+  owns: { groups: readonly string[]; targets: readonly string[] };
+  /** Replace files at the output paths that lvsc did not write. */
+  force?: boolean;
+  /** The conf: never overwritten, even with force. */
+  input?: string;
+  hooks?: WriteHooks;
+}
+
+/** Fault injection: called at each named step, so a test can stop or kill the process there. */
 export interface WriteHooks {
-  beforeRename?(target: string, index: number): Promise<void> | void;
+  at?(point: string): void | Promise<void>;
 }
 
-/** Writes `files` into `dir`, all or nothing. Returns the paths written. */
-export async function writeAll(dir: string, files: readonly OutputFile[], opts: { input?: string; hooks?: WriteHooks } = {}): Promise<string[]> {
-  return writeGroups([{ dir, files }], opts);
+export interface WriteReport {
+  written: { path: string; mode: number }[];
+  /** Files of the previous set this run owned and did not write again. */
+  removed: string[];
+  /** A signal that came after the commit, when the write was complete. */
+  lateSignal?: string;
 }
 
-/** Writes several directories' files as one all-or-nothing set (lvsc variants: dr/, nat/, tun/). */
-export async function writeGroups(
-  groups: readonly { dir: string; files: readonly OutputFile[] }[],
-  opts: { input?: string; hooks?: WriteHooks } = {},
-): Promise<string[]> {
-  const entries: { target: string; file: OutputFile }[] = [];
-  for (const g of groups) {
-    for (const f of g.files)
-      if (basename(f.path) !== f.path || f.path === "." || f.path === ".." || f.path.startsWith("."))
-        throw new WriteError(`refusing to write ${JSON.stringify(f.path)}: output names are plain file names`);
-    await fse.ensureDir(g.dir);
-    const realDir = await fsp.realpath(g.dir);
-    for (const f of g.files) entries.push({ target: join(realDir, f.path), file: f });
+/** Nothing was changed; one message per problem (each names its file). */
+export class WriteError extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join("\n"));
+  }
+}
+
+/** SIGINT, SIGTERM or SIGHUP before the commit: everything was rolled back. */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    readonly number: number,
+  ) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+const STORE = ".lvsc";
+const SIGNALS: [NodeJS.Signals, number][] = [
+  ["SIGINT", 2],
+  ["SIGTERM", 15],
+  ["SIGHUP", 1],
+];
+/** How lvsc's files from before this layout begin (their header, or the variants' conf and hosts). */
+const OLD_MARK = /Generated by lvsc |converted from VS_[A-Z]+ to VS_[A-Z]+ by lvsc |as lvsc resolved them/;
+/** The targets of lvsc's files from before this layout, by name (variants add the conf and hosts). */
+function oldTarget(name: string): string | undefined {
+  if (/^rc\.lvs_(dr|nat|tun)$/.test(name)) return "rc";
+  if (/^rc\.local\.lvs_(dr|nat|tun)$/.test(name)) return "rc-local";
+  if (/^lvs_(dr|nat|tun)\.conf$/.test(name)) return "conf";
+  const fixed: Record<string, string> = {
+    exports: "exports",
+    "ipvsadm.rules": "rules",
+    "keepalived.conf": "keepalived",
+    "mon.cf": "mon",
+    "lvs.service": "systemd",
+    "90-lvs-realserver.conf": "sysctl",
+    hosts: "hosts",
+  };
+  return Object.hasOwn(fixed, name) ? fixed[name] : undefined;
+}
+/** The temporary and backup files of the per-file writer this layout replaced. */
+const OLD_LEFTOVER = /^\..+\.lvsc-\d+-[0-9a-f]{8}\.(tmp|bak)$/;
+
+interface ManifestEntry {
+  path: string;
+  target: string;
+  mode: number;
+}
+
+const fail = (what: string, path: string, e: unknown) => new WriteError([`${what} ${path}: ${osReason(e)}`]);
+const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
+const exists = (p: string) => fsp.lstat(p).then(
+  () => true,
+  () => false,
+);
+
+/** The link at `path` that points into the current set. */
+export function linkTarget(path: string): string {
+  return `${"../".repeat(path.split("/").length - 1)}${STORE}/current/${path}`;
+}
+
+function groupOf(path: string): string {
+  const i = path.indexOf("/");
+  return i === -1 ? "" : path.slice(0, i);
+}
+
+/** Writes `files` (in memory) into `dir` as one set, owning their targets. */
+export async function writeAll(
+  dir: string,
+  files: readonly { path: string; contents: string; mode: number; target?: string }[],
+  opts: Omit<WriteOptions, "owns"> & { owns?: WriteOptions["owns"] } = {},
+): Promise<WriteReport> {
+  const entries = files.map((f) => ({ path: f.path, mode: f.mode, target: f.target ?? f.path, chunks: () => [f.contents] }));
+  return writeOutput(dir, entries, { owns: opts.owns ?? { groups: [""], targets: entries.map((e) => e.target) }, ...opts });
+}
+
+/**
+ * Writes `entries` into `dir` as one set that replaces the previous one in one step. The entries
+ * are taken one at a time and each is written before the next is asked for, so a caller can
+ * build each file's contents only when its turn comes.
+ */
+export async function writeOutput(dir: string, entries: Iterable<OutputEntry>, opts: WriteOptions): Promise<WriteReport> {
+  const real = await outputDir(dir);
+  const store = join(real, STORE);
+  await ensureStore(store);
+
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals) => {
+    signal ??= s;
+  };
+  for (const [s] of SIGNALS) process.on(s, onSignal);
+  const run = new Run(real, store, entries, opts);
+  try {
+    await lock(store);
+    try {
+      run.interrupted = () => signal;
+      return await run.go();
+    } finally {
+      await fsp.unlink(join(store, "lock")).catch(() => undefined);
+    }
+  } finally {
+    for (const [s] of SIGNALS) process.off(s, onSignal);
+  }
+}
+
+function checkName(path: string, groups: readonly string[], seen: Set<string>): void {
+  const parts = path.split("/");
+  const ok = parts.length <= 2 && parts.every((p) => p !== "" && !p.startsWith(".")) && groups.includes(parts.length === 2 ? parts[0]! : "");
+  if (!ok) throw new WriteError([`refusing to write ${JSON.stringify(path)}: output names are plain file names`]);
+  if (seen.has(path)) throw new WriteError([`refusing to write ${path} twice`]);
+  seen.add(path);
+}
+
+/**
+ * DIR, created if missing, one component at a time (a recursive mkdir can loop where a
+ * directory cannot be made, as in /proc), then resolved once: DIR itself may be a symbolic link.
+ */
+async function outputDir(dir: string): Promise<string> {
+  const abs = resolve(dir);
+  let cur: string = sep;
+  for (const part of abs.split(sep).filter((p) => p !== "")) {
+    cur = join(cur, part);
+    let st = await fsp.stat(cur).catch((e: unknown) => e as NodeJS.ErrnoException);
+    if (st instanceof Error && st.code === "ENOENT") {
+      try {
+        await fsp.mkdir(cur, 0o755);
+      } catch (e) {
+        if (code(e) !== "EEXIST") throw fail("cannot create the directory", cur, e);
+      }
+      st = await fsp.stat(cur).catch((e: unknown) => e as NodeJS.ErrnoException);
+    }
+    if (st instanceof Error) throw fail("cannot use the directory", cur, st);
+    if (!st.isDirectory()) throw new WriteError([`cannot use ${cur} as a directory: it is not a directory (ENOTDIR)`]);
+  }
+  try {
+    return await fsp.realpath(abs);
+  } catch (e) {
+    throw fail("cannot resolve", abs, e);
+  }
+}
+
+async function ensureStore(store: string): Promise<void> {
+  const st = await fsp.lstat(store).catch((e: unknown) => e as NodeJS.ErrnoException);
+  if (st instanceof Error) {
+    if (st.code !== "ENOENT") throw fail("cannot use", store, st);
+    try {
+      await fsp.mkdir(store, 0o755);
+      await fsp.chmod(store, 0o755); // NFS clients (root squashed to nobody) must read it, whatever the umask
+    } catch (e) {
+      if (code(e) !== "EEXIST") throw fail("cannot create", store, e);
+    }
+    return;
+  }
+  if (!st.isDirectory()) throw new WriteError([`${store} is not lvsc's directory (${st.isSymbolicLink() ? "a symbolic link" : "not a directory"}); lvsc keeps its files there: move it away`]);
+}
+
+// ----------------- the lock -----------------
+
+/** /proc/PID/stat's start time, "Z" for a zombie, or undefined when there is no such process. */
+async function processStart(pid: number): Promise<string | undefined> {
+  const stat = await fsp.readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat === undefined) return undefined;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields[0] === "Z" || fields[0] === "X" ? "Z" : fields[19];
+}
+
+/** Whether the lock's holder runs: a dead one (or a new process with its pid) left a stale lock. */
+async function holder(text: string): Promise<{ alive: boolean | undefined; who: string }> {
+  const m = /^(\d+) (\S+) (\S+)\n$/.exec(text);
+  if (m === null) return { alive: undefined, who: "an unknown process" };
+  const [pid, host, start] = [Number(m[1]), m[2]!, m[3]!];
+  const who = `pid ${pid} on ${host}`;
+  if (host !== hostname()) return { alive: undefined, who };
+  const now = await processStart(pid);
+  return { alive: now !== undefined && now !== "Z" && (start === "?" || now === start), who };
+}
+
+/**
+ * Takes DIR/.lvsc/lock, written whole then linked into place (link(2) fails if the lock exists,
+ * also over NFS). A lock whose holder died on this host is broken, under a second lock so that
+ * two runs never both break it.
+ */
+async function lock(store: string): Promise<void> {
+  const path = join(store, "lock");
+  const me = `${process.pid} ${hostname()} ${(await processStart(process.pid)) ?? "?"}\n`;
+  const tmp = join(store, `lock.${process.pid}.tmp`);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await fsp.writeFile(tmp, me, { mode: 0o644 });
+      await fsp.link(tmp, path);
+      return;
+    } catch (e) {
+      if (code(e) !== "EEXIST" && code(e) !== "ENOENT") throw fail("cannot lock", store, e);
+    } finally {
+      await fsp.unlink(tmp).catch(() => undefined);
+    }
+    const text = await fsp.readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const h = await holder(text);
+    if (h.alive === true) throw new WriteError([`${dirname(store)} is being written by another lvsc (${h.who}); try again when it has finished`]);
+    if (h.alive === undefined)
+      throw new WriteError([`${dirname(store)} is locked by ${h.who}, which lvsc cannot check from here; if no lvsc runs there, remove ${path}`]);
+    await breakStale(store, path, text);
+  }
+  throw new WriteError([`cannot lock ${dirname(store)}: its lock keeps changing`]);
+}
+
+async function breakStale(store: string, path: string, stale: string): Promise<void> {
+  const guard = join(store, "lock.break");
+  try {
+    await fsp.mkdir(guard);
+  } catch (e) {
+    if (code(e) !== "EEXIST") throw fail("cannot lock", store, e);
+    // another run breaks it now; a guard older than a minute was left by a killed run
+    const st = await fsp.stat(guard).catch(() => undefined);
+    if (st !== undefined && Date.now() - st.mtimeMs > 60_000) await fsp.rmdir(guard).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    return;
+  }
+  try {
+    if ((await fsp.readFile(path, "utf8").catch(() => undefined)) === stale) await fsp.unlink(path);
+  } finally {
+    await fsp.rmdir(guard).catch(() => undefined);
+  }
+}
+
+// ----------------- one run -----------------
+
+type State = "new" | "ours" | "adopt";
+
+interface Written {
+  path: string;
+  mode: number;
+  target: string;
+}
+
+class Run {
+  interrupted: () => NodeJS.Signals | undefined = () => undefined;
+  private committed = false;
+  /** The set readers see now, and its files. */
+  private current: number | undefined;
+  private currentFiles: ManifestEntry[] = [];
+  /** The set kept for NFS clients after the commit. */
+  private keep: number | undefined;
+  private readonly written: Written[] = [];
+  private readonly states = new Map<string, State>();
+  /** Links and directories this run made before the commit: removed on rollback. */
+  private readonly created: string[] = [];
+  private readonly staging: string;
+  private staged = false;
+  /** lvsc's regular files from before this layout that this run does not write: adopted too. */
+  private adoptOnly: ManifestEntry[] = [];
+  /** Group directories' symbolic links replaced under --force, restored on rollback. */
+  private readonly replacedLinks: [string, string][] = [];
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: string,
+    private readonly entries: Iterable<OutputEntry>,
+    private readonly opts: WriteOptions,
+  ) {
+    this.staging = join(store, "new");
   }
 
-  if (opts.input !== undefined) {
-    const inputStat = await fsp.stat(opts.input).catch(() => undefined);
-    for (const { target } of entries) {
-      const st = await fsp.stat(target).catch(() => undefined);
-      if (inputStat !== undefined && st !== undefined && st.dev === inputStat.dev && st.ino === inputStat.ino)
-        throw new WriteError(`refusing to overwrite the input file ${opts.input} with ${basename(target)}`);
+  async go(): Promise<WriteReport> {
+    try {
+      await this.at("locked");
+      await this.recover();
+      const carried = await this.writeSet();
+      const removed = [...new Set([...this.currentFiles, ...this.adoptOnly].map((m) => m.path))].filter((p) => !this.states.has(p) && !carried.includes(p));
+      await this.at("written");
+      if ([...this.states.values()].includes("adopt") || this.adoptOnly.length > 0) await this.adopt();
+      const n = (this.current ?? 0) + 1;
+      await fsp.rename(this.staging, this.gen(n));
+      this.staged = false;
+      this.created.push(this.gen(n));
+      await syncDir(this.store);
+      await this.link(carried);
+      await this.commit(n);
+      await this.cleanup(removed);
+      await this.at("cleaned");
+      const late = this.interrupted();
+      return { written: this.written.map(({ path, mode }) => ({ path, mode })), removed, ...(late !== undefined ? { lateSignal: late } : {}) };
+    } catch (e) {
+      if (!this.committed) await this.rollback();
+      if (e instanceof WriteError || e instanceof Interrupted) throw e;
+      const err = e as NodeJS.ErrnoException;
+      if (err.syscall !== undefined) throw new WriteError([`cannot write to ${this.dir}: ${osReason(e)}${err.path !== undefined ? ` (${err.path})` : ""}`]);
+      throw e;
     }
   }
 
-  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const temps: string[] = [];
-  const backups = new Map<string, string>();
-  const moved: string[] = [];
-  try {
-    for (const { target, file } of entries) {
-      const tmp = join(dirname(target), `.${file.path}.lvsc-${tag}.tmp`);
-      temps.push(tmp);
-      const h = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      try {
-        await h.writeFile(file.contents, "utf8");
-        await h.chmod(file.mode); // explicit: the umask must not change a script's mode
-        await h.sync();
-      } finally {
-        await h.close();
+  /** A named step: the test hook, then a signal that came meanwhile stops the run (before the commit). */
+  private async at(point: string): Promise<void> {
+    await this.opts.hooks?.at?.(point);
+    this.stopIfSignalled();
+  }
+
+  private stopIfSignalled(): void {
+    const s = this.interrupted();
+    if (s !== undefined && !this.committed) throw new Interrupted(s, SIGNALS.find(([n]) => n === s)![1]);
+  }
+
+  private gen(n: number): string {
+    return join(this.store, String(n));
+  }
+
+  // ---- what a killed run left ----
+
+  private async recover(): Promise<void> {
+    const names = await fsp.readdir(this.store);
+    const cur = await fsp.readlink(join(this.store, "current")).catch(() => undefined);
+    this.current = cur !== undefined && /^\d+$/.test(cur) && names.includes(cur) ? Number(cur) : undefined;
+    // sets other than the current one and the one before it were left by a killed run
+    const gens = names.filter((n) => /^\d+$/.test(n)).map(Number);
+    const previous = Math.max(-1, ...gens.filter((g) => this.current !== undefined && g < this.current));
+    for (const g of gens) if (g !== this.current && g !== previous) await fsp.rm(this.gen(g), { recursive: true, force: true });
+    for (const n of names) if (n === "new" || n === "current.new" || /^lock\.\d+\.tmp$/.test(n)) await fsp.rm(join(this.store, n), { recursive: true, force: true });
+    if (this.current !== undefined) this.currentFiles = await this.manifest(this.current);
+    // links to files the current set does not have (a killed run made them), and the old
+    // writer's temporary files
+    const groups = new Set(["", ...this.opts.owns.groups, ...this.currentFiles.map((m) => groupOf(m.path))]);
+    const have = new Set(this.currentFiles.map((m) => m.path));
+    for (const g of groups) {
+      const d = join(this.dir, g);
+      if (g !== "" && !(await fsp.lstat(d).catch(() => undefined))?.isDirectory()) continue;
+      const list = await fsp.readdir(d).catch(() => [] as string[]);
+      for (const n of list) {
+        const rel = g === "" ? n : `${g}/${n}`;
+        if (OLD_LEFTOVER.test(n)) {
+          await fsp.unlink(join(d, n)).catch(() => undefined);
+          continue;
+        }
+        if (n.endsWith(".lvsc-link") || ((await fsp.readlink(join(d, n)).catch(() => undefined)) === linkTarget(rel) && !have.has(rel)))
+          await fsp.unlink(join(d, n)).catch(() => undefined);
       }
     }
-    // hard-link backups of what is there now (link(2) does not follow a symbolic link)
-    for (const { target } of entries) {
-      const st = await fsp.lstat(target).catch(() => undefined);
-      if (st === undefined) continue;
-      if (st.isDirectory()) throw new WriteError(`${target} is a directory`);
-      const bak = join(dirname(target), `.${basename(target)}.lvsc-${tag}.bak`);
-      await fsp.link(target, bak);
-      backups.set(target, bak);
-    }
-    for (let i = 0; i < entries.length; i++) {
-      await opts.hooks?.beforeRename?.(entries[i]!.target, i);
-      await fsp.rename(temps[i]!, entries[i]!.target);
-      moved.push(entries[i]!.target);
-    }
-  } catch (e) {
-    // put back what was replaced, remove what was new
-    for (const t of moved.reverse()) {
-      const bak = backups.get(t);
-      if (bak !== undefined) await fsp.rename(bak, t).catch(() => undefined);
-      else await fsp.unlink(t).catch(() => undefined);
-    }
-    for (const p of [...temps, ...backups.values()]) await fsp.unlink(p).catch(() => undefined);
-    if (e instanceof WriteError) throw e;
-    throw new WriteError(`could not write to ${groups.map((g) => g.dir).join(", ")}: ${(e as Error).message}; nothing was changed`);
   }
-  for (const bak of backups.values()) await fsp.unlink(bak).catch(() => undefined);
-  for (const dir of new Set(entries.map((e) => dirname(e.target)))) {
-    const d = await fsp.open(dir, constants.O_RDONLY).catch(() => undefined);
-    if (d !== undefined) await d.sync().catch(() => undefined).finally(() => d.close());
+
+  private async manifest(n: number): Promise<ManifestEntry[]> {
+    try {
+      return (JSON.parse(await fsp.readFile(join(this.gen(n), ".manifest"), "utf8")) as { files: ManifestEntry[] }).files;
+    } catch {
+      return [];
+    }
   }
-  return entries.map((e) => resolve(e.target));
+
+  // ---- the new set ----
+
+  /**
+   * Every entry, each checked where it goes then written into the staging directory; after a
+   * problem, the rest are only checked (all problems in one run). Returns the current set's
+   * files kept in the new one.
+   */
+  private async writeSet(): Promise<string[]> {
+    await mkdirMode(this.staging);
+    this.staged = true;
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const input = this.opts.input !== undefined ? await fsp.stat(this.opts.input).catch(() => undefined) : undefined;
+    const groups = new Map<string, string | undefined>();
+    const manifest: ManifestEntry[] = [];
+    for (const e of this.entries) {
+      checkName(e.path, this.opts.owns.groups, seen);
+      const problem = await this.classify(e, input, groups);
+      if (problem !== undefined) problems.push(problem);
+      if (problems.length > 0) continue;
+      const to = join(this.staging, e.path);
+      await mkdirMode(dirname(to)).catch((err: unknown) => {
+        if (code(err) !== "EEXIST") throw err;
+      });
+      await this.writeFile(to, e);
+      this.written.push({ path: e.path, mode: e.mode, target: e.target });
+      manifest.push({ path: e.path, target: e.target, mode: e.mode });
+    }
+    if (problems.length > 0) throw new WriteError(problems);
+    // the current set's files that this run does not own stay; those it owns and did not write go
+    const owned = (m: ManifestEntry) => this.opts.owns.groups.includes(groupOf(m.path)) && this.opts.owns.targets.includes(m.target);
+    const carried: string[] = [];
+    for (const m of this.currentFiles) {
+      if (seen.has(m.path) || owned(m)) continue;
+      await this.linkInto(join(this.gen(this.current!), m.path), join(this.staging, m.path));
+      manifest.push(m);
+      carried.push(m.path);
+    }
+    // and so do an older lvsc's files (regular files with its header), which join the old set first
+    // (a killed run may have left some of them listed in the current set, not yet linked)
+    this.adoptOnly = (await this.olderFiles()).filter((m) => !seen.has(m.path));
+    for (const m of this.adoptOnly) {
+      if (owned(m) || carried.includes(m.path)) continue;
+      await this.linkInto(join(this.dir, m.path), join(this.staging, m.path));
+      manifest.push(m);
+      carried.push(m.path);
+    }
+    await this.finishSet(this.staging, manifest);
+    return carried;
+  }
+
+  /** Regular files with lvsc's header at the names lvsc writes, in DIR and the group directories. */
+  private async olderFiles(): Promise<ManifestEntry[]> {
+    const out: ManifestEntry[] = [];
+    for (const g of new Set(["", ...this.opts.owns.groups])) {
+      const d = join(this.dir, g);
+      if (g !== "" && !(await fsp.lstat(d).catch(() => undefined))?.isDirectory()) continue;
+      for (const n of await fsp.readdir(d).catch(() => [] as string[])) {
+        const target = oldTarget(n);
+        if (target === undefined || (g === "" && (target === "conf" || target === "hosts"))) continue;
+        const st = await fsp.lstat(join(d, n)).catch(() => undefined);
+        if (st?.isFile() !== true || !(await this.oldLvscFile(join(d, n)))) continue;
+        out.push({ path: g === "" ? n : `${g}/${n}`, target, mode: st.mode & 0o777 });
+      }
+    }
+    return out;
+  }
+
+  /** What is at an entry's path now: a problem, or its state recorded. */
+  private async classify(e: OutputEntry, input: import("node:fs").Stats | undefined, groups: Map<string, string | undefined>): Promise<string | undefined> {
+    const force = this.opts.force === true;
+    const g = groupOf(e.path);
+    if (g !== "" && !groups.has(g)) groups.set(g, await this.checkGroup(g, force));
+    const gp = groups.get(g);
+    if (gp === "replace") {
+      this.states.set(e.path, "new");
+      return undefined;
+    }
+    if (gp !== undefined) {
+      groups.set(g, "reported");
+      return gp === "reported" ? undefined : gp;
+    }
+    const full = join(this.dir, e.path);
+    const st = await fsp.lstat(full).catch((err: unknown) => err as NodeJS.ErrnoException);
+    if (st instanceof Error) {
+      this.states.set(e.path, "new");
+      return st.code === "ENOENT" ? undefined : `cannot use ${full}: ${osReason(st)}`;
+    }
+    if (input !== undefined) {
+      const t = await fsp.stat(full).catch(() => undefined);
+      if (t !== undefined && t.dev === input.dev && t.ino === input.ino) return `refusing to overwrite the input file ${this.opts.input} with ${e.path}`;
+    }
+    if (st.isSymbolicLink()) {
+      const to = await fsp.readlink(full);
+      if (to === linkTarget(e.path)) this.states.set(e.path, "ours");
+      else if (force) this.states.set(e.path, "adopt");
+      else return `${full} is a symbolic link lvsc did not make (to ${to}); lvsc never writes through one: remove it, or replace the link itself with --force`;
+      return undefined;
+    }
+    if (st.isDirectory()) return `${full} is a directory; lvsc replaces only files`;
+    if ((st.isFile() && (await this.oldLvscFile(full))) || force) {
+      this.states.set(e.path, "adopt");
+      return undefined;
+    }
+    return `${full} was not written by lvsc (${st.isFile() ? 'no "Generated by lvsc" header' : "not a regular file"}); lvsc never overwrites a file it did not write: move it away, or replace it with --force`;
+  }
+
+  /** A group directory (variants' dr/, nat/, tun/): undefined when usable, "replace" under --force, else the problem. */
+  private async checkGroup(g: string, force: boolean): Promise<string | undefined> {
+    const full = join(this.dir, g);
+    const st = await fsp.lstat(full).catch(() => undefined);
+    if (st === undefined || st.isDirectory()) return undefined;
+    if (force) return "replace";
+    return st.isSymbolicLink()
+      ? `${full} is a symbolic link (to ${await fsp.readlink(full)}); lvsc never writes through a link below the output directory: remove it, or replace the link itself with --force`
+      : `${full} is not a directory; move it away, or replace it with --force`;
+  }
+
+  private async oldLvscFile(path: string): Promise<boolean> {
+    const h = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    try {
+      const b = Buffer.alloc(1024);
+      const { bytesRead } = await h.read(b, 0, b.length, 0);
+      return OLD_MARK.test(b.subarray(0, bytesRead).toString("latin1"));
+    } finally {
+      await h.close();
+    }
+  }
+
+  /**
+   * One file of the new set, flushed, with its final mode. Synchronous writes of 1 MiB: an
+   * asynchronous write goes through libuv's thread pool, and on a busy machine each hop waits
+   * for a thread to be scheduled (a 60 MB set took 18 s of waiting for 4 s of work). Between
+   * writes, the event loop gets a turn, so that a signal is seen.
+   */
+  private async writeFile(path: string, e: OutputEntry): Promise<void> {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    } catch (err) {
+      throw fail("cannot create", path, err);
+    }
+    try {
+      let pending = "";
+      const flush = async () => {
+        if (pending === "") return;
+        const b = Buffer.from(pending, "utf8");
+        pending = "";
+        let off = 0;
+        while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+        await new Promise((r) => setImmediate(r));
+        this.stopIfSignalled();
+      };
+      for (const chunk of e.chunks()) {
+        pending += chunk;
+        if (pending.length >= 1024 * 1024) await flush();
+      }
+      await flush();
+      fchmodSync(fd, e.mode); // explicit: the umask must not change a script's mode
+      fsyncSync(fd);
+    } catch (err) {
+      if (err instanceof Interrupted || err instanceof WriteError || (err as NodeJS.ErrnoException).syscall === undefined) throw err;
+      throw fail("cannot write", path, err);
+    } finally {
+      try {
+        closeSync(fd);
+      } catch {}
+    }
+  }
+
+  private async linkInto(from: string, to: string): Promise<void> {
+    await mkdirMode(dirname(to)).catch((e: unknown) => {
+      if (code(e) !== "EEXIST") throw e;
+    });
+    try {
+      await fsp.link(from, to);
+    } catch (e) {
+      if (code(e) !== "EXDEV" && code(e) !== "EPERM") throw e;
+      await fsp.copyFile(from, to);
+    }
+  }
+
+  /** The manifest, then every directory of the set flushed. */
+  private async finishSet(gen: string, manifest: ManifestEntry[]): Promise<void> {
+    const h = await fsp.open(join(gen, ".manifest"), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await h.writeFile(JSON.stringify({ lvsc: 1, files: manifest }, null, 1) + "\n");
+      await h.chmod(0o644);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    for (const d of new Set(manifest.map((m) => dirname(join(gen, m.path))))) await syncDir(d);
+    await syncDir(gen);
+  }
+
+  // ---- files from before this layout ----
+
+  /**
+   * Files at output paths that are not lvsc's links (its own older files, or anything under
+   * --force): a set of their own first, the current one plus them, unchanged; then each is
+   * replaced by a link to that set, so a reader sees the same bytes throughout.
+   */
+  private async adopt(): Promise<void> {
+    const n = (this.current ?? 0) + 1;
+    const gen = this.gen(n);
+    await mkdirMode(gen);
+    this.created.push(gen);
+    const adopted = [...this.written.filter((e) => this.states.get(e.path) === "adopt"), ...this.adoptOnly];
+    const names = new Set(adopted.map((e) => e.path));
+    const files: ManifestEntry[] = [];
+    for (const m of this.currentFiles) {
+      if (names.has(m.path)) continue;
+      await this.linkInto(join(this.gen(this.current!), m.path), join(gen, m.path));
+      files.push(m);
+    }
+    for (const e of adopted) {
+      await this.linkInto(join(this.dir, e.path), join(gen, e.path));
+      files.push({ path: e.path, target: e.target, mode: e.mode });
+    }
+    await this.finishSet(gen, files);
+    await this.flip(n);
+    this.created.pop();
+    this.current = n;
+    this.currentFiles = files;
+    for (const [i, e] of adopted.entries()) {
+      const full = join(this.dir, e.path);
+      const tmp = join(dirname(full), `.${e.path.split("/").pop()}.lvsc-link`);
+      await fsp.rm(tmp, { force: true });
+      await fsp.symlink(linkTarget(e.path), tmp);
+      await fsp.rename(tmp, full);
+      if (this.states.has(e.path)) this.states.set(e.path, "ours");
+      await this.at(`adopted:${i}`);
+    }
+    // the staged set was numbered after the adopted one
+    await syncDir(this.dir);
+  }
+
+  // ---- links for new names ----
+
+  private async link(carried: string[]): Promise<void> {
+    const todo = [...this.written.map((e) => e.path).filter((p) => this.states.get(p) === "new"), ...carried];
+    const dirs = new Set<string>();
+    let i = 0;
+    for (const path of todo) {
+      const full = join(this.dir, path);
+      const group = groupOf(path);
+      if (group !== "") {
+        const gdir = join(this.dir, group);
+        const st = await fsp.lstat(gdir).catch(() => undefined);
+        if (st !== undefined && !st.isDirectory()) {
+          // --force, checked before anything was written; a link is put back on rollback
+          if (st.isSymbolicLink()) this.replacedLinks.push([gdir, await fsp.readlink(gdir)]);
+          await fsp.unlink(gdir);
+        }
+        if (st === undefined || !st.isDirectory()) {
+          await mkdirMode(gdir);
+          this.created.push(gdir);
+        }
+        dirs.add(gdir);
+      }
+      if (carried.includes(path) && (await exists(full))) continue; // ours already, or the user's now
+      await fsp.symlink(linkTarget(path), full);
+      this.created.push(full);
+      await this.at(`linked:${i++}`);
+    }
+    for (const d of dirs) await syncDir(d);
+    await syncDir(this.dir);
+  }
+
+  // ---- the commit ----
+
+  private async flip(n: number): Promise<void> {
+    const tmp = join(this.store, "current.new");
+    await fsp.rm(tmp, { force: true });
+    await fsp.symlink(String(n), tmp);
+    await fsp.rename(tmp, join(this.store, "current"));
+    await syncDir(this.store);
+  }
+
+  private async commit(n: number): Promise<void> {
+    this.stopIfSignalled();
+    await this.flip(n);
+    this.committed = true;
+    this.keep = this.current;
+    this.current = n;
+    await this.at("committed");
+  }
+
+  // ---- after the commit: best effort, the next run finishes what this one could not ----
+
+  private async cleanup(removed: string[]): Promise<void> {
+    for (const [i, path] of removed.entries()) {
+      const full = join(this.dir, path);
+      if ((await fsp.readlink(full).catch(() => undefined)) === linkTarget(path)) await fsp.unlink(full).catch(() => undefined);
+      await this.at(`removed:${i}`);
+    }
+    for (const g of new Set(removed.map(groupOf))) if (g !== "") await fsp.rmdir(join(this.dir, g)).catch(() => undefined);
+    const names = await fsp.readdir(this.store).catch(() => [] as string[]);
+    for (const n of names)
+      if (/^\d+$/.test(n) && Number(n) !== this.current && Number(n) !== this.keep) await fsp.rm(this.gen(Number(n)), { recursive: true, force: true }).catch(() => undefined);
+    await syncDir(this.dir);
+    await syncDir(this.store);
+  }
+
+  // ---- before the commit: undo ----
+
+  private async rollback(): Promise<void> {
+    for (const p of this.created.reverse()) {
+      const st = await fsp.lstat(p).catch(() => undefined);
+      if (st?.isSymbolicLink()) await fsp.unlink(p).catch(() => undefined);
+      else if (st?.isDirectory()) await (p.startsWith(this.store + sep) ? fsp.rm(p, { recursive: true, force: true }) : fsp.rmdir(p)).catch(() => undefined);
+    }
+    for (const [path, to] of this.replacedLinks) await fsp.symlink(to, path).catch(() => undefined);
+    if (this.staged) await fsp.rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function mkdirMode(path: string): Promise<void> {
+  await fsp.mkdir(path, 0o755);
+  await fsp.chmod(path, 0o755);
+}
+
+async function syncDir(path: string): Promise<void> {
+  const d = await fsp.open(path, constants.O_RDONLY | constants.O_DIRECTORY).catch(() => undefined);
+  if (d === undefined) return;
+  await d.sync().catch(() => undefined);
+  await d.close().catch(() => undefined);
 }

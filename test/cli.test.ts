@@ -1,12 +1,16 @@
-// The lvsc command: exit codes, what is written (all files or none), modes, and one real spawn.
+// The lvsc command: exit codes, what is written, inputs of every kind, the output formats'
+// honesty about unreadable files, colour, help and option errors, and the built executable.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main, MAX_FILE_SIZE, type Io } from "../src/cli.js";
+import { COMMANDS, optionLabel } from "../src/usage.js";
 import { VERSION } from "../src/version.js";
-import { conf, EXAMPLES, ROOT } from "./helpers.js";
+import { conf, EXAMPLES, natConf, ROOT } from "./helpers.js";
+import { needTool } from "./tools.js";
 
 interface Run {
   code: number;
@@ -14,12 +18,39 @@ interface Run {
   stderr: string;
 }
 
-async function lvsc(args: string[], env: Record<string, string> = {}, tty = false): Promise<Run> {
+async function lvsc(args: string[], env: Record<string, string> = {}, tty = false, stdin?: string | Buffer): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io: Io = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: tty, stderrIsTTY: tty, env };
+  const io: Io = {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    stdoutIsTTY: tty,
+    stderrIsTTY: tty,
+    env,
+    packageRoot: ROOT,
+    ...(stdin !== undefined
+      ? {
+          readStdin: async (limit: number) => {
+            const b = Buffer.from(stdin);
+            return { bytes: b.subarray(0, limit), truncated: b.length > limit };
+          },
+        }
+      : {}),
+  };
   const code = await main(args, io);
   return { code, stdout, stderr };
+}
+
+const CLI = join(ROOT, "dist/cli.cjs");
+
+/** The built `lvsc` in a child process; `timeout` guards against a hang (a hang is the failure). */
+function spawnLvsc(args: string[], opts: { input?: string | Buffer; cwd?: string; env?: Record<string, string> } = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 30_000, maxBuffer: 1 << 26, ...opts, env: { ...process.env, ...opts.env } });
+}
+
+/** The files of a directory as a reader sees them (lvsc's store left out). */
+function files(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f !== ".lvsc").sort();
 }
 
 function tmp(): string {
@@ -40,7 +71,7 @@ describe("compile", () => {
     const out = join(tmp(), "out");
     const r = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual([
+    expect(files(out)).toEqual([
       "90-lvs-realserver.conf",
       "exports",
       "ipvsadm.rules",
@@ -53,6 +84,13 @@ describe("compile", () => {
     expect(statSync(join(out, "rc.lvs_dr")).mode & 0o777).toBe(0o755);
     expect(statSync(join(out, "exports")).mode & 0o777).toBe(0o644);
     expect(r.stdout).toContain(`wrote ${join(out, "rc.lvs_dr")} (0755)`);
+    expect(readlinkSync(join(out, "rc.lvs_dr"))).toBe(".lvsc/current/rc.lvs_dr");
+  });
+
+  it("needs -o: it never writes into the current directory unasked", async () => {
+    const r = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("lvsc compile: option -o/--out is required: the directory to write into (created if missing)\nTry `lvsc compile --help`.\n");
   });
 
   it("prints warnings and still writes", async () => {
@@ -78,25 +116,12 @@ describe("compile", () => {
 
   it("exits 2 for a missing conf, a missing hosts file and bad options", async () => {
     expect((await lvsc(["compile", "/nonexistent/lvs_dr.conf"])).code).toBe(2);
-    expect((await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "--hosts", "/nonexistent/hosts"])).code).toBe(2);
+    expect((await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", tmp(), "--hosts", "/nonexistent/hosts"])).code).toBe(2);
     expect((await lvsc(["compile"])).code).toBe(2);
     expect((await lvsc(["compile", "a", "b"])).code).toBe(2);
     expect((await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "--arp", "weird"])).code).toBe(2);
     expect((await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "--export-dir", "/etc/lvs;reboot"])).code).toBe(2);
     expect((await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "--nope"])).code).toBe(2);
-  });
-
-  it("replaces a symbolic link at a target path instead of writing through it", async () => {
-    const p = project(conf());
-    const out = join(p.dir, "out");
-    mkdirSync(out);
-    const victim = join(p.dir, "victim");
-    writeFileSync(victim, "precious\n");
-    symlinkSync(victim, join(out, "rc.lvs_dr"));
-    const r = await lvsc(["compile", p.file, "-o", out]);
-    expect(r.code).toBe(0);
-    expect(readFileSync(victim, "utf8")).toBe("precious\n");
-    expect(lstatSync(join(out, "rc.lvs_dr")).isSymbolicLink()).toBe(false);
   });
 
   it("refuses to overwrite the conf it reads", async () => {
@@ -108,7 +133,10 @@ describe("compile", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("refusing to overwrite the input file");
     expect(readFileSync(file, "utf8")).toBe(conf());
-    expect(readdirSync(dir).sort()).toEqual(["exports", "hosts"]);
+    expect(files(dir)).toEqual(["exports", "hosts"]);
+    // not even with --force
+    expect((await lvsc(["compile", file, "-o", dir, "--force"])).stderr).toContain("refusing to overwrite the input file");
+    expect(readFileSync(file, "utf8")).toBe(conf());
   });
 
   it("exits 2 and writes nothing when the output directory cannot be written", async () => {
@@ -124,6 +152,7 @@ describe("compile", () => {
     chmodSync(dir, 0o500);
     const r = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", dir]);
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain("permission denied (EACCES)");
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -156,7 +185,8 @@ describe("lint", () => {
   it("exits 2 for a missing file: a missing file is never a pass", async () => {
     const r = await lvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "/nonexistent/lvs_x.conf"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("no such file or directory");
+    expect(r.stdout).toContain("error: cannot read /nonexistent/lvs_x.conf: no such file or directory (ENOENT)");
+    expect(r.stdout).not.toContain("no problems");
   });
 
   it("lints every lvs_*.conf of a directory and gives one total", async () => {
@@ -241,6 +271,7 @@ describe("help", () => {
     expect((await lvsc(["--help"])).stdout).toContain("lvsc compile CONF");
     expect((await lvsc(["help", "lint"])).stdout).toContain("Usage: lvsc lint");
     expect((await lvsc(["--version"])).stdout).toBe(`lvsc ${VERSION}\n`);
+    for (const c of COMMANDS) expect([c.name, (await lvsc([c.name, "--version"])).stdout]).toEqual([c.name, `lvsc ${VERSION}\n`]);
     expect((await lvsc(["frobnicate"])).code).toBe(2);
     expect((await lvsc([])).code).toBe(2);
   });
@@ -270,7 +301,7 @@ describe("the built executable", () => {
       const out = join(tmp(), "out");
       const p = spawnSync(join(ROOT, "dist/cli.cjs"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
       expect(p.status).toBe(0);
-      return Object.fromEntries(readdirSync(out).sort().map((f) => [f, readFileSync(join(out, f), "utf8")]));
+      return Object.fromEntries(files(out).map((f) => [f, readFileSync(join(out, f), "utf8")]));
     });
     expect(outs[1]).toEqual(outs[0]);
   });
@@ -290,7 +321,7 @@ describe("the built executable", () => {
   it("writes exactly the golden files, from precompiled templates", () => {
     const out = join(tmp(), "out");
     expect(spawnSync(join(ROOT, "dist/cli.cjs"), ["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]).status).toBe(0);
-    for (const f of readdirSync(out)) expect([f, readFileSync(join(out, f), "utf8")]).toEqual([f, readFileSync(join(ROOT, "test/golden/lvs_dr", f), "utf8")]);
+    for (const f of files(out)) expect([f, readFileSync(join(out, f), "utf8")]).toEqual([f, readFileSync(join(ROOT, "test/golden/lvs_dr", f), "utf8")]);
   });
 
   it("stops quietly when its reader closes the pipe early", () => {
@@ -301,5 +332,359 @@ describe("the built executable", () => {
   it("is an executable file with a node shebang", () => {
     expect(readFileSync(join(ROOT, "dist/cli.cjs"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(statSync(join(ROOT, "dist/cli.cjs")).mode & 0o111).not.toBe(0);
+  });
+});
+
+describe("inputs of every kind are bounded and never block (#7)", () => {
+  beforeAll(() => {
+    if (!existsSync(CLI)) execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "ignore" });
+  });
+
+  it.each(["/dev/zero", "/dev/urandom"])("lint %s stops at 16 MiB and exits 2", (dev) => {
+    const p = spawnLvsc(["lint", dev]);
+    expect(p.status).toBe(2);
+    expect(p.stdout).toContain(`error: cannot read ${dev}: is a device that gives more than 16 MiB`);
+  });
+
+  it("--services /dev/urandom and --hosts /dev/zero: exit 2, naming the file", () => {
+    const s = spawnLvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "--services", "/dev/urandom"]);
+    expect([s.status, s.stdout]).toEqual([2, expect.stringContaining("cannot read services file /dev/urandom: is a device that gives more than 16 MiB")]);
+    const h = spawnLvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", tmp(), "--hosts", "/dev/zero"]);
+    expect([h.status, h.stderr]).toEqual([2, expect.stringContaining("cannot read hosts file /dev/zero: is a device that gives more than 16 MiB")]);
+  });
+
+  it("--hosts /dev/null is an empty hosts file", async () => {
+    const r = await lvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "--hosts", "/dev/null", "-f", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)[0].diagnostics[0].code).toBe("unresolved-host");
+  });
+
+  it("a FIFO no one writes: refused at once as a conf, --hosts or --services, exit 2", () => {
+    const dir = tmp();
+    const fifo = join(dir, "lvs_dr.conf");
+    execFileSync("mkfifo", [fifo]);
+    for (const args of [["lint", fifo], ["show", join(EXAMPLES, "lvs_dr.conf"), "--hosts", fifo], ["lint", join(EXAMPLES, "lvs_dr.conf"), "--services", fifo]]) {
+      const p = spawnLvsc(args);
+      expect(p.status).toBe(2);
+      expect(p.stdout + p.stderr).toContain(`${fifo}: is a FIFO, not a file lvsc reads; to read a pipe, name - and connect it to standard input`);
+    }
+  });
+
+  it("a hosts FIFO beside the conf does not hang lint", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "lvs_dr.conf"), conf());
+    execFileSync("mkfifo", [join(dir, "hosts")]);
+    const p = spawnLvsc(["lint", join(dir, "lvs_dr.conf")]);
+    expect(p.error).toBeUndefined();
+    // a hosts file that is there but cannot be read is reported, not skipped
+    expect(p.status).toBe(2);
+    expect(p.stdout).toContain(`cannot read hosts file ${join(dir, "hosts")}: is a FIFO`);
+  });
+
+  it("standard input larger than 16 MiB: exit 2", () => {
+    const p = spawnLvsc(["lint", "-"], { input: Buffer.alloc(MAX_FILE_SIZE + 10, 0x20) });
+    expect(p.status).toBe(2);
+    expect(p.stdout).toContain("standard input gives more than 16 MiB");
+  });
+});
+
+describe("file system errors are diagnostics: path, OS reason, exit 2 (#9)", () => {
+  it("-o /proc/nope: no hang, ENOENT", () => {
+    const p = spawnLvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", "/proc/nope"]);
+    expect(p.error).toBeUndefined();
+    expect(p.status).toBe(2);
+    expect(p.stderr).toBe("lvsc: cannot create the directory /proc/nope: no such file or directory (ENOENT)\nlvsc: nothing was written\n");
+  });
+
+  it("-o a file, -o below a file, -o a link loop, -o ''", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "somefile"), "x\n");
+    symlinkSync(join(dir, "b"), join(dir, "a"));
+    symlinkSync(join(dir, "a"), join(dir, "b"));
+    const cases: [string, string][] = [
+      [join(dir, "somefile"), `lvsc: cannot use ${join(dir, "somefile")} as a directory: it is not a directory (ENOTDIR)`],
+      [join(dir, "somefile", "sub"), `lvsc: cannot use ${join(dir, "somefile")} as a directory: it is not a directory (ENOTDIR)`],
+      [join(dir, "a", "out"), `lvsc: cannot use the directory ${join(dir, "a")}: too many symbolic links encountered (ELOOP)`],
+    ];
+    for (const [out, message] of cases) {
+      const r = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]);
+      expect([r.code, r.stderr]).toEqual([2, `${message}\nlvsc: nothing was written\n`]);
+    }
+    const empty = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", ""]);
+    expect([empty.code, empty.stderr]).toEqual([2, "lvsc compile: option -o/--out needs a directory name, not an empty string\nTry `lvsc compile --help`.\n"]);
+    expect(readFileSync(join(dir, "somefile"), "utf8")).toBe("x\n");
+  });
+
+  it("a read-only file system says EROFS", (ctx) => {
+    const ro = tmp();
+    const script = `mount -t tmpfs -o ro,size=1m tmpfs "$1" || exit 99; "$2" "$3" compile "$4" -o "$1/out"; echo "status $?"`;
+    const p = spawnSync("unshare", ["-m", "sh", "-c", script, "sh", ro, process.execPath, CLI, join(EXAMPLES, "lvs_dr.conf")], { encoding: "utf8", timeout: 30_000 });
+    if (p.status !== 0 || p.stdout.includes("status 99") || p.error !== undefined) ctx.skip("needs root: mounts a read-only tmpfs in a mount namespace (unshare -m)");
+    expect(p.stdout).toBe("status 2\n");
+    expect(p.stderr).toBe(`lvsc: cannot create the directory ${ro}/out: read-only file system (EROFS)\nlvsc: nothing was written\n`);
+  });
+});
+
+describe("an unreadable input is an error in every format, never next to \"no problems\" (#10)", () => {
+  const nope = "/nonexistent/nope.conf";
+  const reason = "cannot read /nonexistent/nope.conf: no such file or directory (ENOENT)";
+
+  it("stylish", async () => {
+    const r = await lvsc(["lint", nope]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(`error: ${reason}\n --> ${nope}\n\n✖ 1 problem (1 error, 0 warnings); 1 file could not be read\n`);
+  });
+
+  it("json: an entry with the error", async () => {
+    const r = await lvsc(["lint", nope, join(EXAMPLES, "lvs_dr.conf"), "-f", "json"]);
+    expect(r.code).toBe(2);
+    const out = JSON.parse(r.stdout);
+    expect(out[1]).toEqual({ file: nope, errorCount: 1, warningCount: 0, error: reason, diagnostics: [] });
+    expect(r.stderr).toBe(`lvsc: ${reason}\n`);
+  });
+
+  it("github: an ::error line", async () => {
+    const r = await lvsc(["lint", nope, "-f", "github"]);
+    expect(r.stdout).toBe(`::error file=${nope.replace(/\//g, "/")},title=lvsc%3A file not checked::${reason}\n`);
+  });
+
+  it("sarif: a tool execution notification, and the run did not succeed", async () => {
+    const r = await lvsc(["lint", nope, "-f", "sarif"]);
+    const inv = JSON.parse(r.stdout).runs[0].invocations[0];
+    expect(inv.executionSuccessful).toBe(false);
+    expect(inv.toolExecutionNotifications).toEqual([{ level: "error", message: { text: reason }, locations: [{ physicalLocation: { artifactLocation: { uri: "file:///nonexistent/nope.conf" } } }] }]);
+  });
+
+  it("an unreadable --hosts file too", async () => {
+    const r = await lvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "--hosts", "/nonexistent/hosts"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("error: cannot read hosts file /nonexistent/hosts: no such file or directory (ENOENT)");
+    expect(r.stdout).not.toContain("no problems");
+  });
+});
+
+describe("- is standard input (#11)", () => {
+  const hosts = join(EXAMPLES, "hosts");
+
+  it("lint -, with --hosts", async () => {
+    expect(await lvsc(["lint", "-", "--hosts", hosts], {}, false, conf())).toEqual({ code: 0, stdout: "✔ no problems\n", stderr: "" });
+    const bad = await lvsc(["lint", "-", "--hosts", hosts], {}, false, conf({ 1: "LVS_TYPE=VS_DRR" }));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(" --> <stdin>:1:10");
+  });
+
+  it("compile - writes the files, their headers naming stdin", async () => {
+    const out = join(tmp(), "out");
+    const r = await lvsc(["compile", "-", "-o", out, "--hosts", hosts], {}, false, conf());
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "rc.lvs_dr"), "utf8")).toContain("Generated by lvsc 0.1.0 from stdin.");
+  });
+
+  it("show -", async () => {
+    const r = await lvsc(["show", "-", "--hosts", hosts], {}, false, conf());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("TCP  192.168.0.101:80 rr");
+  });
+
+  it("through a pipe to the built executable", () => {
+    const p = spawnLvsc(["lint", "-", "--hosts", hosts], { input: conf() });
+    expect([p.status, p.stdout]).toEqual([0, "✔ no problems\n"]);
+  });
+
+  it("standard input is read once", async () => {
+    const r = await lvsc(["lint", "-", "-"], {}, false, conf());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("standard input (-) can be read only once");
+  });
+});
+
+describe("colour and escaping (#12)", () => {
+  const bad = () => project(conf({ 1: "LVS_TYPE=VS_DRR" })).file;
+  const colored = async (args: string[], env: Record<string, string>, tty: boolean) => (await lvsc(["lint", bad(), ...args], env, tty)).stdout.includes("\u001b[");
+
+  it("--color and --no-color win, the last one given", async () => {
+    expect(await colored(["--color"], {}, false)).toBe(true);
+    expect(await colored(["--no-color"], {}, true)).toBe(false);
+    expect(await colored(["--no-color", "--color"], {}, false)).toBe(true);
+    expect(await colored(["--color", "--no-color"], { FORCE_COLOR: "1" }, true)).toBe(false);
+  });
+
+  it("FORCE_COLOR forces it either way, TERM=dumb and NO_COLOR turn it off", async () => {
+    expect(await colored([], { FORCE_COLOR: "1" }, false)).toBe(true);
+    expect(await colored([], { FORCE_COLOR: "0" }, true)).toBe(false);
+    expect(await colored([], { TERM: "dumb" }, true)).toBe(false);
+    expect(await colored([], { NO_COLOR: "1" }, true)).toBe(false);
+    expect(await colored([], { TERM: "xterm-256color" }, true)).toBe(true);
+  });
+
+  it("a file name cannot start a line or send an escape sequence", async () => {
+    const dir = tmp();
+    const name = join(dir, "x\n::error file=a.conf::pwned\u001b[2J.conf");
+    writeFileSync(name, conf({ 1: "LVS_TYPE=VS_DRR" }));
+    for (const fmt of ["stylish", "github"]) {
+      const r = await lvsc(["lint", name, "-f", fmt, "--hosts", join(EXAMPLES, "hosts")]);
+      expect(r.stdout).not.toContain("\u001b");
+      expect(r.stdout.split("\n").filter((l) => l.startsWith("::error file=a.conf"))).toEqual([]);
+    }
+    expect((await lvsc(["lint", name])).stdout).toContain("x\\n::error file=a.conf::pwned\\x1b[2J.conf:1:10");
+    const missing = await lvsc(["compile", `${name}.missing`, "-o", tmp()]);
+    expect(missing.stderr).not.toContain("\u001b");
+    expect(missing.stderr.split("\n").length).toBe(2);
+    // an output directory's name in write errors and in the files written
+    const out = join(dir, "o\n::error file=b::x\u001b[2J");
+    mkdirSync(out);
+    writeFileSync(join(out, "exports"), "mine\n");
+    const refused = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).not.toContain("\u001b");
+    expect(refused.stderr.split("\n").filter((l) => !l.startsWith("lvsc: ") && l !== "")).toEqual([]);
+    const written = await lvsc(["compile", join(EXAMPLES, "lvs_dr.conf"), "-o", out, "--force"]);
+    expect(written.stdout).not.toContain("\u001b");
+    expect(written.stdout.split("\n").filter((l) => !l.startsWith("wrote ") && l !== "")).toEqual([]);
+  });
+});
+
+describe("commands, help and option errors (#13)", () => {
+  it("a mistyped command gets a suggestion", async () => {
+    const r = await lvsc(["compil"]);
+    expect([r.code, r.stderr]).toEqual([2, "lvsc: unknown command `compil`; did you mean `compile`?\nTry `lvsc --help`.\n"]);
+    expect((await lvsc(["help", "lnt"])).stderr).toContain("did you mean `lint`?");
+  });
+
+  it("help help, and help for every command", async () => {
+    const r = await lvsc(["help", "help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: lvsc help [COMMAND]");
+    for (const c of COMMANDS) expect((await lvsc(["help", c.name])).stdout).toBe((await lvsc([c.name, "--help"])).stdout);
+  });
+
+  it("help's tables are aligned: every row's columns start where the first row's do", async () => {
+    for (const c of COMMANDS) {
+      const lines = (await lvsc(["help", c.name])).stdout.split("\n");
+      const tables: string[][] = [];
+      for (const l of lines) {
+        if (/^  \S/.test(l)) (tables[tables.length - 1] ??= []).push(l);
+        else if (l === "" || !l.startsWith("  ")) tables.push([]);
+      }
+      for (const rows of tables.filter((t) => t.length > 1)) {
+        const starts = (l: string) => [...l.matchAll(/ {2,}(\S)/g)].map((m) => m.index! + m[0].length - 1);
+        const first = starts(rows[0]!);
+        for (const row of rows) expect([c.name, starts(row).slice(0, first.length)]).toEqual([c.name, first]);
+      }
+    }
+    const compile = (await lvsc(["help", "compile"])).stdout;
+    expect(compile).toContain("  keepalived  keepalived.conf         the same services for keepalived, with health checks\n");
+  });
+
+  it.each([
+    [["compile", "x.conf", "-o", "d", "--nope"], "lvsc compile: unknown option `--nope`\n"],
+    [["compile", "x.conf", "-o", "d", "--ouput", "d"], "lvsc compile: unknown option `--ouput`; did you mean `--out`?\n"],
+    [["compile", "x.conf", "-o", "d", "--arp", "weird"], "lvsc compile: option --arp must be sysctl or hidden, not `weird`\n"],
+    [["compile", "x.conf", "-o", "d", "--type", "lvs"], "lvsc compile: option -t/--type must be dr, nat or tun, not `lvs`\n"],
+    [["compile", "x.conf", "-o", "d", "--target", "nginx"], "lvsc compile: option --target must be rc, rc-local, exports, rules, keepalived, mon, systemd, sysctl, topology or all, not `nginx`\n"],
+    [["compile", "x.conf", "-o"], "lvsc compile: option -o/--out needs a value: DIR\n"],
+    [["compile", "x.conf", "-o", "d", "--force=yes"], "lvsc compile: option --force takes no value\n"],
+    [["lint", "x.conf", "--format", "xml"], "lvsc lint: option -f/--format must be stylish, json, github or sarif, not `xml`\n"],
+    [["lint", "x.conf", "--max-warnings", "many"], "lvsc lint: option --max-warnings must be a whole number, not `many`\n"],
+    [["show", "x.conf", "--format", "svgg"], "lvsc show: option -f/--format must be text, svg, dot, mermaid or json, not `svgg`; did you mean `svg`?\n"],
+    [["variants", "x.conf"], "lvsc variants: option -o/--out is required: the directory to write into (created if missing)\n"],
+  ])("lvsc %j: one wording, lower case, a pointer to the command's help", async (args, message) => {
+    const r = await lvsc(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${message}Try \`lvsc ${args[0]} --help\`.\n`);
+  });
+});
+
+describe("--target that writes nothing for the conf (#14)", () => {
+  it("is an error that names the targets that apply, and writes nothing", async () => {
+    const p = project(conf());
+    p.file = join(p.dir, "lvs_nat.conf");
+    writeFileSync(p.file, natConf());
+    const out = join(p.dir, "out");
+    const r = await lvsc(["compile", p.file, "-o", out, "--target", "rc-local"]);
+    expect(r.code).toBe(2);
+    // after the conf's own warnings (this NAT cluster has one network: one-network-nat)
+    expect(r.stderr.slice(r.stderr.indexOf("lvsc compile:"))).toBe(
+      "lvsc compile: target rc-local writes nothing for this VS_NAT conf; targets that apply: rc, exports, rules, keepalived, mon, systemd\nTry `lvsc compile --help`.\n",
+    );
+    expect(existsSync(out)).toBe(false);
+    expect((await lvsc(["compile", p.file, "-o", out, "--target", "rc,sysctl"])).stderr).toContain("target sysctl writes nothing");
+  });
+
+  it("variants: only when no type has the file", async () => {
+    const out = join(tmp(), "out");
+    const r = await lvsc(["variants", join(EXAMPLES, "lvs_dr.conf"), "-o", out, "--target", "rc-local"]);
+    expect(r.code).toBe(0);
+    expect(files(join(out, "dr"))).toContain("rc.local.lvs_dr");
+    expect(existsSync(join(out, "nat", "rc.local.lvs_nat"))).toBe(false);
+  });
+});
+
+describe("the package (#18)", () => {
+  it("--version prints one line, for every command", async () => {
+    for (const args of [["--version"], ["-V"], ...COMMANDS.map((c) => [c.name, "--version"])]) expect((await lvsc(args)).stdout).toMatch(/^lvsc \d+\.\d+\.\d+\n$/);
+  });
+
+  it("SARIF rules link to docs/diagnostics.md in the package, or to --help-uri-base", async () => {
+    const local = JSON.parse((await lvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "-f", "sarif"])).stdout).runs[0].tool.driver.rules;
+    expect(local[0].helpUri).toBe(`${pathToFileURL(join(ROOT, "docs", "diagnostics.md")).href}#${local[0].id}`);
+    expect(existsSync(join(ROOT, "docs", "diagnostics.md"))).toBe(true);
+    const site = JSON.parse((await lvsc(["lint", join(EXAMPLES, "lvs_dr.conf"), "-f", "sarif", "--help-uri-base", "https://lvsc.example/docs/diagnostics.html"])).stdout);
+    expect(site.runs[0].tool.driver.rules[3].helpUri).toBe(`https://lvsc.example/docs/diagnostics.html#${site.runs[0].tool.driver.rules[3].id}`);
+    expect((await lvsc(["lint", "x", "-f", "sarif", "--help-uri-base", "not a url"])).code).toBe(2);
+  });
+
+  it("npm pack ships docs, the LICENSE, the man page and the completions", () => {
+    const p = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    const paths = (JSON.parse(p.stdout)[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of ["LICENSE", "README.md", "docs/diagnostics.md", "dist/lvsc.1", "dist/completion/lvsc.bash", "dist/completion/_lvsc", "dist/cli.cjs"]) expect(paths).toContain(f);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect([pkg.license, pkg.man]).toEqual(["MIT", ["./dist/lvsc.1"]]);
+    expect(readFileSync(join(ROOT, "LICENSE"), "utf8")).toMatch(/^MIT License\n/);
+  });
+
+  it("the man page has every command and option of --help, and man reads it without a warning", (ctx) => {
+    const page = readFileSync(join(ROOT, "dist/lvsc.1"), "utf8");
+    for (const c of COMMANDS) {
+      expect(page).toContain(`.SS "lvsc ${c.synopsis.replace(/-/g, "\\-")}"`);
+      for (const o of c.options) expect(page).toContain(`\\fB\\-\\-${o.long.replace(/-/g, "\\-")}\\fR`);
+    }
+    needTool(ctx, "man");
+    const p = spawnSync("man", ["--warnings", "-l", join(ROOT, "dist/lvsc.1")], { encoding: "utf8", env: { ...process.env, MANWIDTH: "100", MAN_KEEP_FORMATTING: "" } });
+    expect(p.stderr).toBe("");
+    expect(p.status).toBe(0);
+    for (const c of COMMANDS) for (const o of c.options) expect(p.stdout).toContain(optionLabel(o).split(" ")[0]!.replace(/,$/, ""));
+  });
+
+  it("bash completion completes commands, options and their values", () => {
+    const script = `source "$1"
+t() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _lvsc; echo "\${COMPREPLY[*]}"; }
+t lvsc co; t lvsc compile --ta; t lvsc compile --target r; t lvsc lint -f s; t lvsc help v; t lvsc variants --a`;
+    const p = spawnSync("bash", ["-c", script, "bash", join(ROOT, "dist/completion/lvsc.bash")], { encoding: "utf8" });
+    expect(p.stdout).toBe("compile\n--target\nrc rc-local rules\nstylish sarif\nvariants\n--arp\n");
+  });
+
+  it("bash completion passes shellcheck", (ctx) => {
+    needTool(ctx, "shellcheck");
+    const p = spawnSync("shellcheck", ["-s", "bash", join(ROOT, "dist/completion/lvsc.bash")], { encoding: "utf8" });
+    expect(p.stdout + p.stderr).toBe("");
+    expect(p.status).toBe(0);
+  });
+
+  it("zsh completion completes an option and its value", (ctx) => {
+    needTool(ctx, "zsh");
+    const script = `zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}"
+sleep 0.5; zpty -r -t z junk
+zpty -w -n z $'lvsc compile --targ\\t'
+sleep 1; zpty -r -t z out; print -r -- "$out"
+zpty -w -n z $'\\C-u'; sleep 0.3; zpty -r -t z junk
+zpty -w -n z $'lvsc compile --target rc-l\\t'
+sleep 1; zpty -r -t z out; print -r -- "$out"
+zpty -d z`;
+    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 30_000 });
+    expect(p.stdout).toContain("lvsc compile --target");
+    expect(p.stdout).toContain("lvsc compile --target rc-local");
   });
 });

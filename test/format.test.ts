@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CODES } from "../src/diagnostics.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -26,6 +26,31 @@ function results(): FileResult[] {
 describe("stylish", () => {
   it("matches the reviewed output (the user-facing contract)", async () => {
     await expect(formatStylish(results())).toMatchFileSnapshot("golden/stylish/lvs_dr.conf.broken.txt");
+  });
+
+  it("splits a file's text once, however many diagnostics it has (#8: linear, not quadratic)", () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `SERVICE=t ${i + 1} rrr rs1`).join("\n");
+    const r = lint(text, { hosts: [EXAMPLE_HOSTS] });
+    expect(r.diagnostics.length).toBeGreaterThan(2000);
+    const split = vi.spyOn(String.prototype, "split");
+    try {
+      const out = formatStylish([{ file: "x.conf", source: text, diagnostics: r.diagnostics, errorCount: r.errorCount, warningCount: r.warningCount }]);
+      expect(out).toContain("2000 | SERVICE=t 2000 rrr rs1");
+      expect(split.mock.contexts.filter((c) => String(c) === text)).toHaveLength(1);
+    } finally {
+      split.mockRestore();
+    }
+  });
+
+  it("prints a file that could not be read as an error, never as no problems", () => {
+    const out = formatStylish([{ file: "nope.conf", source: undefined, diagnostics: [], errorCount: 1, warningCount: 0, fatal: "cannot read nope.conf: no such file or directory (ENOENT)" }]);
+    expect(out).toBe("error: cannot read nope.conf: no such file or directory (ENOENT)\n --> nope.conf\n\n✖ 1 problem (1 error, 0 warnings); 1 file could not be read\n");
+  });
+
+  it("escapes control characters in file names", () => {
+    const out = formatStylish([{ file: "a\u001b[2Jb\n::error x", source: undefined, diagnostics: [], errorCount: 1, warningCount: 0, fatal: "x" }]);
+    expect(out).toContain(" --> a\\x1b[2Jb\\n::error x\n");
+    expect(out).not.toContain("\u001b");
   });
 
   it("frames a long line around the span, with the carets still under it", () => {
@@ -113,7 +138,9 @@ describe("sarif", () => {
       .map((r: { ruleId: string; message: { arguments?: string[] } }) => `${r.ruleId} ${JSON.stringify(r.message.arguments)}`);
   }
 
-  const log = () => formatSarif([...results(), { ...results()[0]!, file: `/srv/lvs conf/${FIXTURE}` }]);
+  const unread: FileResult = { file: "/srv/missing.conf", source: undefined, diagnostics: [], errorCount: 1, warningCount: 0, fatal: "cannot read /srv/missing.conf: no such file or directory (ENOENT)" };
+  const log = () =>
+    formatSarif([...results(), { ...results()[0]!, file: `/srv/lvs conf/${FIXTURE}` }, unread], { helpUriBase: "file:///usr/lib/node_modules/lvsc/docs/diagnostics.md" });
 
   it("is valid against the SARIF 2.1.0 JSON schema, with a relative and an absolute file", () => {
     expect(schemaErrors(JSON.parse(log()))).toEqual([]);
@@ -143,5 +170,17 @@ describe("sarif", () => {
       region: { startLine: 4, startColumn: 42, endLine: 4, endColumn: 53 },
     });
     expect(l.runs[0].results[5].locations[0].physicalLocation.artifactLocation.uri).toBe(`file:///srv/lvs%20conf/${FIXTURE}`);
+    expect(rules[0].helpUri).toBe(`file:///usr/lib/node_modules/lvsc/docs/diagnostics.md#${rules[0].id}`);
+  });
+
+  it("reports a file it could not read as a tool execution notification, and the run as unsuccessful", () => {
+    const inv = JSON.parse(log()).runs[0].invocations;
+    expect(inv).toEqual([
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [{ level: "error", message: { text: unread.fatal }, locations: [{ physicalLocation: { artifactLocation: { uri: "file:///srv/missing.conf" } } }] }],
+      },
+    ]);
+    expect(JSON.parse(formatSarif(results())).runs[0].invocations).toEqual([{ executionSuccessful: true }]);
   });
 });

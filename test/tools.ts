@@ -27,6 +27,8 @@ export const TOOLS = {
   },
   "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
   script: { probe: ["script", "--version"], pkg: "bsdutils", why: "runs lvsc on a pseudo-terminal, where its output is coloured" },
+  man: { probe: ["man", "--version"], pkg: "man-db", why: "man -l reads the generated lvsc.1" },
+  zsh: { probe: ["zsh", "-c", "zmodload zsh/zpty"], pkg: "zsh", why: "runs the generated zsh completion" },
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof TOOLS;
