@@ -49,19 +49,33 @@ function serviceOptions(s: VirtualService): string {
 }
 
 /**
+ * How the director sends to a real server: the cluster's method, except LocalNode (a real
+ * server at 127.0.0.0/8, the director itself), which is always direct routing. The kernel
+ * delivers a `-g` destination on a local address to the director's own socket whatever the
+ * cluster's type, while `-m` to 127.0.0.1 is refused (ip_vs_nat_xmit will not translate to a
+ * loopback address: every connection scheduled to it fails). `ipvsadm -S` and `-L` print the
+ * method as given (`-g`, `Route`), never `Local` as 2.2/2.4 kernels did.
+ */
+export function forwarding(config: LvsConfig, d: RealServer): { flag: string; name: string; tunnel: boolean } {
+  const type: LvsType = d.localNode ? "dr" : config.type;
+  return { flag: FORWARD_FLAG[type], name: FORWARD_NAME[type], tunnel: type === "tun" };
+}
+
+/**
  * The table the director has after `start`, in `ipvsadm -S -n` form. With INITIAL_STATE=off
  * only the services are there: a monitor adds the real servers.
  */
 export function ipvsRules(config: LvsConfig): string[] {
   const lines: string[] = [];
-  const flag = FORWARD_FLAG[config.type];
   for (const { service, dests } of sortedTable(config)) {
     const spec = serviceSpec(config, service);
     lines.push(`-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`);
     if (!config.initialState) continue;
-    // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
-    const tunnel = config.type === "tun" ? " --tun-type ipip" : "";
-    for (const d of dests) lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${flag} -w ${d.weight}${tunnel}`);
+    for (const d of dests) {
+      const f = forwarding(config, d);
+      // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
+      lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${f.flag} -w ${d.weight}${f.tunnel ? " --tun-type ipip" : ""}`);
+    }
   }
   return lines;
 }
@@ -87,7 +101,7 @@ export function ipvsListing(config: LvsConfig): string {
     for (const d of dests) {
       const dest = `${formatIPv4(d.address)}:${d.port}`.slice(0, 28);
       out.push(
-        `  -> ${dest.padEnd(28)} ${FORWARD_NAME[config.type].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
+        `  -> ${dest.padEnd(28)} ${forwarding(config, d).name.padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
       );
     }
   }
