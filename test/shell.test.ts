@@ -68,7 +68,8 @@ describe("templates", () => {
   it.each(templates)("%s: every mustache is a block, a comment, a partial or a checking helper", (name) => {
     const src = readFileSync(`${dir}/${name}`, "utf8");
     const mustaches = src.match(/\{\{[^}]*\}\}/g) ?? [];
-    expect(mustaches.length).toBeGreaterThan(0);
+    // (a partial may be plain shell: templates/rc/state.sh.hbs holds no value of the conf)
+    if (!name.includes("/")) expect(mustaches.length).toBeGreaterThan(0);
     for (const m of mustaches) {
       const inner = m.slice(2, -2).trim();
       const partial = /^> (\S+)$/.exec(inner);
