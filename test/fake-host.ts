@@ -57,7 +57,7 @@ export interface RunEnv {
   /** ipvsadm -S -n fails. */
   listFails?: boolean;
   ipvsadmVersion?: string;
-  lockTimeout?: number;
+  lockTimeout?: number | string;
   /** Also offer util-linux flock(1) on the PATH (otherwise the script must use its mkdir lock). */
   flock?: boolean;
   role?: string;
