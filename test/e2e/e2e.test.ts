@@ -276,8 +276,10 @@ const ALL_SCENARIOS: Scenario[] = [
     // everything else still works: only the broken part is caught
     passes: ["rules", "idempotent", "restored"],
     breakScript: dropLines(/want_sysctl net\.ipv4\.conf\.\w+\.arp_(ignore|announce)/),
-    // the ARP check, and the script's own status on the real server, both see it
-    fails: ["arp", "status"],
+    // the ARP check sees it. (The script's own status checks the settings its start makes, from
+    // the same list, so a template that forgets one forgets to check it too: status catching a
+    // setting changed behind start's back is shared-nat's status-sees-forwarding.)
+    fails: ["arp"],
   },
   {
     name: "broken-nat-wrong-gateway",
