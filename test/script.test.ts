@@ -208,7 +208,7 @@ describe("shared hosts: two clusters on one set of hosts", () => {
     const stopA = h.run(a, ["stop"]);
     expect(stopA.status).toBe(0);
     expect(changes(stopA.calls)).toEqual(["ip addr del 192.168.0.101/32 dev dummy0"]);
-    expect(stopA.stdout).toContain("kept net.ipv4.conf.all.arp_ignore: still needed by rc.lvs_dr-192.168.0.102");
+    expect(stopA.stdout).toContain("rc.lvs_dr: kept net.ipv4.conf.all.arp_ignore: still needed by rc.lvs_dr-192.168.0.102\n");
     for (const k of ["all", "eth0"]) expect([h.sysctl(`net.ipv4.conf.${k}.arp_ignore`), h.sysctl(`net.ipv4.conf.${k}.arp_announce`)]).toEqual(["1", "2"]);
     expect(h.addrs()).toContain("dummy0 192.168.0.102/32 primary -");
     expect(h.run(b, ["status"]).status).toBe(0);
@@ -471,6 +471,7 @@ describe("status", () => {
     h.run(rc, ["start"]);
     const ok = h.run(rc, ["status"]);
     expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain("rc.lvs_nat: everything start sets is in place\n");
     for (const line of ["  ok       net.ipv4.ip_forward = 1", "  ok       net.ipv4.conf.eth1.send_redirects = 0", "  ok       DIP 10.1.1.1/24 is on eth1", "  ok       VIP 192.168.1.110/24 is on eth0", "  ok       default route via 192.168.1.254", "  ok       IPVS: the virtual services of 192.168.1.110 are as wanted"])
       expect(ok.stdout).toContain(`${line}\n`);
     h.setSysctl("net.ipv4.ip_forward", "0");
