@@ -1,9 +1,12 @@
 // npm run bench: whole-process timings of `lvsc lint` and `lvsc compile` on confs of growing
 // size, against baselines run in the same invocation (bare `node -e 0`; `keepalived -t` on the
-// same cluster when keepalived is installed), `show --format svg` (the picture) against lint, and, in the real-kernel VM when qemu is here, the
-// director's `start` for 10,000 services x 4 real servers against a raw `ipvsadm -R`.
-// The goals (start-up; lint 10,000 x 10 against keepalived -t with and without health checks) are
-// measured last, the commands of each comparison run in turn so that a busy machine slows all alike.
+// same cluster when keepalived is installed), `show --format svg` (the picture) against lint, and,
+// in the real-kernel VM when qemu is here, the director's `start` for 10,000 services x 4 real
+// servers against a raw `ipvsadm -R`, and a reload that changes one weight against a bare
+// `ipvsadm -S -n` of the same table.
+// The goals (start-up; lint 10,000 x 10 against keepalived -t with and without health checks;
+// compile 10,000 x 10 against lint) are measured with the commands of each comparison run in
+// turn, so that a busy machine slows all alike.
 //
 //   npm run bench [-- --runs N] [-- --no-vm | --only-vm]
 //
@@ -24,8 +27,11 @@ const NO_VM = args.includes("--no-vm");
 const ONLY_VM = args.includes("--only-vm");
 const work = mkdtempSync(join(tmpdir(), "lvsc-bench-"));
 
-/** A DR cluster of `services` x `realServers`, numeric addresses only (no hosts file involved). */
-function cluster(services: number, realServers: number): string {
+/**
+ * A DR cluster of `services` x `realServers`, numeric addresses only (no hosts file involved).
+ * `reweigh` gives one real server (service `reweigh`, its first) another weight: the conf of a reload.
+ */
+function cluster(services: number, realServers: number, reweigh?: number): string {
   const lines = [
     "LVS_TYPE=VS_DR",
     "INITIAL_STATE=on",
@@ -34,7 +40,7 @@ function cluster(services: number, realServers: number): string {
   ];
   for (let i = 0; i < services; i++) {
     const rs: string[] = [];
-    for (let j = 0; j < realServers; j++) rs.push(`10.${1 + (i >> 8) % 250}.${i & 255}.${10 + j},${1 + j}`);
+    for (let j = 0; j < realServers; j++) rs.push(`10.${1 + (i >> 8) % 250}.${i & 255}.${10 + j},${i === reweigh && j === 0 ? 9 : 1 + j}`);
     lines.push(`SERVICE=t ${1 + i} wrr ppc -t 600 ${rs.join(" ")}`);
   }
   lines.push("SERVER_VIP_DEVICE=dummy0", "SERVER_NET_DEVICE=eth0", "");
@@ -255,9 +261,13 @@ if (why !== undefined) {
   cpSync(join(ROOT, "test/e2e/guest"), lvs, { recursive: true });
   mkdirSync(join(lvs, "perf"));
   writeFileSync(join(work, "lvs_10kx4.conf"), cluster(10_000, 4));
+  mkdirSync(join(work, "next"));
   execFileSync(process.execPath, [CLI, "compile", join(work, "lvs_10kx4.conf"), "--hosts", "/dev/null", "--target", "rc,rules", "-o", join(lvs, "perf")]);
+  // the reload's conf: one weight changed, compiled into perf/next/
+  writeFileSync(join(work, "next", "lvs_10kx4.conf"), cluster(10_000, 4, 5_000), { flag: "w" });
+  execFileSync(process.execPath, [CLI, "compile", join(work, "next", "lvs_10kx4.conf"), "--hosts", "/dev/null", "--target", "rc", "-o", join(lvs, "perf", "next")]);
   writeFileSync(join(lvs, "perf", "mode"), "\n");
-  writeFileSync(join(lvs, "scenarios"), "perf perf\n");
+  writeFileSync(join(lvs, "scenarios"), "perf perf 1800\n");
   const vm = await runVm(buildImage(), dir, { timeoutMs: 1_800_000 });
   const line = /LVSC-E2E PERF (.*)/.exec(vm.console)?.[1];
   const rules = vm.scenarios.get("perf")?.checks.get("rules");
@@ -269,7 +279,9 @@ if (why !== undefined) {
         `  raw ipvsadm -R:            ${f["raw"]} s\n` +
         `  rc.lvs_dr start:           ${f["start"]} s  (${(Number(f["start"]) / Number(f["raw"])).toFixed(2)}x raw; one ipvsadm -R batch, after reading the live table once)\n` +
         `  second start (no change):  ${f["second_start"]} s\n` +
-        `  table equals ipvsadm.rules: ${rules?.pass === true ? "yes" : `NO (${rules?.detail ?? "not checked"})`}`,
+        `  table equals ipvsadm.rules: ${rules?.pass === true ? "yes" : `NO (${rules?.detail ?? "not checked"})`}\n` +
+        `  bare ipvsadm -S -n:         ${f["save"]} s  (the same table)\n` +
+        `  reload, one weight changed: ${f["reload"]} s  (${(Number(f["reload"]) / Number(f["save"])).toFixed(2)}x ipvsadm -S -n; ${f["reload_changes"]} change(s), ${f["reload_edits"]} of them ipvsadm -e)`,
     );
   }
   rmSync(dir, { recursive: true, force: true });

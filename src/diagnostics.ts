@@ -85,6 +85,7 @@ export const CODES = {
   "invalid-weight": { severity: "error", summary: "a weight outside 0..65535" },
   "zero-weight": { severity: "warning", summary: "a real server with weight 0 gets no new connections" },
   "port-remap-not-supported": { severity: "error", summary: "a real-server port that differs from the service port under DR or TUN" },
+  "localnode-port-remap": { severity: "error", summary: "a LocalNode real server (the director itself) with a port other than the service's" },
   "duplicate-service": { severity: "error", summary: "two SERVICE lines for the same protocol and port (or mark)" },
   "duplicate-real-server": { severity: "error", summary: "the same real server twice in one SERVICE" },
   "fwmark-rule-not-generated": { severity: "warning", summary: "a fwmark service needs a marking rule lvsc does not write" },

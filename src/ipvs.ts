@@ -11,9 +11,16 @@ const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" }
 const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
 const PROTO_NUMBER = { tcp: 6, udp: 17, fwmark: 6 } as const;
 
-/** How the director sends a real server its packets: the cluster's forwarding method. */
-export function forwardingOf(config: LvsConfig, _rs: RealServer): LvsType {
-  return config.type;
+/**
+ * How the director sends to a real server: the cluster's method, except LocalNode (a real
+ * server at 127.0.0.0/8, the director itself), which is always direct routing. The kernel
+ * delivers a `-g` destination on a local address to the director's own socket whatever the
+ * cluster's type, while `-m` to 127.0.0.1 is refused (ip_vs_nat_xmit will not translate to a
+ * loopback address: every connection scheduled to it fails). `ipvsadm -S` and `-L` print the
+ * method as given (`-g`, `Route`), never `Local` as 2.2/2.4 kernels did.
+ */
+export function forwardingOf(config: LvsConfig, rs: RealServer): LvsType {
+  return rs.localNode ? "dr" : config.type;
 }
 
 /** `-t 192.168.0.101:80`, `-u …`, or `-f 1`: how ipvsadm names a virtual service. */
@@ -52,6 +59,7 @@ function serviceOptions(s: VirtualService): string {
   const mask = s.persistence.netmask === 0xffffffff ? "" : ` -M ${formatIPv4(s.persistence.netmask)}`;
   return ` -p ${s.persistence.timeout}${mask}`;
 }
+
 
 /**
  * The table the director has after `start`, in `ipvsadm -S -n` form. With INITIAL_STATE=off

@@ -90,15 +90,17 @@ function directorSysctls(config: LvsConfig): SysctlGroup[] {
         sysctls: ["all", "default", config.dip.device.device].map((dev) => ({ key: confKey(dev, "send_redirects"), value: "0" })),
       },
     ];
+  // Nothing to set: forcing ip_forward=0 would break a director that also routes (or serves a
+  // NAT cluster), and send_redirects=1 would fight a NAT cluster's 0 on the same host.
   const name = TYPE_NAMES[config.type];
   return [
     {
-      comment: [`${name}: replies go from the real servers straight to the client, the director forwards nothing.`],
-      sysctls: [{ key: "net.ipv4.ip_forward", value: "0" }],
-    },
-    {
-      comment: [`${name}: the director is not the real servers' gateway, so ICMP redirects stay on (the kernel default).`],
-      sysctls: [{ key: confKey("all", "send_redirects"), value: "1" }],
+      comment: [
+        `${name}: replies go from the real servers straight to the client: the director forwards`,
+        "nothing for this cluster, so it leaves ip_forward and ICMP redirects as it finds them",
+        "(this host may route, or direct a NAT cluster, for other reasons).",
+      ],
+      sysctls: [],
     },
   ];
 }
@@ -271,6 +273,8 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       ...common(config, opts),
       ...sv,
       hidden,
+      // ifconfig names an address label as its device (lo:0)
+      ifconfigDevice: sv.serverVipLabel !== "" ? sv.serverVipLabel : sv.serverVipDevice,
       isTun: config.type === "tun",
       groups: groups.map((g) => ({
         comment: g.comment,

@@ -3,3 +3,8 @@ declare module "*.hbs?raw" {
   const source: string;
   export default source;
 }
+// The rc script's awk program, embedded verbatim (templates/rc/ipvs-plan.awk).
+declare module "*.awk?raw" {
+  const source: string;
+  export default source;
+}

@@ -3,7 +3,9 @@
 // Handlebars parses each template (its grammar and its standalone-line whitespace rules); this
 // module writes the code that runs it, for the subset lvsc's templates use: helpers with one
 // argument, {{#if}}, {{#unless}} and {{#each}} with {{else}} and {{else if}}, `this`, `../`,
-// @index/@first/@last/@key/@root, comments. Anything else is a build error, not a silent
+// @index/@first/@last/@key/@root, comments, and partials without arguments ({{> name}}, inlined
+// in the current context; an indented standalone partial must be plain text, indented here as
+// Handlebars indents it). Anything else is a build error, not a silent
 // difference. Handlebars' own runtime builds an options object, a block-parameter array and a
 // depth array per helper call and per block, which made mon.cf for 100,000 real servers take
 // seconds and hundreds of megabytes; this code concatenates strings and hands out a piece every
@@ -21,9 +23,9 @@ import Handlebars from "handlebars";
 type Node = hbs.AST.Node;
 
 /** The body of `function* (root, helpers)`; each piece it yields is at least 64 KiB, except the last. */
-export function compileTemplate(source: string, helpers: readonly string[], name = "template"): string {
+export function compileTemplate(source: string, helpers: readonly string[], name = "template", partials: Readonly<Record<string, string>> = {}): string {
   const ast = Handlebars.parse(source);
-  const g = new Generator(helpers, name);
+  const g = new Generator(helpers, name, partials);
   g.program(ast, [{ ctx: "root" }]);
   return [
     "const own = Object.prototype.hasOwnProperty;",
@@ -51,6 +53,9 @@ class Generator {
   constructor(
     private readonly helpers: readonly string[],
     private readonly name: string,
+    private readonly partials: Readonly<Record<string, string>>,
+    /** Partials being inlined, outermost first: a partial that includes itself is an error. */
+    private readonly inlining: readonly string[] = [],
   ) {}
 
   private fail(node: Node, what: string): never {
@@ -80,11 +85,48 @@ class Generator {
           flush();
           this.block(st as hbs.AST.BlockStatement, scopes);
           break;
+        case "PartialStatement": {
+          // an indented partial is plain text, added to the text around it; any other is code
+          const indented = ((st as hbs.AST.PartialStatement & { indent?: string }).indent ?? "") !== "";
+          if (!indented) flush();
+          const inlined = this.partial(st as hbs.AST.PartialStatement, scopes);
+          if (inlined !== undefined) text += inlined;
+          break;
+        }
         default:
           this.fail(st, st.type);
       }
     }
     flush();
+  }
+
+  /**
+   * {{> name}}: the partial's code inlined here, in the current context. Returns the text to add
+   * instead when the partial is indented (a standalone {{> name}} after blanks): Handlebars then
+   * indents every line of what the partial renders, which for plain text is known now.
+   */
+  private partial(st: hbs.AST.PartialStatement, scopes: Scope[]): string | undefined {
+    if (st.name.type !== "PathExpression") this.fail(st, "a dynamic partial name");
+    if (st.params.length > 0 || (st.hash !== undefined && st.hash !== null && st.hash.pairs.length > 0)) this.fail(st, "a partial with arguments");
+    const name = (st.name as hbs.AST.PathExpression).original;
+    const source = this.partials[name];
+    if (source === undefined) this.fail(st, `the partial \`${name}\` (not registered)`);
+    if (this.inlining.includes(name)) this.fail(st, `the partial \`${name}\` inside itself`);
+    const ast = Handlebars.parse(source);
+    const indent = (st as hbs.AST.PartialStatement & { indent?: string }).indent ?? "";
+    if (indent !== "") {
+      if (!ast.body.every((b) => b.type === "ContentStatement")) this.fail(st, `the indented partial \`${name}\` with mustaches in it`);
+      const text = ast.body.map((b) => (b as hbs.AST.ContentStatement).value).join("");
+      // Handlebars' invokePartial: every line but an empty last one gets the indent
+      const lines = text.split("\n");
+      return lines.map((l, i) => (i === lines.length - 1 && l === "" ? l : indent + l)).join("\n");
+    }
+    const inner = new Generator(this.helpers, `${this.name} > ${name}`, this.partials, [...this.inlining, name]);
+    inner.n = this.n;
+    inner.program(ast, scopes);
+    this.n = inner.n;
+    this.lines.push(...inner.lines);
+    return undefined;
   }
 
   private mustache(m: hbs.AST.MustacheStatement, scopes: Scope[]): void {

@@ -9,6 +9,10 @@ import serviceTemplate from "../templates/lvs.service.hbs?raw";
 import monTemplate from "../templates/mon.cf.hbs?raw";
 import rcLocalTemplate from "../templates/rc.local.sh.hbs?raw";
 import rcTemplate from "../templates/rc.lvs.sh.hbs?raw";
+import rcDirector from "../templates/rc/director.sh.hbs?raw";
+import ipvsPlanAwk from "../templates/rc/ipvs-plan.awk?raw";
+import rcRealServer from "../templates/rc/realserver.sh.hbs?raw";
+import rcState from "../templates/rc/state.sh.hbs?raw";
 import sysctlTemplate from "../templates/sysctl.conf.hbs?raw";
 import { HELPERS } from "./helpers.js";
 import type { TemplateName } from "./plan.js";
@@ -25,6 +29,26 @@ export const SOURCES: Record<TemplateName, string> = {
   "sysctl.conf": sysctlTemplate,
 };
 
+/**
+ * A file included as it is, inside single quotes of the script (the awk program): it must hold
+ * no `'` (which would end the quoting) and no `{{` (which Handlebars would read).
+ */
+export function verbatim(name: string, text: string): string {
+  if (text.includes("'") || text.includes("{{")) throw new Error(`${name} may not contain ' or {{: it is embedded verbatim in single quotes`);
+  return text;
+}
+
+/**
+ * Partials, by the name a template includes them with (`{{> rc/director}}`): the rc script's
+ * parts, one file per concern under templates/rc/.
+ */
+export const PARTIALS: Record<string, string> = {
+  "rc/state": rcState,
+  "rc/director": rcDirector,
+  "rc/realserver": rcRealServer,
+  "rc/ipvs-plan": verbatim("templates/rc/ipvs-plan.awk", ipvsPlanAwk),
+};
+
 /** A compiled template: the file's text in pieces. */
 export type Template = (context: unknown) => Generator<string, void, undefined>;
 
@@ -33,6 +57,6 @@ type Body = (root: unknown, helpers: typeof HELPERS) => Generator<string, void, 
 const GeneratorFunction = Object.getPrototypeOf(function* () {}).constructor as new (...args: string[]) => Body;
 
 export function template(name: TemplateName): Template {
-  const body = new GeneratorFunction("root", "helpers", compileTemplate(SOURCES[name], Object.keys(HELPERS), name));
+  const body = new GeneratorFunction("root", "helpers", compileTemplate(SOURCES[name], Object.keys(HELPERS), name, PARTIALS));
   return (context) => body(context, HELPERS);
 }

@@ -943,6 +943,19 @@ class Validator {
               : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
           );
           ok = false;
+        } else if (p !== expected && address !== undefined && isLoopback(address)) {
+          // VS_NAT can remap a port, but not for LocalNode, which is sent with -g (see ipvs.ts)
+          this.report(
+            "localnode-port-remap",
+            protocol === "fwmark"
+              ? `the director serves \`${printable(text.slice(0, hostEnd))}\` itself, so it cannot send a fwmark service to port ${p}`
+              : `the director serves \`${printable(text.slice(0, hostEnd))}\` itself, so it cannot send port ${servicePort} to port ${p}`,
+            portField.span,
+            protocol === "fwmark"
+              ? "the kernel does not masquerade to a loopback address, so the director's share goes by direct routing, which keeps each packet's port: drop the `:port`"
+              : `the kernel does not masquerade to a loopback address, so the director's share goes by direct routing, which keeps the port: make the director's server listen on ${servicePort} and drop \`:${portField.text}\``,
+          );
+          ok = false;
         } else port = p;
       }
     }

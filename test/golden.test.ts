@@ -86,9 +86,9 @@ describe("what the scripts do", () => {
   });
 
   it("hides the VIP from ARP before the VIP is added on a real server", () => {
-    const body = rc.slice(rc.indexOf("realserver_start()"));
+    const body = rc.slice(rc.indexOf("realserver_wants()"));
     expect(body.indexOf("arp_announce")).toBeGreaterThan(0);
-    expect(body.indexOf("arp_announce")).toBeLessThan(body.indexOf("ip addr replace 192.168.0.101/32"));
+    expect(body.indexOf("arp_announce")).toBeLessThan(body.indexOf("want_addr dummy0 192.168.0.101/32"));
     const snippet = files["rc.local.lvs_dr"]!;
     expect(snippet.indexOf("arp_announce")).toBeLessThan(snippet.indexOf("ip addr replace"));
   });

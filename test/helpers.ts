@@ -39,7 +39,12 @@ export function conf(replace: Record<number, string | null> = {}, append: string
   return [...lines.filter((l): l is string => l !== null), ...append].join("\n") + "\n";
 }
 
-/** A NAT cluster on the same addresses. */
+/** A NAT cluster whose VIP faces the clients on a network of its own (192.168.1.0/24, eth1). */
+export function routedNatConf(extra: string[] = []): string {
+  return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth1:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);
+}
+
+/** A NAT cluster on the same addresses (one network: lint warns `one-network-nat`). */
 export function natConf(extra: string[] = []): string {
   return conf({ 1: "LVS_TYPE=VS_NAT", 7: null, 8: null }, extra);
 }

@@ -66,6 +66,14 @@ describe("ipvsadm -S -n form", () => {
     ]);
   });
 
+  it("sends LocalNode (the director itself) with -g in every type: the kernel will not masquerade to 127.0.0.1", () => {
+    const nat = lintText(natConf(["SERVICE=t smtp rr rs1:2525 localhost"]), { file: "lvs_nat.conf" }).config!;
+    expect(ipvsRules(nat).filter((l) => l.includes(":25 "))).toEqual(["-A -t 192.168.0.101:25 -s rr", "-a -t 192.168.0.101:25 -r 127.0.0.1:25 -g -w 1", "-a -t 192.168.0.101:25 -r 192.168.0.3:2525 -m -w 1"]);
+    expect(ipvsListing(nat)).toContain("  -> 127.0.0.1:25                 Route   1      0          0         \n");
+    const tun = lintText(conf({ 1: "LVS_TYPE=VS_TUN", 5: "SERVICE=t www rr 10.0.0.1 127.0.0.1", 6: null, 7: "SERVER_VIP_DEVICE=tunl0" }), { file: "lvs_tun.conf" }).config!;
+    expect(ipvsRules(tun).slice(1)).toEqual(["-a -t 192.168.0.101:80 -r 10.0.0.1:80 -i -w 1 --tun-type ipip", "-a -t 192.168.0.101:80 -r 127.0.0.1:80 -g -w 1"]);
+  });
+
   it("has services only when INITIAL_STATE=off", () => {
     const c = lintText(conf({ 2: "INITIAL_STATE=off" })).config!;
     expect(ipvsRules(c)).toEqual(["-A -t 192.168.0.101:23 -s rr", "-A -t 192.168.0.101:80 -s rr"]);

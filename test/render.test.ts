@@ -10,13 +10,14 @@ import { COMPILE_OPTIONS, HELPERS } from "../src/helpers.js";
 import { planOutputs, TARGETS, type RenderPlan } from "../src/plan.js";
 import { render, renderChunks } from "../src/render.js";
 import { compileTemplate } from "../src/template-compiler.js";
-import { SOURCES } from "../src/templates.js";
+import { PARTIALS, SOURCES } from "../src/templates.js";
 import { convert } from "../src/convert.js";
 import { FUZZ_HOSTS, validConf } from "./fuzz/arbitraries.js";
 import { EXAMPLE_HOSTS, readExample } from "./helpers.js";
 
 const hb = Handlebars.create();
 for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
+for (const [name, source] of Object.entries(PARTIALS)) hb.registerPartial(name, source);
 const byHandlebars = new Map(Object.entries(SOURCES).map(([n, src]) => [n, hb.compile(src, COMPILE_OPTIONS)]));
 
 /** Every file's plans for a conf, as each type, with each ARP method. */
@@ -63,8 +64,8 @@ describe("the templates' code renders what Handlebars renders", () => {
     expect(n).toBeGreaterThan(300);
   });
 
-  const run = (tpl: string, ctx: unknown) => {
-    const body = compileTemplate(tpl, Object.keys(HELPERS), "probe");
+  const run = (tpl: string, ctx: unknown, partials: Record<string, string> = {}) => {
+    const body = compileTemplate(tpl, Object.keys(HELPERS), "probe", partials);
     const G = Object.getPrototypeOf(function* () {}).constructor as new (...a: string[]) => (r: unknown, h: unknown) => Iterable<string>;
     return [...new G("root", "helpers", body)(ctx, HELPERS)].join("");
   };
@@ -86,12 +87,27 @@ describe("the templates' code renders what Handlebars renders", () => {
 
   it("refuses what it does not support, at build time, naming the template and line", () => {
     const helpers = Object.keys(HELPERS);
-    expect(() => compileTemplate("a\n{{> part}}", helpers, "t.hbs")).toThrow("t.hbs at line 2: PartialStatement is not supported by src/template-compiler.ts");
+    expect(() => compileTemplate("a\n{{> part}}", helpers, "t.hbs")).toThrow("t.hbs at line 2: the partial `part` (not registered) is not supported by src/template-compiler.ts");
+    expect(() => compileTemplate("{{> part x}}", helpers, "t", { part: "p" })).toThrow("a partial with arguments");
+    expect(() => compileTemplate("\t{{> part}}\n", helpers, "t", { part: "{{text x}}\n" })).toThrow("the indented partial `part` with mustaches in it");
+    expect(() => compileTemplate("{{> part}}", helpers, "t", { part: "{{> part}}" })).toThrow("the partial `part` inside itself");
     expect(() => compileTemplate("{{#with x}}{{/with}}", helpers, "t")).toThrow("the block helper {{#with}}");
     expect(() => compileTemplate("{{shout x}}", helpers, "t")).toThrow("the helper `shout`");
     expect(() => compileTemplate("{{#if x includeZero=true}}{{/if}}", helpers, "t")).toThrow("hash arguments");
     expect(() => compileTemplate("{{#each xs as |x|}}{{/each}}", helpers, "t")).toThrow("block parameters");
     expect(() => compileTemplate("{{text ../x}}", helpers, "t")).toThrow("above the top of the template");
+  });
+
+  it("partials: inlined in the caller's context, and an indented one indented line by line, as Handlebars does", () => {
+    const partials = { body: "{{#each xs}}<{{text this}}>\n{{/each}}{{text n}}\n", plain: "one\n  two\n\nthree\n" };
+    const tpl = "start\n{{> body}}\n{{#if n}}\n\t\t{{> plain}}\n{{/if}}\nend\n";
+    const ctx = { xs: ["a", "b"], n: "7" };
+    const env = Handlebars.create();
+    for (const [name, fn] of Object.entries(HELPERS)) env.registerHelper(name, fn);
+    for (const [name, source] of Object.entries(partials)) env.registerPartial(name, source);
+    const want = env.compile(tpl, COMPILE_OPTIONS)(ctx);
+    expect(want).toContain("\t\tone\n\t\t  two\n\t\t\n\t\tthree\n");
+    expect(run(tpl, ctx, partials)).toBe(want);
   });
 
   it("a missing bare value is an error, as in strict Handlebars; a helper refuses a missing argument", () => {

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { HELPERS } from "../src/render.js";
 import { assertInertText, sh } from "../src/shell.js";
+import { PARTIALS, verbatim } from "../src/templates.js";
 import { ROOT } from "./helpers.js";
 
 /** A small seeded generator, so a failing case can be replayed. */
@@ -60,15 +61,22 @@ describe("helpers", () => {
 
 describe("templates", () => {
   const dir = `${ROOT}templates`;
-  const templates = readdirSync(dir).filter((f) => f.endsWith(".hbs"));
+  // the templates and their partials (templates/rc/*.sh.hbs)
+  const templates = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".hbs"));
   const allowed = Object.keys(HELPERS);
 
-  it.each(templates)("%s: every mustache is a block, a comment or a checking helper", (name) => {
+  it.each(templates)("%s: every mustache is a block, a comment, a partial or a checking helper", (name) => {
     const src = readFileSync(`${dir}/${name}`, "utf8");
     const mustaches = src.match(/\{\{[^}]*\}\}/g) ?? [];
-    expect(mustaches.length).toBeGreaterThan(0);
+    // (a partial may be plain shell: templates/rc/state.sh.hbs holds no value of the conf)
+    if (!name.includes("/")) expect(mustaches.length).toBeGreaterThan(0);
     for (const m of mustaches) {
       const inner = m.slice(2, -2).trim();
+      const partial = /^> (\S+)$/.exec(inner);
+      if (partial !== null) {
+        expect(Object.keys(PARTIALS), `${name}: ${m}`).toContain(partial[1]);
+        continue;
+      }
       const ok = /^[#/]/.test(inner) || inner === "else" || /^else if \S+$/.test(inner) || inner.startsWith("!") || allowed.includes(inner.split(/\s+/)[0]!);
       expect(ok, `${name}: ${m}`).toBe(true);
       expect(m.startsWith("{{{"), `${name}: triple-stash ${m}`).toBe(false);
@@ -86,5 +94,13 @@ describe("templates", () => {
         if (m[1] === "text" && !line.trimStart().startsWith("#")) expect(singles % 2, `${name}:${i + 1}: {{text}} inside '...'`).toBe(0);
       }
     }
+  });
+});
+
+describe("verbatim parts", () => {
+  it("the rc script's awk program can sit inside single quotes and holds nothing Handlebars reads", () => {
+    expect(PARTIALS["rc/ipvs-plan"]).toBe(readFileSync(`${ROOT}templates/rc/ipvs-plan.awk`, "utf8"));
+    expect(() => verbatim("x.awk", "print 'x'")).toThrow();
+    expect(() => verbatim("x.awk", "{{x}}")).toThrow();
   });
 });

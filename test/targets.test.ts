@@ -204,7 +204,7 @@ describe("variants", () => {
 
   it("sets the NAT gateway to the DIP and drops it again for DR", () => {
     const nat = compileText(readExample("lvs_dr.conf"), { type: "nat", targets: ["rc"] }).files[0]!.contents;
-    expect(nat).toContain("set_default_route 192.168.0.1\n");
+    expect(nat).toContain("want_route 192.168.0.1\n");
     const back = variants(readExample("lvs_nat.conf").replace("web2:8080,1", "web2,1"), { ...opts, file: "lvs_nat.conf" });
     const dr = back.variants.find((v) => v.type === "dr")!;
     expect(dr.conf.contents).not.toMatch(/^SERVER_DEFAULT_GW/m);

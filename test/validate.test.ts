@@ -6,7 +6,7 @@ import { ALL_CODES, type Code } from "../src/diagnostics.js";
 import { ipv4At, looksLikeIPv4, parseIPv4 } from "../src/net.js";
 import { lint } from "../src/index.js";
 import { SUGGESTED } from "../src/validate.js";
-import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, lintText, natConf, readExample } from "./helpers.js";
+import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, lintText, natConf, routedNatConf, readExample } from "./helpers.js";
 
 /** A NAT cluster on two networks: the VIP outside (eth0:110, 192.168.1.0/24), the real servers inside. */
 function twoNetworkNat(extra: string[] = []): string {
@@ -139,6 +139,18 @@ const INVALID: Case[] = [
     name: "a port on a fwmark real server under DR",
     text: conf({ 6: "SERVICE=f 1 rr rs1:80 rs2" }),
     expect: [{ code: "port-remap-not-supported", line: 6, at: "80" }],
+  },
+  {
+    name: "LocalNode with a remapped port under NAT",
+    text: routedNatConf(["SERVICE=t smtp rr rs1:2525 localhost:2525"]),
+    file: "lvs_nat.conf",
+    expect: [{ code: "localnode-port-remap", line: 7, at: "2525", nth: 2 }],
+  },
+  {
+    name: "LocalNode (as 127.0.0.1) with a port on a fwmark service under NAT",
+    text: routedNatConf(["SERVICE=f 2 rr ppc rs1 127.0.0.1:443"]),
+    file: "lvs_nat.conf",
+    expect: [{ code: "localnode-port-remap", line: 7, at: "443" }],
   },
   { name: "www and http on one port", text: conf({}, ["SERVICE=t http rr rs1 rs2"]), expect: [{ code: "duplicate-service", line: 9, at: "http" }] },
   { name: "a real server twice under two names", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.3" }), expect: [{ code: "duplicate-real-server", line: 6, at: "192.168.0.3" }] },
@@ -344,6 +356,18 @@ describe("messages", () => {
     expect(hints["unknown-scheduler"]).toContain("did you mean `rr`?");
     expect(hints["unresolved-host"]).toContain("did you mean `rs1`?");
     expect(hints["unknown-directive"]).toBe("did you mean `SERVER_VIP_DEVICE`?");
+  });
+
+  it("explains why a LocalNode share keeps its port under NAT, and how to fix it", () => {
+    const r = lintText(routedNatConf(["SERVICE=t smtp rr rs1:2525 localhost:2525"]), { file: "lvs_nat.conf" });
+    expect(r.diagnostics.map((d) => [d.message, d.hint])).toEqual([
+      [
+        "the director serves `localhost:2525` itself, so it cannot send port 25 to port 2525",
+        "the kernel does not masquerade to a loopback address, so the director's share goes by direct routing, which keeps the port: make the director's server listen on 25 and drop `:2525`",
+      ],
+    ]);
+    // on the service's own port it is fine: the director's share goes by -g
+    expect(lintText(routedNatConf(["SERVICE=t smtp rr rs1:2525 localhost"]), { file: "lvs_nat.conf" }).diagnostics).toEqual([]);
   });
 
   it("says which hosts files were searched and that DNS is never used", () => {

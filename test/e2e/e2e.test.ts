@@ -1,7 +1,10 @@
 // Real-kernel tests: the generated rc.lvs_* scripts, unchanged, build DR, NAT and TUN clusters
 // of network namespaces inside a qemu VM running Debian's stock kernel (which has IPVS), and a
-// client checks what the walkthrough checked by hand. Negative controls break the output the
-// way a broken template would, and must be caught.
+// client checks what the walkthrough checked by hand. Then the hosts of real life: two clusters
+// sharing them, a director that also routes, LocalNode under NAT, a start that fails part way,
+// a reboot with persistent state, reloads with a changed conf, and `plan` (guest/shared.sh,
+// failed.sh, reboot.sh, reload.sh, plan.sh). Negative controls break the output the way a
+// broken template would, and must be caught.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,14 +19,22 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 interface Scenario {
   name: string;
-  topology: "dr" | "nat" | "tun";
-  /** For dr.sh: http, udp, wrr or off. */
+  /** The guest script (test/e2e/guest/<topology>.sh) that builds the hosts and runs the checks. */
+  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan";
+  /** The script's MODE: for dr.sh http, udp, wrr, off or routing; for nat.sh localnode; for shared.sh dr, nat or tun; for reload.sh vip or weight. */
   mode?: string;
   file: string;
   conf: string;
   hosts: string;
   /** Checks that must be reported and pass. */
   passes: string[];
+  /**
+   * More confs, each compiled (with the same file name and hosts) into a subdirectory of the
+   * scenario: a second cluster on the same hosts, or the conf a reload switches to.
+   */
+  more?: Record<string, string>;
+  /** A bound on the scenario's run in the VM, in seconds (default 300). */
+  seconds?: number;
   /** A negative control: break the compiled script, then these checks must fail. */
   breakScript?: (rc: string) => string;
   fails?: string[];
@@ -71,6 +82,13 @@ const TUN = [
   "",
 ].join("\n");
 const TUN_HOSTS = "172.16.2.11 rs1\n172.16.2.12 rs2\n";
+
+/** The conf with its VIP line replaced: the same cluster on another VIP. */
+function withVip(conf: string, vip: string): string {
+  const out = conf.replace(/^VIP=.*$/m, vip);
+  if (out === conf) throw new Error(`no VIP line to replace with ${vip}`);
+  return out;
+}
 
 /** Removes lines matching `re` from a script, failing if none matched (a vacuous control proves nothing). */
 function dropLines(re: RegExp) {
@@ -130,6 +148,123 @@ const ALL_SCENARIOS: Scenario[] = [
     hosts: WALKTHROUGH_HOSTS,
     passes: [...COMMON, "split"],
   },
+  // ---- shared, reloaded, failed and rebooted hosts (issue 10); each failed with the rc script before it ----
+  {
+    name: "shared-dr",
+    topology: "shared",
+    mode: "dr",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    more: { b: withVip(WALKTHROUGH, "VIP=eth0:102 192.168.0.102 255.255.255.0 192.168.0.255") },
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 480,
+    passes: ["alternation", "alternation-b", "alternation-b-after-a-stopped", "arp-b-after-a-stopped", "restored"],
+  },
+  {
+    name: "shared-nat",
+    topology: "shared",
+    mode: "nat",
+    file: "lvs_nat.conf",
+    conf: NAT,
+    more: { b: withVip(NAT, "VIP=eth0:111 192.168.1.111 255.255.255.0 192.168.1.255") },
+    hosts: NAT_HOSTS,
+    seconds: 480,
+    passes: ["alternation", "alternation-b", "alternation-b-after-a-stopped", "forwarding-kept", "status-b", "status-sees-forwarding", "restored"],
+  },
+  {
+    name: "shared-tun",
+    topology: "shared",
+    mode: "tun",
+    file: "lvs_tun.conf",
+    conf: TUN,
+    more: { b: withVip(TUN, "VIP=eth0:111 192.168.1.111 255.255.255.255 192.168.1.111") },
+    hosts: TUN_HOSTS,
+    seconds: 480,
+    passes: ["alternation", "alternation-b", "alternation-b-after-a-stopped", "arp-b-after-a-stopped", "restored"],
+  },
+  {
+    name: "dr-routing-director",
+    topology: "dr",
+    mode: "routing",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    hosts: WALKTHROUGH_HOSTS,
+    passes: [...COMMON, "alternation", "method", "forwarding-kept"],
+  },
+  {
+    name: "nat-localnode",
+    topology: "nat",
+    mode: "localnode",
+    file: "lvs_nat.conf",
+    conf: NAT.replace("SERVICE=t www rr rs1:www rs2:8080", "SERVICE=t www rr rs1:www localhost"),
+    hosts: NAT_HOSTS,
+    passes: [...COMMON, "alternation", "method"],
+  },
+  {
+    name: "failed-start",
+    topology: "failed",
+    file: "lvs_dr.conf",
+    // the director cannot reach this router (a late failure); the real servers have no eth9 (an early one)
+    conf: WALKTHROUGH.replace("SERVER_NET_DEVICE=eth0", "SERVER_NET_DEVICE=eth9") + "DIRECTOR_DEFAULT_GW=10.99.99.99\n",
+    more: { fixed: WALKTHROUGH },
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 480,
+    passes: ["failure-report", "refused-before-change", "stop-after-failure", "stopped-as-before", "fixed-starts", "arp", "status", "idempotent", "hand-made-start", "restored"],
+  },
+  {
+    name: "reboot-persistent-state",
+    topology: "reboot",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 420,
+    passes: ["dip-added", "stale-state-ignored", "alternation", "dip-kept", "secondary-kept", "restored"],
+  },
+  {
+    name: "reload-vip",
+    topology: "reload",
+    mode: "vip",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    more: { next: withVip(WALKTHROUGH, "VIP=eth0:102 192.168.0.102 255.255.255.0 192.168.0.255") },
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 480,
+    passes: ["alternation", "no-orphan", "alternation-after-reload", "arp", "status", "idempotent", "hand-made-start", "restored"],
+  },
+  {
+    name: "reload-keeps-connection",
+    topology: "reload",
+    mode: "weight",
+    file: "lvs_dr.conf",
+    conf: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7000 rr rs1 rs2"]),
+    more: { "next-rs1": dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7000 rr rs1,3 rs2"]), "next-rs2": dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7000 rr rs1 rs2,3"]) },
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 480,
+    passes: ["alternation", "connected", "one-edit", "connection-survives", "weight-changed", "status", "idempotent", "hand-made-start", "restored"],
+  },
+  {
+    name: "plan",
+    topology: "plan",
+    file: "lvs_dr.conf",
+    conf: WALKTHROUGH,
+    hosts: WALKTHROUGH_HOSTS,
+    seconds: 480,
+    passes: [
+      "plan-director",
+      "plan-realserver",
+      "plan-changes-nothing",
+      "plan-writes-no-state",
+      "plan-after-start",
+      "plan-shows-drift",
+      "plan-after-undo",
+      "alternation",
+      "arp",
+      "status",
+      "idempotent",
+      "hand-made-start",
+      "restored",
+    ],
+  },
   // ---- negative controls: each breaks the output as a faulty template would ----
   {
     name: "broken-dr-no-arp-hiding",
@@ -140,9 +275,11 @@ const ALL_SCENARIOS: Scenario[] = [
     hosts: WALKTHROUGH_HOSTS,
     // everything else still works: only the broken part is caught
     passes: ["rules", "idempotent", "restored"],
-    breakScript: dropLines(/set_sysctl net\.ipv4\.conf\.\w+\.arp_(ignore|announce)/),
-    // the ARP check, and the script's own status on the real server, both see it
-    fails: ["arp", "status"],
+    breakScript: dropLines(/want_sysctl net\.ipv4\.conf\.\w+\.arp_(ignore|announce)/),
+    // the ARP check sees it. (The script's own status checks the settings its start makes, from
+    // the same list, so a template that forgets one forgets to check it too: status catching a
+    // setting changed behind start's back is shared-nat's status-sees-forwarding.)
+    fails: ["arp"],
   },
   {
     name: "broken-nat-wrong-gateway",
@@ -151,7 +288,7 @@ const ALL_SCENARIOS: Scenario[] = [
     conf: NAT,
     hosts: NAT_HOSTS,
     passes: ["rules", "arp", "idempotent", "restored"],
-    breakScript: replace("set_default_route 10.1.1.1", "set_default_route 10.1.1.254"),
+    breakScript: replace("want_route 10.1.1.1", "want_route 10.1.1.254"),
     fails: ["alternation"],
   },
   {
@@ -161,7 +298,7 @@ const ALL_SCENARIOS: Scenario[] = [
     conf: TUN,
     hosts: TUN_HOSTS,
     passes: ["rules", "arp", "idempotent", "restored"],
-    breakScript: dropLines(/set_sysctl net\.ipv4\.conf\.\w+\.rp_filter 0/),
+    breakScript: dropLines(/want_sysctl net\.ipv4\.conf\.\w+\.rp_filter 0/),
     fails: ["alternation"],
   },
 ];
@@ -176,20 +313,35 @@ function bundle(scenarios: Scenario[]): string {
   const lvs = join(dir, "lvs");
   mkdirSync(lvs);
   cpSync(join(HERE, "guest"), lvs, { recursive: true });
-  for (const s of scenarios) {
-    const r = compile(s.conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
+  const write = (s: Scenario, conf: string, out: string) => {
+    const r = compile(conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
     if (r.errorCount > 0) throw new Error(`${s.name}: ${JSON.stringify(r.diagnostics)}`);
-    const out = join(lvs, s.name);
     mkdirSync(out);
     for (const f of r.files) {
       const text = s.breakScript !== undefined && f.path.startsWith("rc.lvs_") ? s.breakScript(f.contents) : f.contents;
       writeFileSync(join(out, f.path), text, { mode: f.mode });
     }
+  };
+  for (const s of scenarios) {
+    const out = join(lvs, s.name);
+    write(s, s.conf, out);
+    for (const [name, conf] of Object.entries(s.more ?? {})) write(s, conf, join(out, name));
     writeFileSync(join(out, "mode"), `${s.mode ?? ""}\n`);
   }
-  writeFileSync(join(lvs, "scenarios"), scenarios.map((s) => `${s.name} ${s.topology}\n`).join(""));
+  writeFileSync(join(lvs, "scenarios"), scenarios.map((s) => `${s.name} ${s.topology} ${s.seconds ?? 300}\n`).join(""));
   return dir;
 }
+
+const seconds = (s: Scenario) => s.seconds ?? 300;
+// one VM per core (TCG runs a guest on one host thread; LVSC_E2E_JOBS overrides), the longest
+// scenarios first, each to the VM with the least to do
+const JOBS = Math.max(1, Math.min(Number(process.env["LVSC_E2E_JOBS"] ?? availableParallelism()), SCENARIOS.length));
+const GROUPS: Scenario[][] = Array.from({ length: JOBS }, () => []);
+for (const s of [...SCENARIOS].sort((a, b) => seconds(b) - seconds(a))) {
+  const load = (g: Scenario[]) => g.reduce((n, x) => n + seconds(x), 0);
+  GROUPS.reduce((min, g) => (load(g) < load(min) ? g : min)).push(s);
+}
+const HOOK_TIMEOUT_MS = (300 + Math.max(...GROUPS.map((g) => g.reduce((n, s) => n + seconds(s), 0)))) * 1000;
 
 const missing = unavailable();
 const why = missing === undefined ? undefined : `missing on this machine: ${missing.commands.join(", ")}`;
@@ -209,18 +361,15 @@ describe.skipIf(why !== undefined)("real kernel (qemu, Debian's linux-image-amd6
 
   beforeAll(async () => {
     const image = buildImage();
-    // one VM per core (TCG runs a guest on one host thread); LVSC_E2E_JOBS overrides
-    const jobs = Math.max(1, Math.min(Number(process.env["LVSC_E2E_JOBS"] ?? availableParallelism()), SCENARIOS.length));
-    const groups: Scenario[][] = Array.from({ length: jobs }, () => []);
-    SCENARIOS.forEach((s, i) => groups[i % jobs]!.push(s));
-    const timeoutMs = Number(process.env["LVSC_E2E_TIMEOUT"] ?? 900) * 1000;
-    vm = mergeRuns(await Promise.all(groups.map((g) => runVm(image, bundle(g), { timeoutMs }))));
+    // each VM's time bound: its scenarios' bounds and a boot; LVSC_E2E_TIMEOUT (seconds) overrides
+    const timeoutMs = (g: Scenario[]) => Number(process.env["LVSC_E2E_TIMEOUT"] ?? 120 + g.reduce((n, s) => n + seconds(s), 0)) * 1000;
+    vm = mergeRuns(await Promise.all(GROUPS.map((g) => runVm(image, bundle(g), { timeoutMs: timeoutMs(g) }))));
     // LVSC_E2E_LOG=FILE keeps the whole serial console for a look afterwards
     const log = process.env["LVSC_E2E_LOG"];
     if (log !== undefined && log !== "") writeFileSync(log, vm.console);
     const summary = [...vm.scenarios].map(([n, s]) => `${n} ${s.duration}`).join(", ");
     console.log(`lvsc e2e: ${vm.accel}, ${vm.wallSeconds.toFixed(0)} s wall; ${summary}`);
-  }, 1_200_000);
+  }, HOOK_TIMEOUT_MS);
 
   it("boots and runs every scenario to its end", () => {
     expect(vm.booted, `the VM did not boot:\n${vm.console.slice(-4000)}`).toBe(true);

@@ -16,6 +16,8 @@ const tcpName = fc.constantFrom("www", "http", "https", "telnet", "ssh", "smtp",
 const udpName = fc.constantFrom("domain", "ntp", "snmp", "syslog", "sip", "https", "nfs");
 const rsHost = fc.constantFrom("rs1", "rs2", "rs3", "web-a.example", "192.168.0.7", "192.168.0.8", "127.0.0.1", "localhost");
 
+const isLocal = (h: string) => h === "localhost" || h === "127.0.0.1";
+
 interface Shape {
   type: "dr" | "nat" | "tun";
   lineEnd: "\n" | "\r\n";
@@ -28,7 +30,8 @@ function realServers(type: Shape["type"], proto: "t" | "u" | "f", withPort: bool
       fc.tuple(
         ...hosts.map((h) =>
           fc.tuple(fc.constant(h), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })).map(
-            ([host, p, w]) => `${host}${withPort && type === "nat" && proto !== "f" && p !== undefined ? `:${p}` : ""}${w !== undefined ? `,${w}` : ""}`,
+            // only NAT remaps a port, and never for LocalNode (localnode-port-remap)
+            ([host, p, w]) => `${host}${withPort && type === "nat" && proto !== "f" && p !== undefined && !isLocal(host) ? `:${p}` : ""}${w !== undefined ? `,${w}` : ""}`,
           ),
         ),
       ),

@@ -1,32 +1,30 @@
 #!/bin/sh
 # The walkthrough's cluster: one switched LAN, 192.168.0.0/24, with the client (.200), the
 # director vs1 (.1, VIP .101 on eth0:101) and the real servers rs1 (.3) and rs2 (.4).
-# MODE (in $DIR/mode): http (the walkthrough), udp, wrr (weights 3:1), off (INITIAL_STATE=off).
+# MODE (in $DIR/mode): http (the walkthrough), udp, wrr (weights 3:1), off (INITIAL_STATE=off),
+# routing (a director that also routes: ip_forward=1, and an interface that does not forward).
 . /lvs/lib.sh
 MODE=$(cat "$DIR/mode")
 VIP=192.168.0.101
 
-modprobe ip_vs
-lan lan0
-host client && nic client eth0 lan0 192.168.0.200/24
-host vs1 && nic vs1 eth0 lan0 192.168.0.1/24
-host rs1 && nic rs1 eth0 lan0 192.168.0.3/24
-host rs2 && nic rs2 eth0 lan0 192.168.0.4/24
-web rs1 1
-web rs2 2
-web rs1 1 23
-web rs2 2 23
+dr_net
 hand_made vs1
 [ "$MODE" = http ] && preflight vs1
+if [ "$MODE" = routing ]; then
+	on vs1 sysctl -q -w net.ipv4.ip_forward=1
+	# a write of ip_forward (even of 1) would turn forwarding on for every interface again
+	on vs1 ip link add canary type dummy
+	on vs1 sysctl -q -w net.ipv4.conf.canary.forwarding=0
+fi
 snapshot vs1 rs1 rs2 >"$STATE/before-start"
 
 for h in vs1 rs1 rs2; do lvs "$h" start; done
 check_rules vs1
 
 case $MODE in
-http)
+http | routing)
 	check_alternation alternation 6 fetch client "http://$VIP/test.html"
-	check_alternation alternation-telnet 4 fetch client "http://$VIP:23/test.html"
+	[ "$MODE" = http ] && check_alternation alternation-telnet 4 fetch client "http://$VIP:23/test.html"
 	check_method vs1 "$VIP:80" bypass
 	;;
 udp)
@@ -55,6 +53,14 @@ off)
 	on vs1 ipvsadm -d -t "$VIP:80" -r 192.168.0.3:80
 	;;
 esac
+if [ "$MODE" = routing ]; then
+	fwd="ip_forward=$(on vs1 sysctl -n net.ipv4.ip_forward), canary forwarding=$(on vs1 sysctl -n net.ipv4.conf.canary.forwarding)"
+	if [ "$fwd" = "ip_forward=1, canary forwarding=0" ]; then
+		pass forwarding-kept "the routing director still forwards, and ip_forward was never written ($fwd)"
+	else
+		fail forwarding-kept "after start: $fwd (wanted ip_forward=1, canary forwarding=0)"
+	fi
+fi
 
 check_arp client eth0 "$VIP" vs1 eth0
 finish_checks

@@ -13,6 +13,8 @@ DIR=/lvs/$SCEN
 RC=$(ls "$DIR"/rc.lvs_*)
 STATE=/tmp/e2e-$SCEN
 mkdir -p "$STATE"
+# where each host's LVSC_STATE_DIR lives (a scenario may keep it elsewhere than /run)
+STATE_BASE=/run/lvsc
 
 pass() { echo "LVSC-E2E CHECK $SCEN $1 PASS $2"; }
 fail() { echo "LVSC-E2E CHECK $SCEN $1 FAIL $2"; }
@@ -23,8 +25,11 @@ on() {
 	ns=$1
 	shift
 	# not via busybox's env or timeout: with "prefer applets" they would run busybox's own sh
-	LVSC_STATE_DIR="/run/lvsc/$SCEN/$ns" ip netns exec "$ns" "$@"
+	LVSC_STATE_DIR="$STATE_BASE/$SCEN/$ns" ip netns exec "$ns" "$@"
 }
+
+# uptime: seconds since boot, to the hundredth
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
 # lan NAME: a switch
 lan() {
@@ -49,10 +54,20 @@ nic() {
 	ip netns exec "$1" ip addr add "$4" dev "$2"
 }
 
-# lvs HOST ACTION: run the generated script on HOST as its admin would
+# lvs HOST ACTION [ROLE]: run the generated script on HOST as its admin would
 lvs() {
-	note "$1: sh $(basename "$RC") $2"
-	on "$1" sh "$RC" "$2"
+	lvs_rc "$RC" "$@"
+}
+
+# lvs_rc SCRIPT HOST ACTION [ROLE]: run another of the scenario's scripts (a second cluster)
+lvs_rc() {
+	# (notes on stderr: a caller may capture the script's own output)
+	note "$2: sh ${1#"$DIR"/} $3${4:+ $4}" >&2
+	t0=$(uptime_s)
+	rc=0
+	on "$2" sh "$1" "$3" ${4:+"$4"} || rc=$?
+	note "$2: ${1##*/} $3: exit $rc, $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s" >&2
+	return "$rc"
 }
 
 # web HOST ID [PORT]: serve "real server #ID" at /test.html
@@ -80,7 +95,7 @@ snapshot() {
 		on "$h" ip -4 -o addr show | sed 's/\\.*//; s/  */ /g'
 		on "$h" ip -o link show | awk '{ print $2, $3 }' | sed 's/@[^:]*:/:/'
 		on "$h" ip -4 route show
-		on "$h" sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.(arp_ignore|arp_announce|send_redirects|rp_filter|hidden)) ' || :
+		on "$h" sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.(arp_ignore|arp_announce|send_redirects|rp_filter|hidden|forwarding)) ' || :
 		on "$h" ipvsadm -S -n
 	done
 }
@@ -178,14 +193,107 @@ check_method() {
 
 # check_arp ASKER IFNAME VIP DIRECTOR DIRECTOR_IFNAME: only the director answers ARP for the VIP
 check_arp() {
+	check_arp_as arp "$@"
+}
+
+# check_arp_as ID ASKER IFNAME VIP DIRECTOR DIRECTOR_IFNAME: check_arp, reported as ID
+check_arp_as() {
+	id=$1
+	shift
 	want=$(mac "$4" "$5")
 	replies=$(on "$1" arping -c 3 -w 3 -I "$2" "$3" 2>/dev/null | sed -n 's/.*\[\(.*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u | tr '\n' ' ')
 	cached=$(on "$1" ip neigh show "$3" dev "$2" | awk '{ print $3 }')
 	if [ "$replies" = "$want " ] && { [ -z "$cached" ] || [ "$cached" = "$want" ]; }; then
-		pass arp "$1 resolves the VIP $3 to the director's $5 ($want) only"
+		pass "$id" "$1 resolves the VIP $3 to the director's $5 ($want) only"
 	else
-		fail arp "ARP replies for $3 came from: ${replies:-nobody}(director is $want; $1 cached ${cached:-nothing})"
+		fail "$id" "ARP replies for $3 came from: ${replies:-nobody}(director is $want; $1 cached ${cached:-nothing})"
 	fi
+}
+
+# check ID MESSAGE CONDITION...: pass when the condition (a command) succeeds
+check() {
+	id=$1
+	msg=$2
+	shift 2
+	if "$@"; then pass "$id" "$msg"; else fail "$id" "$msg: not so"; fi
+}
+
+# contains TEXT PART...: TEXT contains every PART
+contains() {
+	text=$1
+	shift
+	for part in "$@"; do
+		case $text in *"$part"*) ;; *)
+			note "missing: $part"
+			return 1
+			;;
+		esac
+	done
+}
+
+# has_addr_on HOST ADDR: some device of HOST has the IPv4 address ADDR
+has_addr_on() {
+	on "$1" ip -4 -o addr show | awk -v a="$2" '{ sub(/\/.*/, "", $4) } $4 == a { f = 1 } END { exit !f }'
+}
+
+# ---------------------------------------------------------------- topologies
+
+# dr_net: the walkthrough's LAN 192.168.0.0/24: client .200, director vs1 .1, real servers
+# rs1 .3 and rs2 .4, each serving its page on 80 and 23
+dr_net() {
+	modprobe ip_vs
+	lan lan0
+	host client && nic client eth0 lan0 192.168.0.200/24
+	host vs1 && nic vs1 eth0 lan0 192.168.0.1/24
+	host rs1 && nic rs1 eth0 lan0 192.168.0.3/24
+	host rs2 && nic rs2 eth0 lan0 192.168.0.4/24
+	web rs1 1
+	web rs2 2
+	web rs1 1 23
+	web rs2 2 23
+}
+
+# nat_net: the client (172.16.9.2) behind a router; the director vs1 with its outside LAN
+# (eth0, 192.168.1.9) and the inside LAN (eth1, DIP 10.1.1.1) of rs1 (10.1.1.2) and rs2
+# (10.1.1.3); the real servers start with another default route (10.1.1.254)
+nat_net() {
+	modprobe ip_vs
+	lan lanc
+	lan lano
+	lan lani
+	host client && nic client eth0 lanc 172.16.9.2/24
+	host router && nic router eth0 lanc 172.16.9.1/24 && nic router eth1 lano 192.168.1.254/24
+	host vs1 && nic vs1 eth0 lano 192.168.1.9/24 && nic vs1 eth1 lani 10.1.1.1/24
+	host rs1 && nic rs1 eth0 lani 10.1.1.2/24
+	host rs2 && nic rs2 eth0 lani 10.1.1.3/24
+	on client ip route add default via 172.16.9.1
+	on router sysctl -q -w net.ipv4.ip_forward=1
+	on rs1 ip route add default via 10.1.1.254
+	on rs2 ip route add default via 10.1.1.254
+}
+
+# tun_net: the client (172.16.9.2) and the director vs1 (192.168.1.9) on two networks of one
+# router; the real servers rs1 (172.16.2.11) and rs2 (172.16.2.12) on a third, with strict
+# reverse-path filtering, as many distributions ship it
+tun_net() {
+	modprobe ip_vs
+	# ipip makes tunl0 in every namespace: load it first, so before/after snapshots compare
+	modprobe ipip
+	lan lanc
+	lan lana
+	lan lanb
+	host client && nic client eth0 lanc 172.16.9.2/24
+	host router && nic router eth0 lanc 172.16.9.1/24 && nic router eth1 lana 192.168.1.254/24 && nic router eth2 lanb 172.16.2.254/24
+	host vs1 && nic vs1 eth0 lana 192.168.1.9/24
+	host rs1 && nic rs1 eth0 lanb 172.16.2.11/24
+	host rs2 && nic rs2 eth0 lanb 172.16.2.12/24
+	on client ip route add default via 172.16.9.1
+	on router sysctl -q -w net.ipv4.ip_forward=1
+	for h in rs1 rs2; do
+		for c in all default tunl0 eth0; do on "$h" sysctl -q -w "net.ipv4.conf.$c.rp_filter=1"; done
+	done
+	web rs1 1
+	web rs2 2
 }
 
 # check_idempotent HOSTS...: a second start changes nothing
@@ -241,10 +349,10 @@ preflight() {
 	*) fail missing-command "without ipvsadm: exit $rc: $out" ;;
 	esac
 	grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
-	out=$(LVSC_STATE_DIR="/run/lvsc/$SCEN/$1" ip netns exec "$1" su -s /bin/sh nobody -c "sh $RC start" 2>&1)
+	out=$(LVSC_STATE_DIR="$STATE_BASE/$SCEN/$1" ip netns exec "$1" su -s /bin/sh nobody -c "sh $RC start" 2>&1)
 	rc=$?
 	case "$rc $out" in
-	"1 "*"must run as root"*) pass not-root "as nobody: exit 1, \"must run as root\"" ;;
+	"4 "*"must run as root"*) pass not-root "as nobody: exit 4 (LSB: insufficient privilege), \"must run as root\"" ;;
 	*) fail not-root "as nobody: exit $rc: $out" ;;
 	esac
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Benchmark (npm run bench), not a test: the director's start for a large table against a raw
 # `ipvsadm -R` of the same rules, each in a fresh network namespace (IPVS tables are per
-# namespace). Prints "LVSC-E2E PERF key=seconds ...".
+# namespace); then a reload whose conf changed one weight ($DIR/next/) against a bare
+# `ipvsadm -S -n` of the same table. Prints "LVSC-E2E PERF key=value ...".
 . /lvs/lib.sh
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -27,5 +28,18 @@ lvs vs1 start >/dev/null
 again=$(since "$t")
 
 check_rules vs1
-echo "LVSC-E2E PERF rules=$rules raw=$raw start=$start second_start=$again"
+
+t=$(now)
+on vs1 ipvsadm -S -n >/dev/null
+save=$(since "$t")
+
+# the conf changed one weight and was compiled into the same file: systemctl reload
+cp "$DIR/next/rc.lvs_dr" "$RC"
+t=$(now)
+out=$(lvs vs1 start)
+reload=$(since "$t")
+printf '%s\n' "$out" | grep -v '^    ipvsadm -a ' | sed "s/^/[$SCEN] /" | head -n 20
+changes=$(printf '%s\n' "$out" | sed -n 's/.*IPVS: \([0-9]*\) change(s):.*/\1/p')
+edits=$(printf '%s\n' "$out" | grep -c '^    ipvsadm -e ')
+echo "LVSC-E2E PERF rules=$rules raw=$raw start=$start second_start=$again save=$save reload=$reload reload_changes=${changes:-0} reload_edits=$edits"
 teardown

@@ -1,0 +1,67 @@
+# ipvs-plan.awk: the ipvsadm -R batch that brings the live IPVS table to the wanted one.
+# (templates/rc/ipvs-plan.awk in lvsc, which tests it on its own under mawk, gawk, busybox awk
+# and the one true awk.)
+# Input: the wanted table in ipvsadm -S -n form, a line "--", then the live table (ipvsadm -S -n).
+# Variables:
+#   mode       start: reach the wanted table; stop: delete the owned services
+#   vips       the VIPs whose services this cluster owns (its own, and the VIP of the conf it
+#              replaces on a reload)
+#   marks      the firewall marks it owns
+#   manage_rs  1: the real servers too; 0: services only (INITIAL_STATE=off: a monitor adds
+#              and removes the real servers)
+#   tun_type   0: this ipvsadm predates --tun-type (1.30): leave it out of the wanted lines
+# Only owned services are touched: every other VIP and mark in the table is left alone.
+# Existing entries are edited in place (-E, -e), never deleted and re-added, so a second start
+# changes nothing and established connections keep their real server.
+#
+# service(): the service a line is about, every word between the command and -s or -r:
+# "-t 192.168.0.101:80", "-f 1", "-f 1 -6" (an IPv6 mark is another service than mark 1)
+function service(   i, s) {
+	s = $2
+	for (i = 3; i <= NF && $i != "-s" && $i != "-r"; i++) s = s " " $i
+	return s
+}
+# server(): the real server of an -a line
+function server(   i) {
+	for (i = 3; i < NF; i++) if ($i == "-r") return $(i + 1)
+	return ""
+}
+# owned(s): the service is one of ours: an owned VIP (IPv4, any port) or an owned IPv4 mark
+function owned(s,   f, n, a) {
+	n = split(s, f, " ")
+	if (n != 2) return 0
+	if (f[1] == "-f") return index(" " marks " ", " " f[2] " ") > 0
+	a = f[2]
+	sub(/:[0-9]+$/, "", a)
+	return index(" " vips " ", " " a " ") > 0
+}
+$0 == "--" { live = 1; next }
+$1 != "-A" && $1 != "-a" { next }
+!live && tun_type == "0" { sub(/ --tun-type ipip/, "") }
+{ svc = service() }
+!live && $1 == "-A" { want[svc] = $0; order[++n] = svc; next }
+!live { key = svc " -r " server(); want_rs[key] = $0; rs_order[++m] = key; next }
+!owned(svc) { next }
+$1 == "-A" { have[svc] = $0; have_order[++h] = svc; next }
+{ key = svc " -r " server(); have_rs[key] = $0; have_rs_order[++k] = key; have_rs_svc[key] = svc }
+END {
+	# services first: deleting one deletes its real servers too
+	for (i = 1; i <= h; i++)
+		if (mode == "stop" || !(have_order[i] in want)) print "-D " have_order[i]
+	if (mode == "stop") exit
+	for (i = 1; i <= n; i++) {
+		s = order[i]
+		if (!(s in have)) print want[s]
+		else if (have[s] != want[s]) { line = want[s]; sub(/^-A/, "-E", line); print line }
+	}
+	if (manage_rs != 1) exit
+	for (i = 1; i <= k; i++) {
+		key = have_rs_order[i]
+		if ((have_rs_svc[key] in want) && !(key in want_rs)) print "-d " key
+	}
+	for (i = 1; i <= m; i++) {
+		key = rs_order[i]
+		if (!(key in have_rs)) print want_rs[key]
+		else if (have_rs[key] != want_rs[key]) { line = want_rs[key]; sub(/^-a/, "-e", line); print line }
+	}
+}

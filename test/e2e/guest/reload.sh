@@ -1,0 +1,70 @@
+#!/bin/sh
+# A reload (systemctl reload: start again) after the conf changed, on the walkthrough's LAN.
+# MODE vip: the new conf ($DIR/next/) moves the cluster to the VIP 192.168.0.102: nothing of
+# .101 may be left behind. MODE weight: the new conf changes the weight of one real server
+# on port 7000 ($DIR/next-rs1/, $DIR/next-rs2/); an established connection to the other one
+# must survive.
+. /lvs/lib.sh
+MODE=$(cat "$DIR/mode")
+VIP=192.168.0.101
+
+dr_net
+hand_made vs1
+snapshot vs1 rs1 rs2 >"$STATE/before-start"
+for h in vs1 rs1 rs2; do lvs "$h" start; done
+check_alternation alternation 6 fetch client "http://$VIP/test.html"
+
+case $MODE in
+vip)
+	cp "$DIR/next/rc.lvs_dr" "$RC"
+	for h in vs1 rs1 rs2; do lvs "$h" start; done
+	left=""
+	for h in vs1 rs1 rs2; do
+		if has_addr_on "$h" 192.168.0.101; then left="$left $h:address"; fi
+		if [ -e "$STATE_BASE/$SCEN/$h/rc.lvs_dr-192.168.0.101" ]; then left="$left $h:state"; fi
+	done
+	if on vs1 ipvsadm -S -n | grep -q 192.168.0.101; then left="$left vs1:services"; fi
+	check no-orphan "nothing of the old VIP 192.168.0.101 is left (${left:-none})" [ -z "$left" ]
+	VIP=192.168.0.102
+	check_alternation alternation-after-reload 6 fetch client "http://$VIP/test.html"
+	check_arp client eth0 "$VIP" vs1 eth0
+	finish_checks
+	;;
+weight)
+	for n in 1 2; do
+		# shellcheck disable=SC2016 # a script for the real server's shell
+		printf '#!/bin/sh\nwhile read -r line; do echo "real server #%s $line"; done\n' "$n" >"/srv/$SCEN-echo$n.sh"
+		on "rs$n" socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:/bin/sh /srv/$SCEN-echo$n.sh" </dev/null >/dev/null 2>&1 &
+	done
+	sleep 1
+	# one connection, kept open through the reload: the client reads its lines from a fifo
+	mkfifo "$STATE/conn.in"
+	on client socat -t 5 - "TCP4:$VIP:7000" <"$STATE/conn.in" >"$STATE/conn.out" 2>&1 &
+	client=$!
+	exec 7>"$STATE/conn.in"
+	echo first >&7
+	for _ in $(seq 20); do [ -s "$STATE/conn.out" ] && break; sleep 0.5; done
+	first=$(cat "$STATE/conn.out")
+	note "connection: $first"
+	case $first in
+	"real server #1 first") n=1 other=2 ;;
+	"real server #2 first") n=2 other=1 ;;
+	*) n="" other="" ;;
+	esac
+	check connected "a connection to $VIP:7000 is answered by a real server ($first)" [ -n "$n" ]
+	cp "$DIR/next-rs${other:-1}/rc.lvs_dr" "$RC"
+	out=$(lvs vs1 start)
+	printf '%s\n' "$out" | sed "s/^/[$SCEN] /"
+	for h in rs1 rs2; do lvs "$h" start; done
+	check one-edit "the reload changes one weight with one ipvsadm -e" contains "$out" "IPVS: 1 change(s):" "ipvsadm -e -t $VIP:7000 -r 192.168.0.$((2 + ${other:-1})):7000 -g -w 3"
+	echo second >&7
+	for _ in $(seq 20); do [ "$(wc -l <"$STATE/conn.out")" -ge 2 ] && break; sleep 0.5; done
+	second=$(sed -n 2p "$STATE/conn.out")
+	check connection-survives "the established connection still answers after the reload ($second)" [ "$second" = "real server #$n second" ]
+	exec 7>&-
+	wait "$client" 2>/dev/null
+	weights=$(on vs1 ipvsadm -S -n | grep ":7000 -r" | tr '\n' ';')
+	check weight-changed "the other real server has its new weight ($weights)" contains "$weights" "-r 192.168.0.$((2 + ${other:-1})):7000 -g -w 3"
+	finish_checks
+	;;
+esac

@@ -1,0 +1,213 @@
+// A fake Linux host for running the generated rc scripts here, without root and without
+// touching this machine: ip, sysctl, ipvsadm, modprobe, arping and id are stubs that read and
+// write a small model of the kernel's state in files (addresses with their primary/secondary
+// flags, links, the default route, sysctls, the IPVS table). Every call is logged. The rest of
+// the PATH is a whitelist of real tools, so a script that needs anything else fails here.
+//
+// The model follows what the e2e VM showed on Linux 6.1: deleting a primary address deletes
+// the secondaries of its subnet (unless promote_secondaries), a sysctl of a missing device
+// cannot be read, ipip brings tunl0 (down), ip_vs brings the net.ipv4.vs.* sysctls, and
+// ipvsadm -R goes on after a line the kernel refuses, saying so on stderr.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+
+/** Address arithmetic for the ip stub. */
+
+
+
+/** ipvsadm: -S -n lists the table file; -R (and single commands) apply to it. */
+
+/** The stubs (test/fake-host/), and two small ones. */
+const HERE = fileURLToPath(new URL("./fake-host/", import.meta.url));
+const STUBS: Record<string, string> = {
+  ip: readFileSync(`${HERE}ip`, "utf8"),
+  sysctl: readFileSync(`${HERE}sysctl`, "utf8"),
+  modprobe: readFileSync(`${HERE}modprobe`, "utf8"),
+  ipvsadm: readFileSync(`${HERE}ipvsadm`, "utf8"),
+  id: '#!/bin/sh\necho "id $*" >>"$STUB_DIR/calls"\n[ "$1" = -u ] && echo "${STUB_UID:-0}"\n',
+  arping: '#!/bin/sh\necho "arping $*" >>"$STUB_DIR/calls"\n',
+};
+
+/** The real tools a script may use besides the stubs (POSIX sh builtins aside). */
+const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+
+export interface HostSpec {
+  /** Links and whether they are up: { eth0: "up" }. lo is always there, up. */
+  links?: Record<string, "up" | "down">;
+  /** Addresses, "dev cidr" ("eth0 192.168.0.1/24"), primary or secondary as the kernel would make them. */
+  addrs?: string[];
+  /** The default route, as `ip route show` prints it ("default via 10.0.0.254 dev eth0"). */
+  route?: string;
+  /** Sysctls beyond the defaults (every conf.<link> key exists; values as a fresh kernel has them). */
+  sysctls?: Record<string, string>;
+  /** The IPVS table in ipvsadm -S -n form; ip_vs is loaded when this is given. */
+  ipvs?: string;
+  /** Gateways the kernel refuses ("Nexthop has invalid gateway"). */
+  unreachable?: string[];
+}
+
+export interface RunEnv {
+  uid?: number;
+  /** ipvsadm -R refuses lines containing this text. */
+  refuse?: string;
+  /** ipvsadm -S -n fails. */
+  listFails?: boolean;
+  ipvsadmVersion?: string;
+  lockTimeout?: number | string;
+  /** Also offer util-linux flock(1) on the PATH (otherwise the script must use its mkdir lock). */
+  flock?: boolean;
+  role?: string;
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The stub calls of this run, in order: "ip addr add …". */
+  calls: string[];
+}
+
+const PER_LINK = { arp_ignore: "0", arp_announce: "0", rp_filter: "0", send_redirects: "1", promote_secondaries: "0", forwarding: "0" } as const;
+
+export class FakeHost {
+  readonly dir: string;
+  readonly k: string;
+  readonly bin: string;
+  readonly stateDir: string;
+
+  constructor(spec: HostSpec = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), "lvsc-host-"));
+    this.k = join(this.dir, "k");
+    this.bin = join(this.dir, "bin");
+    this.stateDir = join(this.dir, "state");
+    mkdirSync(join(this.k, "sysctl"), { recursive: true });
+    mkdirSync(this.bin);
+    mkdirSync(join(this.dir, "tools"));
+    mkdirSync(join(this.dir, "tools-flock"));
+    for (const [name, body] of Object.entries(STUBS)) {
+      writeFileSync(join(this.bin, name), body);
+      chmodSync(join(this.bin, name), 0o755);
+    }
+    writeFileSync(join(this.dir, "net.awk"), readFileSync(`${HERE}net.awk`, "utf8"));
+    for (const t of TOOLS) {
+      const real = spawnSync("sh", ["-c", `command -v ${t}`], { encoding: "utf8" }).stdout.trim();
+      symlinkSync(real, join(this.dir, "tools", t));
+    }
+    const flock = spawnSync("sh", ["-c", "command -v flock"], { encoding: "utf8" }).stdout.trim();
+    if (flock !== "") symlinkSync(flock, join(this.dir, "tools-flock", "flock"));
+
+    const links = { lo: "up", ...spec.links } as Record<string, string>;
+    writeFileSync(join(this.k, "links"), Object.entries(links).map(([l, s]) => `${l} ${s}\n`).join(""));
+    writeFileSync(join(this.k, "addrs"), "lo 127.0.0.1/8 primary -\n");
+    for (const a of spec.addrs ?? []) this.sh(`ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`);
+    writeFileSync(join(this.k, "route"), spec.route ?? "");
+    writeFileSync(join(this.k, "unreachable"), (spec.unreachable ?? []).map((g) => `${g}\n`).join(""));
+    const sysctls: Record<string, string> = { "net.ipv4.ip_forward": "0" };
+    for (const dev of ["all", "default", ...Object.keys(links)]) for (const [p, v] of Object.entries(PER_LINK)) sysctls[`net.ipv4.conf.${dev}.${p}`] = v;
+    Object.assign(sysctls, spec.sysctls);
+    for (const [key, v] of Object.entries(sysctls)) this.setSysctl(key, v);
+    writeFileSync(join(this.k, "ipvs"), spec.ipvs ?? "");
+    if (spec.ipvs !== undefined) this.setSysctl("net.ipv4.vs.amemthresh", "1024");
+    writeFileSync(join(this.dir, "calls"), "");
+  }
+
+  private env(env: RunEnv): NodeJS.ProcessEnv {
+    return {
+      PATH: `${this.bin}:${join(this.dir, env.flock === true ? "tools-flock" : "tools")}:${join(this.dir, "tools")}`,
+      STUB_DIR: this.dir,
+      STUB_UID: String(env.uid ?? 0),
+      STUB_REFUSE: env.refuse ?? "",
+      STUB_S_FAIL: env.listFails === true ? "1" : "",
+      STUB_IPVSADM_VERSION: env.ipvsadmVersion ?? "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)",
+      LVSC_STATE_DIR: this.stateDir,
+      LVSC_LOCK_TIMEOUT: String(env.lockTimeout ?? 5),
+      ...(env.role !== undefined ? { LVS_ROLE: env.role } : {}),
+    };
+  }
+
+  /** The command line that runs `script` as root: directly when this process is root, else in a user namespace where it is. */
+  private argv(file: string, args: string[]): string[] {
+    return process.getuid?.() === 0 ? ["sh", file, ...args] : ["unshare", "-r", "sh", file, ...args];
+  }
+
+  /** Installs a script at `name` in this host's directory (its path is the script's identity). */
+  install(script: string, name: string): string {
+    const file = join(this.dir, name);
+    mkdirSync(join(file, ".."), { recursive: true });
+    writeFileSync(file, script, { mode: 0o755 });
+    return file;
+  }
+
+  run(file: string, args: string[], env: RunEnv = {}): Run {
+    const before = this.calls().length;
+    const [cmd, ...rest] = this.argv(file, args);
+    const p = spawnSync(cmd!, rest, { encoding: "utf8", env: this.env(env) });
+    return { status: p.status, stdout: p.stdout, stderr: p.stderr, calls: this.calls().slice(before) };
+  }
+
+  /** Starts a run in the background (for lock tests). */
+  spawn(file: string, args: string[], env: RunEnv = {}) {
+    const [cmd, ...rest] = this.argv(file, args);
+    return spawn(cmd!, rest, { env: this.env(env), stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  /** Runs a command with the stubs first in PATH (to change the fake host as an admin would). */
+  sh(command: string): string {
+    const p = spawnSync("sh", ["-c", command], { encoding: "utf8", env: this.env({}) });
+    if (p.status !== 0) throw new Error(`${command}: ${p.stderr}`);
+    return p.stdout;
+  }
+
+  calls(): string[] {
+    const f = join(this.dir, "calls");
+    return existsSync(f) ? readFileSync(f, "utf8").split("\n").filter((l) => l !== "") : [];
+  }
+
+  sysctl(key: string): string | undefined {
+    const f = join(this.k, "sysctl", key.replaceAll("/", "%"));
+    return existsSync(f) ? readFileSync(f, "utf8").trim() : undefined;
+  }
+
+  setSysctl(key: string, value: string): void {
+    writeFileSync(join(this.k, "sysctl", key.replaceAll("/", "%")), `${value}\n`);
+  }
+
+  /** Everything start and stop may change, for before/after comparisons. */
+  snapshot(): string {
+    const sysctls = readdirSync(join(this.k, "sysctl"))
+      .sort()
+      .map((k) => `${k}=${readFileSync(join(this.k, "sysctl", k), "utf8").trim()}`);
+    return [
+      "links:",
+      readFileSync(join(this.k, "links"), "utf8"),
+      "addrs:",
+      readFileSync(join(this.k, "addrs"), "utf8"),
+      "route:",
+      this.route(),
+      "ipvs:",
+      readFileSync(join(this.k, "ipvs"), "utf8").split("\n").filter((l) => l !== "").sort().join("\n"),
+      "sysctls:",
+      ...sysctls,
+    ].join("\n");
+  }
+
+  addrs(): string[] {
+    return readFileSync(join(this.k, "addrs"), "utf8").split("\n").filter((l) => l !== "");
+  }
+
+  ipvs(): string[] {
+    return readFileSync(join(this.k, "ipvs"), "utf8").split("\n").filter((l) => l !== "");
+  }
+
+  route(): string {
+    return readFileSync(join(this.k, "route"), "utf8").trim();
+  }
+
+  links(): string[] {
+    return readFileSync(join(this.k, "links"), "utf8").split("\n").filter((l) => l !== "");
+  }
+}
