@@ -74,16 +74,15 @@ await build({ ...common, entryPoints: [`${root}src/index.ts`], outfile: `${root}
 //    modules, and compiling ~0.8 MB of JavaScript at every start is a good part of a run; a cache
 //    holds the bytecode of everything the warm-up runs below used, and reading it costs time in
 //    proportion to its size. So the CLI is two files: dist/lvsc.cjs, everything lint and show
-//    need, and dist/lvsc-output.cjs, what only the commands that write need (the precompiled
-//    templates, the Handlebars runtime, fs-extra), loaded when render.ts or write.ts first runs. A
+//    need, and dist/lvsc-output.cjs, what only the commands that write need (the templates,
+//    compiled to plain JavaScript), loaded when render.ts first runs. A
 //    cache built by another V8 is rejected by V8 itself, and the loader then compiles as usual.
 const OUTPUT = "./lvsc-output.cjs";
-/** In lvsc.cjs, the templates module and fs-extra are parts of lvsc-output.cjs. */
+/** In lvsc.cjs, the templates module is a part of lvsc-output.cjs. */
 const outputPartsPlugin = {
   name: "output-parts",
   setup(b) {
     b.onResolve({ filter: /^\.\/templates\.js$/ }, (args) => (args.importer.endsWith("/src/render.ts") ? { path: "templates", namespace: "output-part" } : undefined));
-    b.onResolve({ filter: /^fs-extra$/ }, () => ({ path: "fse", namespace: "output-part" }));
     b.onResolve({ filter: /^\.\/lvsc-output\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: "output-part" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(OUTPUT)}).${args.path};`, loader: "js" }));
   },
@@ -96,7 +95,7 @@ await build({
   outfile: `${root}dist/lvsc.cjs`,
   plugins: [rawPlugin, outputPartsPlugin],
 });
-await writeFile(`${gen}/output.mjs`, `export * as templates from "./templates.precompiled.mjs";\nexport { default as fse } from "fs-extra";\n`);
+await writeFile(`${gen}/output.mjs`, `export * as templates from "./templates.precompiled.mjs";\n`);
 await build({ ...common, banner: {}, format: "cjs", entryPoints: [`${gen}/output.mjs`], outfile: `${root}dist/lvsc-output.cjs`, nodePaths: [`${root}node_modules`] });
 const cli = `${root}dist/cli.cjs`;
 await writeFile(cli, `#!/usr/bin/env node
