@@ -9,6 +9,7 @@ import type { HostsSource } from "./hosts.js";
 // compile.js (Handlebars, the templates) and write.js (fs-extra) are imported only by the commands
 // that write: lint and show start faster without them
 import type { CompileOptions, Variant } from "./compile.js";
+import { checkConfSet } from "./ha.js";
 import { ipvsListing } from "./ipvs.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
 import type { LvsType } from "./model.js";
@@ -390,15 +391,18 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError("lint needs at least one file or directory");
   const { files, problems } = await expandLintArgs(positionals);
-  const results: FileResult[] = [];
+  const loadedFiles: Loaded[] = [];
   for (const f of files) {
     const loaded = await load(f, values, undefined);
     if (typeof loaded === "string") {
       problems.push(loaded);
       continue;
     }
-    results.push(fileResult(loaded));
+    loadedFiles.push(loaded);
   }
+  // the confs as one set: two clusters must not share a VRRP router id on one network
+  const checked = checkConfSet(loadedFiles.map((l) => l.result));
+  const results: FileResult[] = loadedFiles.map((l, i) => fileResult({ ...l, result: checked[i]! }));
   io.stdout(format(fmt, results, { color: color(io, io.stdoutIsTTY) }));
   for (const p of problems) io.stderr(`lvsc: ${p}\n`);
   if (problems.length > 0) return FAILURE;
