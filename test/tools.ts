@@ -20,6 +20,7 @@ export const TOOLS = {
   "original-awk": { probe: ["sh", "-c", "command -v original-awk"], pkg: "original-awk", why: "runs the scripts' awk under the one true awk" },
   busybox: { probe: ["busybox", "true"], pkg: "busybox-static", why: "runs the scripts' awk under busybox" },
   mawk: { probe: ["mawk", "-W", "version"], pkg: "mawk", why: "runs the scripts' awk under mawk (Debian's default awk)" },
+  mon: { probe: ["sh", "-c", "command -v mon"], pkg: "mon", why: "mon reads every generated mon.cf, and adds the healthy real servers at startup" },
   "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
 } as const satisfies Record<string, Tool>;
 
