@@ -324,6 +324,14 @@ export const HEALTH_CHECK = {
   delayBeforeRetry: 1,
 } as const;
 
+/**
+ * With VRRP_PREEMPT=on, director1 waits this long before it takes the VIP back from director2:
+ * by then its health checks have run (every HEALTH_CHECK.delayLoop s) and put the healthy real
+ * servers back in its table (after a link failure they were all taken out), and its sync
+ * thread has received the connections that passed traffic meanwhile.
+ */
+export const PREEMPT_DELAY = 2 * HEALTH_CHECK.delayLoop + HEALTH_CHECK.connectTimeout + 1;
+
 /** The checker fitted to a real server of a service: by protocol, and by port for web servers. */
 function checkerOf(s: VirtualService): "HTTP_GET" | "TCP_CHECK" | "UDP_CHECK" | "PING_CHECK" {
   // no port to connect to (fwmark, every port): only whether the host answers ping
@@ -437,6 +445,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         self: { role: self.role, name: directorName(self), address: formatIPv4(self.address), priority: String(self.priority) },
         peer: { role: peer.role, name: directorName(peer), address: formatIPv4(peer.address) },
         preempt: pair.preempt,
+        preemptDelay: String(PREEMPT_DELAY),
         rcProg: c.prog,
         syncDevice: syncInstance.device,
         syncInstance: syncInstance.name,

@@ -150,6 +150,9 @@ describe("keepalived files of a pair of directors", () => {
     expect(dr["keepalived.conf"]!.match(/^    nopreempt$/gm)).toHaveLength(1);
     expect(nat["keepalived.conf"]!.match(/^    state \w+$/gm)).toEqual(["    state BACKUP", "    state BACKUP"]);
     expect(nat["keepalived.conf"]).not.toMatch(/nopreempt$/m);
+    // director1 waits for its health checks before it takes the VIP back
+    expect(nat["keepalived.conf"]!.match(/^    preempt_delay \d+$/gm)).toEqual(["    preempt_delay 10", "    preempt_delay 10"]);
+    expect(dr["keepalived.conf"]).not.toContain("preempt_delay");
   });
 
   it("uses VRRP_ROUTER_ID for a single director too", () => {
