@@ -31,6 +31,21 @@ keep() {
 	echo "$1" >>"$STATE/pids"
 }
 
+# nic HOST IFNAME LAN ADDR/PREFIX: lib.sh's nic, with the LAN side of the veth named after this
+# scenario's shell (vh<PID>n<N>), not veth<N>. A namespace can outlive `ip netns delete` for a
+# minute or two: a TCP connection that was still sending when its process was killed keeps it
+# until TCP gives up (the long-lived connection of the sync check does that), and with it the
+# veth pair, whose name the next scenario would then fail to create.
+NICS=0
+nic() {
+	NICS=$((NICS + 1))
+	peer=vh$$n$NICS
+	ip link add "$peer" type veth peer name "$2" netns "$1"
+	ip link set "$peer" master "$3" up
+	ip netns exec "$1" ip link set "$2" up
+	ip netns exec "$1" ip addr add "$4" dev "$2"
+}
+
 # ka_start HOST CONF: keepalived on HOST, in the foreground (its PID kept), logging to a file
 # (-l -G: to its own stderr, not to syslog, which has no daemon in the VM)
 ka_start() {
@@ -192,13 +207,6 @@ ha_cleanup() {
 		sleep 0.5
 	done
 	teardown
-	# a deleted namespace is dismantled in the background (slowly in this VM, more so with IPVS
-	# and its sync threads in it): its veths, named veth1..., go with it. Wait, or the next
-	# scenario's first hosts would find their names taken.
-	for _ in $(seq 150); do
-		[ -z "$(ip -o link show type veth)" ] && break
-		sleep 0.2
-	done
 }
 
 # failover KIND N DEV: director1 is MASTER; fault it and measure, from the fault, the first
