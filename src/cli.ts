@@ -13,6 +13,7 @@ import type { CompileOptions, OutputJob, VariantOutputs } from "./compile.js";
 import type { OutputEntry, WriteReport } from "./write.js";
 import { show, topologyFile } from "./show.js";
 import { osReason } from "./oserror.js";
+import { checkConfSet } from "./ha.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
 import type { LvsConfig, LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
@@ -563,17 +564,23 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   if (positionals.length === 0) throw new UsageError("at least one file or directory (- for standard input)", "lint");
   checkStdinOnce("lint", [...positionals, ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const { files, problems } = await expandLintArgs(positionals);
-  const results: FileResult[] = [];
+  const loadedFiles: Loaded[] = [];
   for (const f of files) {
     const loaded = await load(f, values, io, lint);
     if (typeof loaded === "string") {
       problems.push({ file: displayName(f), message: loaded });
       continue;
     }
-    results.push(fileResult(loaded));
-    // problems at lines of the hosts files, once per file however many confs read it
-    for (const h of loaded.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
+    loadedFiles.push(loaded);
   }
+  // the confs as one set: two clusters must not share a VRRP router id on one network
+  const checked = checkConfSet(loadedFiles.map((l) => l.result));
+  const results: FileResult[] = [];
+  loadedFiles.forEach((l, i) => {
+    results.push(fileResult({ ...l, result: checked[i]! }));
+    // problems at lines of the hosts files, once per file however many confs read it
+    for (const h of l.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
+  });
   // a file that could not be read is an error in every format, never "no problems"
   for (const p of problems) results.push({ file: p.file, source: undefined, diagnostics: [], errorCount: 1, warningCount: 0, fatal: p.message });
   io.stdout(format(fmt, results, { color: useColor(color, io.env, io.stdoutIsTTY), ...(helpUri !== undefined ? { helpUriBase: helpUri } : {}) }));

@@ -106,6 +106,12 @@ export const CODES = {
   // ---- lvsc-disable comments ----
   "unused-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that accepts no warning" },
   "invalid-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that names no code, an unknown code, or an error" },
+  // ---- two directors (lvsc extension DIRECTOR_PAIR) ----
+  "director-outside-network": { severity: "error", summary: "a director of DIRECTOR_PAIR whose own address is not a host on the DIP's network" },
+  "director-address-conflict": { severity: "error", summary: "a director's own address that is also the other director's, the VIP, the DIP or a real server" },
+  "invalid-vrrp-router-id": { severity: "error", summary: "a VRRP_ROUTER_ID outside 1..255" },
+  "invalid-vrrp-preempt": { severity: "error", summary: "VRRP_PREEMPT is not `on` or `off`" },
+  "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
 } as const satisfies Record<string, CodeInfo>;

@@ -39,6 +39,15 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     example: "SERVER_VIP_DEVICE=dummy0",
     deprecatedFor: "SERVER_VIP_DEVICE",
   },
+  // ---- lvsc extensions: two directors sharing the VIP through keepalived (README, "Two directors") ----
+  DIRECTOR_PAIR: {
+    fields: ["director1", "director2"],
+    repeatable: false,
+    example: "DIRECTOR_PAIR=director1 director2",
+    note: "each director's own address on the DIP's network, director1 (the MASTER at start) first",
+  },
+  VRRP_ROUTER_ID: { fields: ["1..255"], repeatable: false, example: "VRRP_ROUTER_ID=51" },
+  VRRP_PREEMPT: { fields: ["on|off"], repeatable: false, example: "VRRP_PREEMPT=off" },
 };
 
 /** Names people write that are not directives, and what they meant. */
@@ -72,6 +81,9 @@ export const MAX_PERSISTENCE_TIMEOUT = 86400 * 31;
  * with %d, so `ipvsadm -S` writes 4294967295 as `-f -1`, which `ipvsadm -R` then refuses.
  */
 export const MAX_FWMARK = 2147483647;
+
+/** VRRP priorities of the pair's keepalived files: director1, director2 (1..254; 255 means "address owner"). */
+export const VRRP_PRIORITIES = [250, 200] as const;
 
 /** ipvsadm `-w` accepts 0..65535. */
 export const MAX_WEIGHT = 65535;

@@ -58,6 +58,37 @@ export interface VirtualService {
   line: number;
 }
 
+/** One director of a pair: a host of its own, which holds the VIP and the DIP only while it is MASTER. */
+export interface Director {
+  /** `director1` (written first: MASTER when the pair starts) or `director2`. */
+  role: "director1" | "director2";
+  /** The director's own address, on the DIP's network; it never moves. */
+  address: IPv4;
+  /** As written in the conf (a name or an address). */
+  written: string;
+  /** keepalived's VRRP priority: director1's is the higher. */
+  priority: number;
+  span: Span;
+}
+
+/**
+ * Two directors sharing one cluster (the lvsc extension `DIRECTOR_PAIR`, with `VRRP_ROUTER_ID` and
+ * `VRRP_PREEMPT`). Both run keepalived with the same virtual services and health checks. The
+ * MASTER holds the floating addresses, the VIP and the DIP, which move together to the other
+ * director when it fails (one VRRP instance on the DIP's device, plus one on the VIP's device
+ * when that is another device, the two in one sync group); the IPVS connection table is copied
+ * from the MASTER to the BACKUP over the DIP's device. Each director keeps its own address.
+ *
+ * For a picture: client → VIP (on the MASTER) → real servers, with the two directors side by
+ * side on the DIP's network, `directors[0]` the one that is MASTER at start.
+ */
+export interface DirectorPair {
+  /** director1, then director2. */
+  directors: [Director, Director];
+  /** VRRP_PREEMPT=on: director1 takes the addresses back when it returns. Off (the default): they stay. */
+  preempt: boolean;
+}
+
 export interface LvsConfig {
   type: LvsType;
   /** INITIAL_STATE: true adds the real servers at start; false leaves them to a monitor. */
@@ -71,6 +102,20 @@ export interface LvsConfig {
   /** Real servers' NIC facing the director. */
   serverNetDevice: Iface | undefined;
   serverGateway: IPv4 | undefined;
+  /** DIRECTOR_PAIR: two directors and keepalived; absent for a single director. */
+  pair?: DirectorPair | undefined;
+  /** The VRRP router id of the cluster's keepalived files (single director or pair). */
+  vrrp?: VrrpId | undefined;
+}
+
+/** A VRRP router id (virtual_router_id): every VRRP instance of the cluster uses it, each on its own network. */
+export interface VrrpId {
+  /** 1..255. */
+  routerId: number;
+  /** True when VRRP_ROUTER_ID gave it; else it is the VIP's last octet (1 for .0). */
+  given: boolean;
+  /** VRRP_ROUTER_ID's value, or the VIP's address it was derived from. */
+  span: Span;
 }
 
 export const TYPE_NAMES: Record<LvsType, string> = { dr: "VS_DR", nat: "VS_NAT", tun: "VS_TUN" };

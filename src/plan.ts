@@ -1,7 +1,8 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
 import { ipvsRules, sortedTable } from "./ipvs.js";
-import { TYPE_NAMES, type LvsConfig, type LvsType, type VirtualService } from "./model.js";
+import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type VirtualService } from "./model.js";
+import { derivedRouterId, vrrpInstances } from "./ha.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
 export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules" | "keepalived.conf" | "mon.cf" | "lvs.service" | "sysctl.conf";
@@ -240,7 +241,24 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       serverSysctls: serverSysctls(config),
       serverGateway,
       serverGatewayComment,
+      ...haFacts(config),
     },
+  };
+}
+
+/**
+ * What the rc script needs on a director of a pair (DIRECTOR_PAIR): the directors' own addresses,
+ * for its role; the VIP's device when it is not the DIP's (its VRRP instance needs an address of
+ * the host's own there). Empty for a single director.
+ */
+function haFacts(config: LvsConfig) {
+  const pair = config.pair;
+  if (pair === undefined) return { haPair: false, directors: "", directorsText: "", haVipDevice: "" };
+  return {
+    haPair: true,
+    directors: pair.directors.map((d) => formatIPv4(d.address)).join(" "),
+    directorsText: pair.directors.map((d) => `${d.role} ${formatIPv4(d.address)}`).join(" and "),
+    haVipDevice: config.vip.device.device !== config.dip.device.device ? config.vip.device.device : "",
   };
 }
 
@@ -297,12 +315,68 @@ function rules(config: LvsConfig): RenderPlan {
 
 const KEEPALIVED_METHOD: Record<LvsType, string> = { dr: "DR", nat: "NAT", tun: "TUN" };
 
-function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan {
+/**
+ * The health checks keepalived runs on each real server, from both directors of a pair: every
+ * DELAY_LOOP seconds, and a real server leaves the table after RETRY + 1 failed attempts
+ * DELAY_BEFORE_RETRY apart. A server that refuses connections is out within DELAY_LOOP +
+ * DELAY_BEFORE_RETRY seconds; one that does not answer at all within DELAY_LOOP +
+ * (RETRY + 1) * connect_timeout + DELAY_BEFORE_RETRY.
+ */
+export const HEALTH_CHECK = {
+  delayLoop: 3,
+  /** TCP_CHECK and HTTP_GET. */
+  connectTimeout: 3,
+  /** UDP_CHECK learns of a dead host from ICMP and ARP timeouts: keepalived.conf(5) asks for at least 4 s. */
+  udpConnectTimeout: 5,
+  retry: 1,
+  delayBeforeRetry: 1,
+} as const;
+
+/**
+ * With VRRP_PREEMPT=on, director1 waits this long before it takes the VIP back from director2:
+ * by then its health checks have run (every HEALTH_CHECK.delayLoop s) and put the healthy real
+ * servers back in its table (after a link failure they were all taken out), and its sync
+ * thread has received the connections that passed traffic meanwhile.
+ */
+export const PREEMPT_DELAY = 2 * HEALTH_CHECK.delayLoop + HEALTH_CHECK.connectTimeout + 1;
+
+/** The checker fitted to a real server of a service: by protocol, and by port for web servers. */
+function checkerOf(s: VirtualService): "HTTP_GET" | "TCP_CHECK" | "UDP_CHECK" | "PING_CHECK" {
+  // no port to connect to (fwmark, every port): only whether the host answers ping
+  if (s.protocol === "fwmark" || s.port === 0) return "PING_CHECK";
+  if (s.protocol === "udp") return "UDP_CHECK";
+  return s.port === 80 ? "HTTP_GET" : "TCP_CHECK";
+}
+
+/** How long a failing real server stays in the table, for the comment above its service. */
+function checkComment(check: ReturnType<typeof checkerOf>, timeout: number): string[] {
+  const h = HEALTH_CHECK;
+  const refused = h.delayLoop + h.retry * h.delayBeforeRetry;
+  const silent = h.delayLoop + (h.retry + 1) * timeout + h.retry * h.delayBeforeRetry;
+  const what = { HTTP_GET: "an HTTP GET of /", TCP_CHECK: "a TCP connect", UDP_CHECK: "a UDP datagram", PING_CHECK: "a ping" }[check];
+  const first = `${check}: ${what} to each real server every ${h.delayLoop} s. After ${h.retry + 1} failures ${h.delayBeforeRetry} s apart,`;
+  const back = "it comes back at its first success.";
+  if (check === "PING_CHECK") return [first, `a server leaves the table (within ${silent} s of the host going silent)`, back];
+  const closed = check === "UDP_CHECK" ? "its port is closed" : "it refuses connections";
+  return [first, `a server leaves the table: within ${refused} s when ${closed}, ${silent} s when`, `it does not answer. ${back[0]!.toUpperCase()}${back.slice(1)}`];
+}
+
+/** A director as a comment names it: `director1 (192.168.0.11)` or `director1 (lb1, 192.168.0.11)`. */
+function directorName(d: Director): string {
+  const address = formatIPv4(d.address);
+  return d.written === address || d.written === d.role ? `${d.role} (${address})` : `${d.role} (${d.written}, ${address})`;
+}
+
+/** A floating address in keepalived's virtual_ipaddress form. */
+function floating(cidr: string, broadcast: string, device: string, label: string | undefined) {
+  return { cidr, broadcast, device, label: label ?? "" };
+}
+
+function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const c = common(config, opts);
   const services = sortedTable(config).map(({ service: s, dests }) => {
-    // a health check per real server: connect to its port; without a port (fwmark, every
-    // port), only whether it answers ping can be checked
-    const check = s.protocol === "fwmark" || s.port === 0 ? "PING_CHECK" : s.protocol === "udp" ? "UDP_CHECK" : "TCP_CHECK";
+    const check = checkerOf(s);
+    const timeout = check === "UDP_CHECK" ? HEALTH_CHECK.udpConnectTimeout : HEALTH_CHECK.connectTimeout;
     return {
       line: String(s.line),
       isFwmark: s.protocol === "fwmark",
@@ -313,35 +387,91 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan {
       persistent: s.persistence !== undefined,
       timeout: String(s.persistence?.timeout ?? ""),
       granularity: s.persistence !== undefined && s.persistence.netmask !== 0xffffffff ? formatIPv4(s.persistence.netmask) : "",
+      check,
+      connectTimeout: String(timeout),
+      checkComment: checkComment(check, timeout),
       realServers: dests.map((d) => ({
         address: formatIPv4(d.address),
         port: String(d.port),
         weight: String(d.weight),
+        http: check === "HTTP_GET",
         tcp: check === "TCP_CHECK",
         udp: check === "UDP_CHECK",
         ping: check === "PING_CHECK",
       })),
     };
   });
-  return {
-    target: "keepalived",
-    template: "keepalived.conf",
-    path: "keepalived.conf",
-    mode: 0o644,
-    context: {
-      ...c,
-      routerId: `lvs_${c.vip.replaceAll(".", "_")}`,
-      // VRRP ids are 1..255 and must be unique on the LAN; the VIP's last octet is a start
-      vrid: String((config.vip.address & 255) === 0 ? 1 : config.vip.address & 255),
-      vipDevice: config.vip.device.device,
-      vipLabel: config.vip.device.label ?? "",
-      vipCidr: `${c.vip}/${config.vip.prefix}`,
-      vipBroadcast: formatIPv4(config.vip.broadcast),
-      method: KEEPALIVED_METHOD[config.type],
-      alpha: !config.initialState,
-      services,
+  const vrrp = config.vrrp ?? { routerId: derivedRouterId(config.vip.address), given: false };
+  const vip = floating(`${c.vip}/${config.vip.prefix}`, formatIPv4(config.vip.broadcast), config.vip.device.device, config.vip.device.label);
+  const dip = floating(`${c.dip}/${config.dip.prefix}`, formatIPv4(config.dip.broadcast), config.dip.device.device, config.dip.device.label);
+  const shared = {
+    ...c,
+    vrid: String(vrrp.routerId),
+    vridGiven: vrrp.given,
+    vipDevice: config.vip.device.device,
+    vipLabel: config.vip.device.label ?? "",
+    vipCidr: vip.cidr,
+    vipBroadcast: vip.broadcast,
+    method: KEEPALIVED_METHOD[config.type],
+    alpha: !config.initialState,
+    isNat: config.type === "nat",
+    natDevice: config.dip.device.device,
+    services,
+    check: {
+      delayLoop: String(HEALTH_CHECK.delayLoop),
+      retry: String(HEALTH_CHECK.retry),
+      delayBeforeRetry: String(HEALTH_CHECK.delayBeforeRetry),
     },
   };
+  const pair = config.pair;
+  if (pair === undefined)
+    return [
+      {
+        target: "keepalived",
+        template: "keepalived.conf",
+        path: "keepalived.conf",
+        mode: 0o644,
+        context: { ...shared, pair: false, path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}` },
+      },
+    ];
+  const instances = vrrpInstances(config);
+  const syncInstance = instances.find((i) => i.holds.includes("dip"))!;
+  const paths = ["keepalived.conf", "keepalived.backup.conf"];
+  return pair.directors.map((self, i) => {
+    const peer = pair.directors[1 - i]!;
+    return {
+      target: "keepalived" as const,
+      template: "keepalived.conf" as const,
+      path: paths[i]!,
+      mode: 0o644,
+      context: {
+        ...shared,
+        pair: true,
+        path: paths[i]!,
+        peerPath: paths[1 - i]!,
+        routerId: `lvs_${c.vip.replaceAll(".", "_")}_${self.role}`,
+        self: { role: self.role, name: directorName(self), address: formatIPv4(self.address), priority: String(self.priority) },
+        peer: { role: peer.role, name: directorName(peer), address: formatIPv4(peer.address) },
+        preempt: pair.preempt,
+        preemptDelay: String(PREEMPT_DELAY),
+        rcProg: c.prog,
+        syncDevice: syncInstance.device,
+        syncInstance: syncInstance.name,
+        syncGroup: instances.length > 1,
+        instanceNames: instances.map((x) => x.name),
+        instances: instances.map((x) => ({
+          name: x.name,
+          device: x.device,
+          holdsVip: x.holds.includes("vip"),
+          holdsDip: x.holds.includes("dip"),
+          // the instance on the DIP's device sends from the director's own address, which lint
+          // checked is on that network; on another device, from the host's own address there
+          sourceAddress: x.holds.includes("dip") ? formatIPv4(self.address) : "",
+          addresses: [...(x.holds.includes("vip") ? [vip] : []), ...(x.holds.includes("dip") ? [dip] : [])],
+        })),
+      },
+    };
+  });
 }
 
 /** mon's monitor for a real server's port: by well-known port, else a TCP connect, else ping. */
@@ -354,6 +484,8 @@ function monitor(s: VirtualService, port: number): { name: string; port: string 
 }
 
 function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
+  // a pair's keepalived checks the real servers on both directors; mon would fight it over the table
+  if (config.pair !== undefined) return undefined;
   const c = common(config, opts);
   const hosts = new Map<number, { name: string; address: string; services: unknown[] }>();
   // in the conf's order, so the file reads like the conf
@@ -402,7 +534,7 @@ function sysctlD(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   };
 }
 
-const BUILDERS: Record<Target, (config: LvsConfig, opts: EmitOptions) => RenderPlan | undefined> = {
+const BUILDERS: Record<Target, (config: LvsConfig, opts: EmitOptions) => RenderPlan | RenderPlan[] | undefined> = {
   rc: rcScript,
   "rc-local": rcLocal,
   exports: exportsLine,
@@ -419,7 +551,7 @@ export function planOutputs(config: LvsConfig, opts: EmitOptions): RenderPlan[] 
   for (const t of TARGETS) {
     if (opts.targets !== undefined && !opts.targets.includes(t)) continue;
     const plan = BUILDERS[t](config, opts);
-    if (plan !== undefined) out.push(plan);
+    if (plan !== undefined) out.push(...(Array.isArray(plan) ? plan : [plan]));
   }
   return out;
 }

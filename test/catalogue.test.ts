@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, CODES } from "../src/diagnostics.js";
 import { EXAMPLE_HOSTS, ROOT } from "./helpers.js";
-import { lint, variants } from "../src/index.js";
+import { checkConfSet, lint, variants } from "../src/index.js";
 
 const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
 
@@ -13,7 +13,7 @@ const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
  * the word `variants` when the code comes from converting the conf to the other LVS_TYPEs.
  */
 function entries() {
-  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string }>();
+  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string; set?: boolean }>();
   const sections = DOC.split(/^### /m).slice(1);
   for (const s of sections) {
     const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
@@ -26,6 +26,9 @@ function entries() {
       ...(block !== null ? { conf: block[3]!, file: block[1]?.trim(), variants: block[2] !== undefined } : {}),
       ...(hosts !== null ? { conf: "", hosts: hosts[1]! } : {}),
     });
+    // ```conf set: several confs, each after a `# ==> NAME` line, linted together
+    const set = /```conf set\n([\s\S]*?)```/.exec(s);
+    if (set !== null) out.set(m[1]!, { severity: m[2]!, conf: set[1]!, set: true });
   }
   return out;
 }
@@ -45,6 +48,12 @@ describe("docs/diagnostics.md", () => {
     const e = docs.get(code)!;
     expect(e.conf, `${code} has no conf example`).toBeDefined();
     const opts = { file: e.file ?? "lvs_dr.conf", hosts: [...(e.hosts !== undefined ? [{ path: "hosts", text: e.hosts }] : []), EXAMPLE_HOSTS] };
+    if (e.set === true) {
+      const files = e.conf!.split(/^# ==> (\S+)\n/m).slice(1);
+      const results = checkConfSet(Array.from({ length: files.length / 2 }, (_, i) => lint(files[2 * i + 1]!, { ...opts, file: files[2 * i]! })));
+      expect(results.flatMap((r) => r.diagnostics.map((d) => d.code))).toContain(code);
+      return;
+    }
     const r = e.variants === true ? variants(e.conf!, opts) : lint(e.conf!, opts);
     const hostsCodes = "hostsResults" in r ? (r.hostsResults ?? []).flatMap((h) => h.diagnostics.map((d) => d.code)) : [];
     expect([...r.diagnostics.map((d) => d.code), ...hostsCodes]).toContain(code);

@@ -15,6 +15,10 @@ const VARIANTS: { name: string; conf: () => string; file: string; opts?: Compile
   { name: "lvs_dr-arp-hidden", conf: () => readExample("lvs_dr.conf"), file: "lvs_dr.conf", opts: { arp: "hidden" } },
   // services only: a monitor adds the real servers
   { name: "lvs_dr-initial-off", conf: () => conf({ 2: "INITIAL_STATE=off" }), file: "lvs_dr.conf" },
+  // two directors (DIRECTOR_PAIR): a keepalived file for each, the rc script prepares them
+  { name: "lvs_dr_ha", conf: () => readExample("lvs_dr_ha.conf"), file: "lvs_dr_ha.conf" },
+  { name: "lvs_nat_ha", conf: () => readExample("lvs_nat_ha.conf"), file: "lvs_nat_ha.conf" },
+  { name: "lvs_tun_ha", conf: () => `${readExample("lvs_tun.conf")}DIRECTOR_PAIR=192.168.1.11 192.168.1.12\n`, file: "lvs_tun_ha.conf" },
 ];
 
 function isScript(path: string): boolean {

@@ -39,9 +39,9 @@ export function conf(replace: Record<number, string | null> = {}, append: string
   return [...lines.filter((l): l is string => l !== null), ...append].join("\n") + "\n";
 }
 
-/** A NAT cluster whose VIP faces the clients on a network of its own (192.168.1.0/24, eth1). */
+/** A NAT cluster on two networks: the VIP outside (eth0:110, 192.168.1.0/24), the real servers inside. */
 export function routedNatConf(extra: string[] = []): string {
-  return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth1:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);
+  return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth0:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);
 }
 
 /** A NAT cluster on the same addresses (one network: lint warns `one-network-nat`). */

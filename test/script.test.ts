@@ -805,3 +805,78 @@ describe.each(AWKS.map(([tool, a]) => [a.join(" "), tool, a] as const))("ipvs-pl
     expect(plan(awk, services, "", { manage: "0" })).toEqual(services.trimEnd().split("\n"));
   });
 });
+
+// ---------------------------------------------------------------- a pair of directors
+
+describe("rc.lvs_* of a pair of directors (DIRECTOR_PAIR): the host prepared for keepalived", () => {
+  const rcOf = (name: string) => files(readExample(name), name)[`rc.lvs_${name.slice(4, name.indexOf("_", 4))}`]!;
+  const DR_PAIR = rcOf("lvs_dr_ha.conf");
+  const NAT_PAIR = rcOf("lvs_nat_ha.conf");
+  /** director2 of examples/lvs_nat_ha.conf, BACKUP: its own addresses only, outside and inside; ip_vs loaded (stop never unloads it). */
+  const NAT_DIRECTOR2: HostSpec = {
+    links: { eth0: "up", eth1: "up" },
+    addrs: ["eth0 192.168.1.12/24", "eth1 10.1.1.12/24"],
+    route: "default via 192.168.1.1 dev eth0",
+    ipvs: "",
+  };
+
+  it("knows a director by its own address, as BACKUP too, and only loads ip_vs on a DR director", () => {
+    expect(DR_PAIR).toContain("DIRECTORS='192.168.0.11 192.168.0.12'\n");
+    const h = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 192.168.0.12/24"] });
+    const r = h.run(h.install(DR_PAIR, "lvs/rc.lvs_dr"), ["start"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    // no VIP, no DIP, no IPVS table (keepalived's), and ip_forward left as it is
+    expect(changes(r.calls)).toEqual(["modprobe ip_vs"]);
+    expect(r.stdout).toContain("the host is ready for keepalived");
+  });
+
+  it("prepares a VS_NAT director (forwarding, no redirects, its default route), and stop undoes exactly that", () => {
+    const h = new FakeHost(NAT_DIRECTOR2);
+    const rc = h.install(NAT_PAIR, "lvs/rc.lvs_nat");
+    const before = h.snapshot();
+    const r = h.run(rc, ["start"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(changes(r.calls)).toEqual([
+      "sysctl -q -w net.ipv4.ip_forward=1",
+      "sysctl -q -w net.ipv4.conf.all.send_redirects=0",
+      "sysctl -q -w net.ipv4.conf.default.send_redirects=0",
+      "sysctl -q -w net.ipv4.conf.eth1.send_redirects=0",
+      "ip route replace default via 192.168.1.254",
+    ]);
+    expect(h.run(rc, ["plan"]).status).toBe(0);
+    const s = h.run(rc, ["stop"]);
+    expect(s.status).toBe(0);
+    // keepalived's VIP, DIP and table are never touched
+    expect(changes(s.calls).some((c) => /^ip addr|^ipvsadm/.test(c))).toBe(false);
+    expect(h.snapshot()).toEqual(before);
+  });
+
+  it("stops before changing anything on a NAT director without an address of its own where the VIP's adverts go out", () => {
+    const h = new FakeHost({ links: { eth0: "up", eth1: "up" }, addrs: ["eth1 10.1.1.12/24"] });
+    const r = h.run(h.install(NAT_PAIR, "lvs/rc.lvs_nat"), ["start"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("this host has no address of its own on eth0: keepalived sends the VIP's VRRP adverts from it");
+    expect(changes(r.calls)).toEqual([]);
+    expect(r.stderr).toContain("nothing was changed on this host");
+  });
+
+  it("does not take a host with only the floating DIP for a director, and still knows the real servers", () => {
+    const h = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 192.168.0.1/24"] });
+    const r = h.run(h.install(DR_PAIR, "lvs/rc.lvs_dr"), ["start"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("none of the cluster's addresses (directors: 192.168.0.11 192.168.0.12;");
+    const rs = new FakeHost(REALSERVER);
+    expect(rs.run(rs.install(DR_PAIR, "lvs/rc.lvs_dr"), ["start"]).status).toBe(0);
+  });
+
+  it("says in status whether this director is VRRP MASTER", () => {
+    const master = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 192.168.0.11/24", "eth0 192.168.0.101/24", "eth0 192.168.0.1/24"] });
+    const rc = master.install(DR_PAIR, "lvs/rc.lvs_dr");
+    master.run(rc, ["start"]);
+    expect(master.run(rc, ["status"]).stdout).toContain("VRRP MASTER: the VIP 192.168.0.101 and the DIP 192.168.0.1 are here");
+    const backup = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 192.168.0.12/24"] });
+    expect(backup.run(backup.install(DR_PAIR, "lvs/rc.lvs_dr"), ["status"]).stdout).toContain("not VRRP MASTER");
+  });
+});

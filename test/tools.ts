@@ -25,6 +25,7 @@ export const TOOLS = {
     pkg: "fonts-dejavu-core",
     why: "renders the topology pictures with the font they are laid out for",
   },
+  mon: { probe: ["sh", "-c", "command -v mon"], pkg: "mon", why: "mon reads every generated mon.cf, and adds the healthy real servers at startup" },
   "systemd-analyze": { probe: ["systemd-analyze", "--version"], pkg: "systemd", why: "systemd-analyze verify checks lvs.service" },
   script: { probe: ["script", "--version"], pkg: "bsdutils", why: "runs lvsc on a pseudo-terminal, where its output is coloured" },
   man: { probe: ["man", "--version"], pkg: "man-db", why: "man -l reads the generated lvsc.1" },

@@ -4,14 +4,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ALL_CODES, type Code } from "../src/diagnostics.js";
 import { ipv4At, looksLikeIPv4, parseIPv4 } from "../src/net.js";
-import { lint } from "../src/index.js";
+import { checkConfSet, lint } from "../src/index.js";
+import { main, type Io } from "../src/cli.js";
 import { SUGGESTED } from "../src/validate.js";
-import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, lintText, natConf, routedNatConf, readExample } from "./helpers.js";
-
-/** A NAT cluster on two networks: the VIP outside (eth0:110, 192.168.1.0/24), the real servers inside. */
-function twoNetworkNat(extra: string[] = []): string {
-  return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth0:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);
-}
+import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES, lintText, natConf, routedNatConf, readExample } from "./helpers.js";
 
 interface Expect {
   code: Code;
@@ -62,7 +58,7 @@ const INVALID: Case[] = [
   },
   {
     name: "SERVER_VIP_DEVICE under VS_NAT",
-    text: twoNetworkNat(["SERVER_VIP_DEVICE=lo:0"]),
+    text: routedNatConf(["SERVER_VIP_DEVICE=lo:0"]),
     file: "lvs_nat.conf",
     expect: [{ code: "unused-directive", line: 7, at: "SERVER_VIP_DEVICE" }],
   },
@@ -185,7 +181,7 @@ const INVALID: Case[] = [
   { name: "a real server at the DIP", text: conf({ 6: "SERVICE=t www rr rs1 192.168.0.1" }), expect: [{ code: "realserver-is-director", line: 6, at: "192.168.0.1" }] },
   {
     name: "NAT real servers routed past the director",
-    text: twoNetworkNat(["SERVER_DEFAULT_GW=192.168.0.254"]),
+    text: routedNatConf(["SERVER_DEFAULT_GW=192.168.0.254"]),
     file: "lvs_nat.conf",
     expect: [{ code: "gateway-not-dip", line: 7, at: "192.168.0.254" }],
   },
@@ -243,6 +239,37 @@ const INVALID: Case[] = [
     ],
   },
   { name: "a disable comment naming no code", text: conf({}, ["# lvsc-disable-next-line"]), expect: [{ code: "invalid-disable-comment", line: 9, at: "lvsc-disable-next-line" }] },
+  // ---- two directors (lvsc extension DIRECTOR_PAIR) ----
+  {
+    name: "a director off the DIP's network",
+    text: conf({}, ["DIRECTOR_PAIR=director1 192.168.1.12"]),
+    expect: [{ code: "director-outside-network", line: 9, at: "192.168.1.12" }],
+  },
+  {
+    name: "a director at the broadcast address of the DIP's network",
+    text: conf({}, ["DIRECTOR_PAIR=director1 192.168.0.255"]),
+    expect: [{ code: "director-outside-network", line: 9, at: "192.168.0.255" }],
+  },
+  {
+    name: "one address for both directors",
+    text: conf({}, ["DIRECTOR_PAIR=director1 192.168.0.11"]),
+    expect: [{ code: "director-address-conflict", line: 9, at: "192.168.0.11" }],
+  },
+  { name: "a director at the VIP", text: conf({}, ["DIRECTOR_PAIR=192.168.0.101 director2"]), expect: [{ code: "director-address-conflict", line: 9, at: "192.168.0.101" }] },
+  { name: "a director at the DIP", text: conf({}, ["DIRECTOR_PAIR=192.168.0.1 director2"]), expect: [{ code: "director-address-conflict", line: 9, at: "192.168.0.1" }] },
+  { name: "a director that is also a real server", text: conf({}, ["DIRECTOR_PAIR=director1 rs2"]), expect: [{ code: "director-address-conflict", line: 9, at: "rs2" }] },
+  {
+    name: "a director as the DR real servers' gateway",
+    text: conf({}, ["SERVER_DEFAULT_GW=192.168.0.12", "DIRECTOR_PAIR=director1 director2"]),
+    expect: [{ code: "director-address-conflict", line: 10, at: "director2" }],
+  },
+  { name: "a director that is not in the hosts files", text: conf({}, ["DIRECTOR_PAIR=director1 director3"]), expect: [{ code: "unresolved-host", line: 9, at: "director3" }] },
+  { name: "DIRECTOR_PAIR with one director", text: conf({}, ["DIRECTOR_PAIR=director1"]), expect: [{ code: "field-count", line: 9, at: "director1" }] },
+  { name: "VRRP router id 0", text: conf({}, ["VRRP_ROUTER_ID=0"]), expect: [{ code: "invalid-vrrp-router-id", line: 9, at: "0" }] },
+  { name: "VRRP router id 256", text: conf({}, ["DIRECTOR_PAIR=director1 director2", "VRRP_ROUTER_ID=256"]), expect: [{ code: "invalid-vrrp-router-id", line: 10, at: "256" }] },
+  { name: "a VRRP router id with a leading zero", text: conf({}, ["VRRP_ROUTER_ID=051"]), expect: [{ code: "invalid-vrrp-router-id", line: 9, at: "051" }] },
+  { name: "VRRP_PREEMPT=yes", text: conf({}, ["DIRECTOR_PAIR=director1 director2", "VRRP_PREEMPT=yes"]), expect: [{ code: "invalid-vrrp-preempt", line: 10, at: "yes" }] },
+  { name: "VRRP_PREEMPT without a pair", text: conf({}, ["VRRP_PREEMPT=on"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_PREEMPT" }] },
 ];
 
 function columnOf(text: string, e: Expect): { start: number; end: number } {
@@ -272,9 +299,11 @@ describe("validation table", () => {
   it("covers every code of the catalogue that lint() can produce", () => {
     const covered = new Set(INVALID.flatMap((c) => c.expect.map((e) => e.code)));
     // file-too-large is decided by the CLI before reading the file (test/cli.test.ts),
-    // gateway-removed comes from converting to another LVS_TYPE (test/targets.test.ts), and
-    // ignored-hosts-entry is reported in the hosts file (below)
-    const missing = ALL_CODES.filter((c) => !covered.has(c) && c !== "file-too-large" && c !== "gateway-removed" && c !== "ignored-hosts-entry");
+    // gateway-removed comes from converting to another LVS_TYPE (test/targets.test.ts),
+    // ignored-hosts-entry is reported in the hosts file, and vrrp-router-id-collision comes from
+    // linting several confs together (both below)
+    const elsewhere = new Set<Code>(["file-too-large", "gateway-removed", "ignored-hosts-entry", "vrrp-router-id-collision"]);
+    const missing = ALL_CODES.filter((c) => !covered.has(c) && !elsewhere.has(c));
     expect(missing).toEqual([]);
   });
 });
@@ -318,7 +347,7 @@ describe("valid confs", () => {
   });
 
   it("remaps ports under NAT", () => {
-    const r = lintText(twoNetworkNat(["SERVICE=t 8000 rr rs1:8080"]), { file: "lvs_nat.conf" });
+    const r = lintText(routedNatConf(["SERVICE=t 8000 rr rs1:8080"]), { file: "lvs_nat.conf" });
     expect(r.errorCount).toBe(0);
     expect(r.config!.services[2]!.realServers[0]!.port).toBe(8080);
   });
@@ -576,5 +605,94 @@ describe("did you mean", () => {
     expect(hints.slice(SUGGESTED, SUGGESTED + 2).every((h) => h.startsWith(`(no suggestion: more than ${SUGGESTED} names are not in the hosts table)`))).toBe(true);
     // a name already looked up keeps its suggestion
     expect(hints[SUGGESTED + 2]).toMatch(/^did you mean `rs1`\?/);
+  });
+});
+
+describe("two directors (DIRECTOR_PAIR)", () => {
+  it.each(["lvs_dr_ha.conf", "lvs_nat_ha.conf"])("%s has no problem", (name) => {
+    const r = lintText(readExample(name), { file: name });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.config!.pair).toBeDefined();
+  });
+
+  it("models the pair: director1 first and of higher priority, preempt off unless asked", () => {
+    const dr = lintText(readExample("lvs_dr_ha.conf"), { file: "lvs_dr_ha.conf" }).config!;
+    expect(dr.pair!.directors.map((d) => [d.role, d.address, d.written, d.priority])).toEqual([
+      ["director1", 0xc0a8000b, "director1", 250],
+      ["director2", 0xc0a8000c, "director2", 200],
+    ]);
+    expect(dr.pair!.preempt).toBe(false);
+    expect(dr.vrrp).toMatchObject({ routerId: 101, given: false });
+    const nat = lintText(readExample("lvs_nat_ha.conf"), { file: "lvs_nat_ha.conf" }).config!;
+    expect(nat.pair!.preempt).toBe(true);
+    expect(nat.vrrp).toMatchObject({ routerId: 51, given: true });
+  });
+
+  it("derives the router id from the VIP's last octet, 1 for .0, and takes VRRP_ROUTER_ID without a pair", () => {
+    expect(lintText(conf({ 3: "VIP=eth0:101 10.0.5.0 255.255.0.0 10.0.255.255", 4: "DIRECTOR_INSIDEIP=eth0 10.0.0.1 10.0.0.0 255.255.0.0 10.0.255.255", 5: null, 6: "SERVICE=t www rr 10.0.0.3" })).config!.vrrp!.routerId).toBe(1);
+    const plain = lintText(conf({}, ["VRRP_ROUTER_ID=7"])).config!;
+    expect(plain.pair).toBeUndefined();
+    expect(plain.vrrp).toMatchObject({ routerId: 7, given: true });
+  });
+
+  it("points a conflict at the other address's definition", () => {
+    const d = lintText(conf({}, ["DIRECTOR_PAIR=192.168.0.1 director2"])).diagnostics[0]!;
+    expect(d.related).toEqual([{ message: "DIP given here", span: expect.objectContaining({ start: expect.objectContaining({ line: 4, column: 24 }) }) }]);
+  });
+});
+
+describe("two clusters linted together", () => {
+  const lvsDr = (vip: number, extra: string[] = []) =>
+    conf({ 3: `VIP=eth0:${vip} 192.168.0.${vip} 255.255.255.0 192.168.0.255` }, extra);
+  const codes = (texts: [string, string][]) =>
+    checkConfSet(texts.map(([file, text]) => lintText(text, { file }))).map((r) =>
+      r.diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column, d.span.end.column]),
+    );
+
+  it("reports one router id on one network in both files, at the VRRP_ROUTER_ID or at the VIP it comes from", () => {
+    const out = codes([
+      ["lvs_dr.conf", lvsDr(101)],
+      ["lvs_dr.conf.mail", lvsDr(102, ["VRRP_ROUTER_ID=101"])],
+    ]);
+    // line 3 is `VIP=eth0:101 192.168.0.101 …`: the address is columns 14..27
+    expect(out).toEqual([[["vrrp-router-id-collision", 3, 14, 27]], [["vrrp-router-id-collision", 9, 16, 19]]]);
+    const r = checkConfSet([lintText(lvsDr(101), { file: "a.conf" }), lintText(lvsDr(102, ["VRRP_ROUTER_ID=101"]), { file: "b.conf" })]);
+    expect(r[0]!.diagnostics[0]!.message).toBe("VRRP router id 101 on 192.168.0.0/24 is also the router id of b.conf (VIP 192.168.0.102, line 9)");
+    expect(r[0]!.diagnostics[0]!.hint).toContain("`VRRP_ROUTER_ID=1`");
+    expect(r.map((x) => [x.errorCount, x.config])).toEqual([
+      [1, undefined],
+      [1, undefined],
+    ]);
+  });
+
+  it("finds the collision on a NAT pair's inside network, where its DIP instance runs", () => {
+    const nat = readExample("lvs_nat_ha.conf");
+    // another cluster whose VIP is on the NAT pair's inside network, with the same id
+    const inside = conf({ 3: "VIP=eth0:7 10.1.1.7 255.255.255.0 10.1.1.255", 4: "DIRECTOR_INSIDEIP=eth0 10.1.1.8 10.1.1.0 255.255.255.0 10.1.1.255", 5: null, 6: "SERVICE=t www rr web1 web2" }, ["VRRP_ROUTER_ID=51"]);
+    expect(codes([["lvs_nat_ha.conf", nat], ["lvs_dr.conf", inside]]).map((ds) => ds.map((d) => d[0]))).toEqual([["vrrp-router-id-collision"], ["vrrp-router-id-collision"]]);
+  });
+
+  it("leaves versions of one cluster (the same VIP), other networks and other ids alone", () => {
+    expect(codes([["lvs_dr.conf", readExample("lvs_dr.conf")], ["lvs_dr_ha.conf", readExample("lvs_dr_ha.conf")]])).toEqual([[], []]);
+    const elsewhere = conf({ 3: "VIP=eth0:101 192.168.7.101 255.255.255.0 192.168.7.255", 4: "DIRECTOR_INSIDEIP=eth0 192.168.7.1 192.168.7.0 255.255.255.0 192.168.7.255", 5: null, 6: "SERVICE=t www rr 192.168.7.3" });
+    expect(codes([["lvs_dr.conf", lvsDr(101)], ["lvs_dr.conf.b", elsewhere]])).toEqual([[], []]);
+    expect(codes([["lvs_dr.conf", lvsDr(101)], ["lvs_dr.conf.b", lvsDr(102)]])).toEqual([[], []]);
+  });
+
+  it("makes lvsc lint exit 1 on a directory holding two colliding clusters", async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "lvsc-set-"));
+    writeFileSync(join(dir, "lvs_dr.conf"), lvsDr(101));
+    writeFileSync(join(dir, "lvs_dr.conf.mail"), lvsDr(102, ["VRRP_ROUTER_ID=101"]));
+    copyFileSync(join(EXAMPLES, "hosts"), join(dir, "hosts"));
+    let stdout = "";
+    const io: Io = { stdout: (t) => (stdout += t), stderr: () => {}, stdoutIsTTY: false, stderrIsTTY: false, env: {} };
+    expect(await main(["lint", dir], io)).toBe(1);
+    expect(stdout.match(/vrrp-router-id-collision/g)).toHaveLength(2);
+    // each file alone is clean
+    stdout = "";
+    expect(await main(["lint", join(dir, "lvs_dr.conf")], io)).toBe(0);
   });
 });

@@ -7,7 +7,7 @@
 # Nothing is installed on the host: the kernel package is downloaded with `apt-get download`
 # and unpacked into the cache. Cache: $LVSC_E2E_CACHE, else ~/.cache/lvsc-e2e.
 # Needs: apt-get, dpkg-deb, depmod, cpio, gzip, ldd, and the host packages busybox-static,
-# iproute2, ipvsadm, procps, kmod, dash, socat, mawk.
+# iproute2, ipvsadm, procps, kmod, dash, socat, mawk; keepalived is copied in when present.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +36,7 @@ fi
 
 # The cache key covers the kernel, this script, the guest init and the host tools copied in.
 key=$( { echo "$pkg"; cat "$0" "$here/init.sh"; for b in busybox ipvsadm ip sysctl kmod dash socat mawk; do
-	ls -lL "$(command -v "$b")"; done; } | sha256sum | cut -c1-16)
+	ls -lL "$(command -v "$b")"; done; ls -lL "$(command -v keepalived)" 2>/dev/null; } | sha256sum | cut -c1-16)
 out=$cache/$key
 if [ -s "$out/base.cpio.gz" ] && [ -s "$out/vmlinuz" ]; then
 	printf '%s\n' "$out"
@@ -95,6 +95,10 @@ copy_binary "$(command -v kmod)" /sbin/kmod
 copy_binary "$(command -v socat)" /bin/socat
 copy_binary "$(command -v mawk)" /bin/awk
 for tool in modprobe lsmod rmmod insmod depmod modinfo; do ln -sf kmod "$root/sbin/$tool"; done
+# keepalived, when the host has it (test/e2e/ha.test.ts: two directors); the other tests do not need it
+if command -v keepalived >/dev/null 2>&1; then
+	copy_binary "$(command -v keepalived)" /sbin/keepalived
+fi
 # the dynamic loader at the path the binaries ask for
 cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 

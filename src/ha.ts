@@ -1,0 +1,96 @@
+// Two directors sharing one cluster through keepalived (the lvsc extension DIRECTOR_PAIR): the
+// VRRP instances a cluster runs, and the check across confs linted together. Pure.
+
+import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { LintResult } from "./lint.js";
+import type { LvsConfig } from "./model.js";
+import { formatIPv4, maskOfPrefix, networkOf, type IPv4 } from "./net.js";
+
+/** The VRRP router id lvsc derives from the VIP: its last octet (1 for an address ending in .0). */
+export function derivedRouterId(vip: IPv4): number {
+  return (vip & 255) === 0 ? 1 : vip & 255;
+}
+
+/** One VRRP instance of a cluster's keepalived files: the device it runs on and the network its adverts reach. */
+export interface VrrpInstance {
+  /** `VI_LVS` (one instance), or `VI_VIP` and `VI_DIP`. */
+  name: string;
+  device: string;
+  /** The LAN of `device`: the DIP's network on the DIP's device, else the VIP's. */
+  network: IPv4;
+  prefix: number;
+  /** What it floats: the VIP, the DIP, or both. */
+  holds: ("vip" | "dip")[];
+}
+
+/**
+ * The VRRP instances of a cluster. A single director has one, for the VIP. A pair floats the
+ * VIP and the DIP: one instance when they share a device, else one per device, the two in a
+ * sync group so that they always move together.
+ */
+export function vrrpInstances(config: LvsConfig): VrrpInstance[] {
+  const { vip, dip } = config;
+  const onVipDevice = (holds: VrrpInstance["holds"], name: string): VrrpInstance =>
+    vip.device.device === dip.device.device
+      ? { name, device: dip.device.device, network: dip.network, prefix: dip.prefix, holds }
+      : { name, device: vip.device.device, network: networkOf(vip.address, vip.netmask), prefix: vip.prefix, holds };
+  if (config.pair === undefined) return [onVipDevice(["vip"], "VI_LVS")];
+  if (vip.device.device === dip.device.device) return [onVipDevice(["vip", "dip"], "VI_LVS")];
+  return [onVipDevice(["vip"], "VI_VIP"), { name: "VI_DIP", device: dip.device.device, network: dip.network, prefix: dip.prefix, holds: ["dip"] }];
+}
+
+function overlaps(a: VrrpInstance, b: VrrpInstance): boolean {
+  const mask = maskOfPrefix(Math.min(a.prefix, b.prefix));
+  return networkOf(a.network, mask) === networkOf(b.network, mask);
+}
+
+/**
+ * Checks confs linted together (`lvsc lint DIR`, or several files) as one set of clusters: two
+ * clusters whose VRRP instances would share a router id on one network would take each other's
+ * adverts for their own, and one of them would lose its VIP. Confs with the same VIP are versions
+ * of one cluster (only one of them runs), so they never collide. Returns the results with the
+ * new diagnostics added, in the same order.
+ */
+export function checkConfSet(results: readonly LintResult[]): LintResult[] {
+  const clusters = results.map((r) => (r.config?.vrrp !== undefined ? { r, config: r.config, vrrp: r.config.vrrp, instances: vrrpInstances(r.config) } : undefined));
+  const added = new Map<LintResult, Diagnostic[]>();
+  clusters.forEach((a, i) => {
+    if (a === undefined) return;
+    for (const b of clusters.slice(i + 1)) {
+      if (b === undefined || b.vrrp.routerId !== a.vrrp.routerId || b.config.vip.address === a.config.vip.address) continue;
+      const shared = a.instances.find((x) => b.instances.some((y) => overlaps(x, y)));
+      if (shared === undefined) continue;
+      const net = `${formatIPv4(shared.network)}/${shared.prefix}`;
+      for (const [self, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const where = `${other.r.file} (VIP ${formatIPv4(other.config.vip.address)}, line ${other.vrrp.span.start.line})`;
+        const d = diag(
+          "vrrp-router-id-collision",
+          `VRRP router id ${self.vrrp.routerId} on ${net} is also the router id of ${where}`,
+          self.vrrp.span,
+          {
+            hint: self.vrrp.given
+              ? "give one of the two clusters another `VRRP_ROUTER_ID` (1..255), unused on this network"
+              : `the id comes from the VIP's last octet; give one of the two clusters its own, e.g. \`VRRP_ROUTER_ID=${freeId(clusters.map((c) => c?.vrrp.routerId))}\``,
+          },
+        );
+        added.set(self.r, [...(added.get(self.r) ?? []), d]);
+      }
+    }
+  });
+  return results.map((r) => {
+    const extra = added.get(r);
+    if (extra === undefined) return r;
+    const diagnostics = sortDiagnostics([...r.diagnostics, ...extra]);
+    const errorCount = countErrors(diagnostics);
+    return { ...r, diagnostics, errorCount, warningCount: diagnostics.length - errorCount, config: errorCount > 0 ? undefined : r.config };
+  });
+}
+
+/** The lowest router id no cluster of the set uses. */
+function freeId(used: (number | undefined)[]): number {
+  for (let id = 1; id <= 255; id++) if (!used.includes(id)) return id;
+  return 1;
+}
