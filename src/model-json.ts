@@ -21,6 +21,10 @@ export interface ModelJson {
   dip: { device: string; label: string | null; address: string; network: string; prefix: number; netmask: string; broadcast: string };
   directorGateway: string | null;
   realServerSetup: { vipDevice: string | null; netDevice: string | null; gateway: string | null };
+  /** DIRECTOR_PAIR: two directors under keepalived, director1 first; null for a single director. */
+  pair: { directors: { role: "director1" | "director2"; address: string; written: string; priority: number }[]; preempt: boolean } | null;
+  /** The VRRP router id of the keepalived files, and whether VRRP_ROUTER_ID gave it (else the VIP's last octet). */
+  vrrp: { routerId: number; given: boolean } | null;
   services: {
     protocol: "tcp" | "udp" | "fwmark";
     port: number;
@@ -74,6 +78,14 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
       netDevice: config.serverNetDevice?.name ?? null,
       gateway: config.type === "nat" ? formatIPv4(config.dip.address) : config.serverGateway === undefined ? null : formatIPv4(config.serverGateway),
     },
+    pair:
+      config.pair === undefined
+        ? null
+        : {
+            directors: config.pair.directors.map((d) => ({ role: d.role, address: formatIPv4(d.address), written: d.written, priority: d.priority })),
+            preempt: config.pair.preempt,
+          },
+    vrrp: config.vrrp === undefined ? null : { routerId: config.vrrp.routerId, given: config.vrrp.given },
     services: config.services.map((s) => ({
       protocol: s.protocol,
       port: s.port,

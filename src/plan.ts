@@ -1,6 +1,6 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
-import { ipvsRules, sortedTable } from "./ipvs.js";
+import { forwardingOf, ipvsRules, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type VirtualService } from "./model.js";
 import { derivedRouterId, vrrpInstances } from "./ha.js";
 import { formatIPv4, isLoopback } from "./net.js";
@@ -394,6 +394,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         address: formatIPv4(d.address),
         port: String(d.port),
         weight: String(d.weight),
+        // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
+        method: forwardingOf(config, d) !== config.type ? KEEPALIVED_METHOD[forwardingOf(config, d)] : "",
         http: check === "HTTP_GET",
         tcp: check === "TCP_CHECK",
         udp: check === "UDP_CHECK",

@@ -101,6 +101,8 @@ function link(config: LvsConfig, rs: RealServer): string {
   return `${rs.port === 0 ? "the packet's port" : `:${rs.port}`} w${rs.weight} ${METHOD[forwardingOf(config, rs)]}`;
 }
 
+const LOCAL_NODE: GraphNode = { id: "localnode", kind: "local", title: "LocalNode", lines: ["the director serves a share itself (127.0.0.1)"] };
+
 /** `1-200`, `23, 80, 443`: sorted numbers with runs collapsed. */
 export function ranges(nums: Iterable<number>): string {
   const sorted = [...new Set(nums)].sort((a, b) => a - b);
@@ -197,18 +199,39 @@ export function topology(config: LvsConfig, source: string): Graph {
   // ---- the director
   const vipDev = config.vip.device.label !== undefined ? `${config.vip.device.device} (label ${config.vip.device.label})` : config.vip.device.device;
   const dipDev = config.dip.device.label !== undefined ? `${config.dip.device.device} (label ${config.dip.device.label})` : config.dip.device.device;
-  const directorLines = [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/${config.vip.prefix} on ${vipDev}`, `DIP ${dip}/${config.dip.prefix} on ${dipDev}`];
+  const pair = config.pair;
+  const floats = pair !== undefined ? " (floating)" : "";
+  const directorLines = [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/${config.vip.prefix} on ${vipDev}${floats}`, `DIP ${dip}/${config.dip.prefix} on ${dipDev}${floats}`];
   if (config.type === "nat") directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
   if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatIPv4(config.directorGateway)}`);
-  const director = add({ id: "director", kind: "director", title: "director", lines: directorLines });
-  edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
-  // a LocalNode real server is the director itself: drawn in one box with it
-  if (config.services.some((s) => s.realServers.some((rs) => rs.localNode)))
+  const localNode = config.services.some((s) => s.realServers.some((rs) => rs.localNode));
+  if (pair === undefined) {
+    const director = add({ id: "director", kind: "director", title: "director", lines: directorLines });
+    edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
+    // a LocalNode real server is the director itself: drawn in one box with it
+    if (localNode) clusters.push({ id: "director_host", label: "the director host", nodes: [director, add(LOCAL_NODE)] });
+  } else {
+    // two directors (DIRECTOR_PAIR): the VRRP MASTER holds the VIP and the DIP and does the work
+    const [d1, d2] = pair.directors;
+    const own = (d: typeof d1) => `${d.role} ${d.written === formatIPv4(d.address) ? "" : `${d.written} `}${formatIPv4(d.address)}`;
+    const director = add({ id: "director", kind: "director", title: own(d1), lines: [`VRRP MASTER at start (priority ${d1.priority})`, ...directorLines] });
+    const backup = add({
+      id: "director2",
+      kind: "director",
+      title: own(d2),
+      lines: [`VRRP BACKUP (priority ${d2.priority})`, "takes the VIP and the DIP when the MASTER fails", "holds the same table, and the MASTER's connections (sync)"],
+    });
+    const routerId = config.vrrp?.routerId;
     clusters.push({
       id: "director_host",
-      label: "the director host",
-      nodes: [director, add({ id: "localnode", kind: "local", title: "LocalNode", lines: ["the director serves a share itself (127.0.0.1)"] })],
+      label: `two directors, keepalived${routerId !== undefined ? ` (VRRP router id ${routerId})` : ""}, ${pair.preempt ? "director1 takes the VIP back" : "no preemption"}`,
+      nodes: [director, backup, ...(localNode ? [add(LOCAL_NODE)] : [])],
     });
+    edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
+    edges.push({ from: "router", to: backup, label: "after a failover", dashed: true });
+    edges.push({ from: director, to: backup, label: "VRRP adverts, connection sync", dashed: true, reply: true });
+  }
+  const director = "director";
 
   // ---- services and real servers
   const hosts = new Map<number, RealServer>();

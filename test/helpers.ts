@@ -7,6 +7,8 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const EXAMPLES = `${ROOT}examples`;
 export const EXAMPLE_HOSTS = { path: "examples/hosts", text: readFileSync(`${EXAMPLES}/hosts`, "utf8") };
 export const EXAMPLE_CONFS = ["lvs_dr.conf", "lvs_nat.conf", "lvs_tun.conf"] as const;
+/** The examples with two directors (DIRECTOR_PAIR). */
+export const HA_CONFS = ["lvs_dr_ha.conf", "lvs_nat_ha.conf"] as const;
 
 export function readExample(name: string): string {
   return readFileSync(`${EXAMPLES}/${name}`, "utf8");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, type Io } from "../src/cli.js";
 import { lint, TARGETS, variants } from "../src/index.js";
-import { compileText, conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES, readExample } from "./helpers.js";
+import { compileText, conf, EXAMPLE_CONFS, HA_CONFS, EXAMPLE_HOSTS, EXAMPLES, readExample, routedNatConf } from "./helpers.js";
 import { needTool } from "./tools.js";
 
 const isRoot = process.getuid?.() === 0;
@@ -35,7 +35,6 @@ const KITCHEN_SINK = conf({ 2: "INITIAL_STATE=off", 5: "SERVICE=f 7 wrr ppc -t 6
   "SERVICE=t https lc ppc rs1 rs2",
 ]);
 
-const HA_CONFS = ["lvs_dr_ha.conf", "lvs_nat_ha.conf"] as const;
 const PAIR = "DIRECTOR_PAIR=director1 director2";
 
 describe("keepalived.conf", () => {
@@ -47,6 +46,7 @@ describe("keepalived.conf", () => {
     ["the NAT variant of the walkthrough", readExample("lvs_dr.conf"), "lvs_dr.conf"] as const,
     ["the NAT variant of the walkthrough's two directors", readExample("lvs_dr_ha.conf"), "lvs_dr_ha.conf"] as const,
     ["the TUN variant of the walkthrough's two directors", readExample("lvs_dr_ha.conf"), "lvs_dr_ha.conf"] as const,
+    ["a NAT cluster whose director serves a share (LocalNode)", routedNatConf(["SERVICE=t smtp rr rs1 localhost"]), "lvs_nat.conf"] as const,
   ];
 
   it.for(cases)("%s: keepalived -t accepts every file without a message", ([name, text, file], ctx) => {
@@ -67,6 +67,14 @@ describe("keepalived.conf", () => {
     const k = keepalivedTest(r.files[0]!.contents.replace("lvs_sched rr", "lvs_sched roundrobin"), ["eth0"]);
     expect(k.status).not.toBe(0);
     expect(k.output).toContain("roundrobin");
+  });
+
+  it("sends LocalNode by direct routing under NAT, as the rc script does (the kernel will not masquerade to 127.0.0.1)", () => {
+    const k = compileText(routedNatConf(["SERVICE=t smtp rr rs1 localhost"]), { file: "lvs_nat.conf", targets: ["keepalived"] }).files[0]!.contents;
+    const block = (addr: string) => k.slice(k.indexOf(`real_server ${addr} 25 {`), k.indexOf("}\n", k.indexOf(`real_server ${addr} 25 {`)));
+    expect(block("127.0.0.1")).toContain("        lvs_method DR\n");
+    expect(block("192.168.0.3")).not.toContain("lvs_method");
+    expect(k).toMatch(/^ {4}lvs_method NAT$/m);
   });
 
   it("names addresses, not host names, and checks each real server as its service needs", () => {

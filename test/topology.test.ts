@@ -13,7 +13,7 @@ import { show } from "../src/show.js";
 import { DETAIL_LIMITS, SUMMARY_LIMITS, topology, toDot, toMermaid } from "../src/topology.js";
 import type { LvsConfig } from "../src/index.js";
 import { formatIPv4 } from "../src/net.js";
-import { conf, EXAMPLE_CONFS, EXAMPLES, lintText, readExample, ROOT } from "./helpers.js";
+import { conf, EXAMPLE_CONFS, HA_CONFS, EXAMPLES, lintText, readExample, ROOT } from "./helpers.js";
 import { needTool } from "./tools.js";
 
 function model(text: string, file = "lvs_dr.conf"): LvsConfig {
@@ -40,7 +40,7 @@ const KITCHEN_SINK = conf({ 2: "INITIAL_STATE=off", 5: "SERVICE=f 7 wrr ppc -t 6
 ]);
 
 const CASES: [string, string, string][] = [
-  ...EXAMPLE_CONFS.map((c) => [c, readExample(c), c] as [string, string, string]),
+  ...[...EXAMPLE_CONFS, ...HA_CONFS].map((c) => [c, readExample(c), c] as [string, string, string]),
   ["every kind of service", KITCHEN_SINK, "lvs_dr.conf"],
 ];
 
@@ -53,7 +53,15 @@ function svgText(svg: string): string {
 
 /** Every address and port the conf names, as the model has them. */
 function addressesAndPorts(c: LvsConfig): { addresses: string[]; ports: string[] } {
-  const addresses = new Set([c.vip.address, c.dip.address, ...(c.directorGateway !== undefined ? [c.directorGateway] : []), ...(c.serverGateway !== undefined ? [c.serverGateway] : [])].map(formatIPv4));
+  const addresses = new Set(
+    [
+      c.vip.address,
+      c.dip.address,
+      ...(c.directorGateway !== undefined ? [c.directorGateway] : []),
+      ...(c.serverGateway !== undefined ? [c.serverGateway] : []),
+      ...(c.pair?.directors.map((d) => d.address) ?? []),
+    ].map(formatIPv4),
+  );
   const ports = new Set<string>();
   for (const s of c.services) {
     if (s.protocol !== "fwmark" && s.port !== 0) ports.add(`:${s.port}`);
@@ -149,6 +157,17 @@ describe("the graph", () => {
     expect(tun.edges.filter((e) => e.to === "rs1").every((e) => e.label.endsWith("IPIP tunnel (-i)"))).toBe(true);
   });
 
+  it("draws a pair of directors: the MASTER doing the work, the BACKUP beside it, the sync between them", () => {
+    const g = topology(model(readExample("lvs_nat_ha.conf"), "lvs_nat_ha.conf"), "lvs_nat_ha.conf");
+    const pair = g.clusters.find((c) => c.id === "director_host")!;
+    expect(pair.label).toBe("two directors, keepalived (VRRP router id 51), director1 takes the VIP back");
+    expect(pair.nodes.map((id) => g.nodes.find((n) => n.id === id)!.title)).toEqual(["director1 10.1.1.11", "director2 10.1.1.12"]);
+    expect(g.nodes.find((n) => n.id === "director")!.lines).toContain("DIP 10.1.1.1/24 on eth1 (floating)");
+    expect(g.edges.filter((e) => e.to === "director2").map((e) => e.label)).toEqual(["after a failover", "VRRP adverts, connection sync"]);
+    // services hang off the MASTER only
+    expect(g.edges.filter((e) => e.from === "director2")).toEqual([]);
+  });
+
   it("draws LocalNode in the director's box, and monitor-made links dashed", () => {
     const g = topology(model(KITCHEN_SINK), "lvs_dr.conf");
     expect(g.clusters.find((c) => c.id === "director_host")!.nodes).toEqual(["director", "localnode"]);
@@ -226,7 +245,7 @@ describe("show --format json", () => {
 });
 
 describe("the pictures in docs/", () => {
-  it.each(EXAMPLE_CONFS)("docs/topology/ has the picture of examples/%s as it is now", async (c) => {
+  it.each([...EXAMPLE_CONFS, ...HA_CONFS])("docs/topology/ has the picture of examples/%s as it is now", async (c) => {
     const svg = await show(model(readExample(c), c), "svg", c);
     const committed = readFileSync(join(ROOT, "docs/topology", `${c.replace(".conf", "")}.svg`), "utf8");
     expect(committed === svg, `docs/topology/${c.replace(".conf", "")}.svg is out of date: run npm run docs`).toBe(true);
