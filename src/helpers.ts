@@ -5,7 +5,12 @@
 // misspelt helper fails at compile time). Every value reaches a template through one of the
 // helpers below, each of which throws on anything it cannot emit safely.
 
-import { assertInertText, sh } from "./shell.js";
+import { assertInertText, charClass, sh } from "./shell.js";
+
+/** `word`'s characters: no blank, quote, brace, comment or escape character, no leading `-`. */
+const WORD = charClass("A-Za-z0-9_.:/@%+,=-", "A-Za-z0-9_.:/@%+,=");
+/** `exportsField`'s characters: no blanks, quotes, parentheses or `#`. */
+const EXPORTS_FIELD = charClass("A-Za-z0-9_./-");
 
 /** The helpers a template may use; test/shell.test.ts checks that every mustache is one of them. */
 export const HELPERS = {
@@ -26,13 +31,13 @@ export const HELPERS = {
    */
   word: (value: unknown) => {
     const v = scalar(value, "word");
-    if (!/^[A-Za-z0-9_.:/@%+,=][A-Za-z0-9_.:/@%+,=-]*$/.test(v)) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
+    if (v === "" || !WORD(v)) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
     return v;
   },
   /** A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`. */
   exportsField: (value: unknown) => {
     const v = scalar(value, "exportsField");
-    if (!/^[A-Za-z0-9_./-]+$/.test(v) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
+    if (v === "" || !EXPORTS_FIELD(v) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
     return v;
   },
 } as const;

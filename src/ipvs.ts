@@ -66,19 +66,22 @@ function serviceOptions(s: VirtualService): string {
  * only the services are there: a monitor adds the real servers.
  */
 export function ipvsRules(config: LvsConfig): string[] {
-  const lines: string[] = [];
+  return [...ipvsRuleLines(config)];
+}
+
+/** ipvsRules() a line at a time: a large table's lines are made as they are written. */
+export function* ipvsRuleLines(config: LvsConfig): Generator<string, void, undefined> {
   for (const { service, dests } of sortedTable(config)) {
     const spec = serviceSpec(config, service);
-    lines.push(`-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`);
+    yield `-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`;
     if (!config.initialState) continue;
     // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
     for (const d of dests) {
       const method = forwardingOf(config, d);
       const tunnel = method === "tun" ? " --tun-type ipip" : "";
-      lines.push(`-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`);
+      yield `-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`;
     }
   }
-  return lines;
 }
 
 /** The same table in the layout of `ipvsadm -L -n` (without its kernel version line). */

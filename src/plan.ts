@@ -1,7 +1,7 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
-import { forwardingOf, ipvsRules, sortedTable } from "./ipvs.js";
-import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type VirtualService } from "./model.js";
+import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
+import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { derivedRouterId, vrrpInstances } from "./ha.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
@@ -139,6 +139,30 @@ function procPath(key: string): string {
   return `/proc/sys/${key.includes("/") ? key : key.replaceAll(".", "/")}`;
 }
 
+/**
+ * A list a template reads one item at a time ({{#each}} takes any iterable): its items are made
+ * afresh at each reading and never held together. A cluster of 100,000 real servers would
+ * otherwise hold tens of megabytes of render context per file while the file is written.
+ */
+function lazy<T>(make: () => Iterable<T>): Iterable<T> {
+  return { [Symbol.iterator]: () => make()[Symbol.iterator]() };
+}
+
+/** lazy() of `items` mapped by `f`, with a plain iterator: a generator costs several times more per item. */
+function lazyMap<T, U>(items: () => Iterable<T>, f: (x: T) => U): Iterable<U> {
+  return {
+    [Symbol.iterator](): Iterator<U> {
+      const it = items()[Symbol.iterator]();
+      return {
+        next(): IteratorResult<U> {
+          const r = it.next();
+          return r.done === true ? { done: true, value: undefined } : { done: false, value: f(r.value) };
+        },
+      };
+    },
+  };
+}
+
 /** realServerAddresses() per conf: every file's header lists them, and a big cluster has 100,000. */
 const ripsOf = new WeakMap<LvsConfig, string[]>();
 
@@ -169,7 +193,7 @@ function abbreviated(items: string[], max = 8): string {
 
 /** The facts every file's context shares. */
 function common(config: LvsConfig, opts: EmitOptions) {
-  const rips = realServerAddresses(config);
+  const rips = ripsText(config);
   return {
     prog: programName(config.type),
     title: TITLES[config.type],
@@ -178,9 +202,20 @@ function common(config: LvsConfig, opts: EmitOptions) {
     source: opts.source,
     vip: formatIPv4(config.vip.address),
     dip: formatIPv4(config.dip.address),
-    realServers: rips.join(" "),
-    realServersText: abbreviated(rips),
+    realServers: rips.all,
+    realServersText: rips.short,
   };
+}
+
+/** The RIPs as one word list and as a comment shows them, once per conf. */
+const ripsTextOf = new WeakMap<LvsConfig, { all: string; short: string }>();
+function ripsText(config: LvsConfig): { all: string; short: string } {
+  let t = ripsTextOf.get(config);
+  if (t === undefined) {
+    const rips = realServerAddresses(config);
+    ripsTextOf.set(config, (t = { all: rips.join(" "), short: abbreviated(rips) }));
+  }
+  return t;
 }
 
 /** The real servers' VIP device, as the rc script and the rc.local snippet use it. */
@@ -226,7 +261,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       initialStateOn: config.initialState,
       manageRealServers: config.initialState ? "1" : "0",
       forwardName: FORWARD_NAMES[config.type],
-      rules: ipvsRules(config),
+      rules: lazy(() => ipvsRuleLines(config)),
       directorSysctls: directorSysctls(config),
       dipCidr: `${c.dip}/${config.dip.prefix}`,
       dipBroadcast: formatIPv4(config.dip.broadcast),
@@ -310,7 +345,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
 }
 
 function rules(config: LvsConfig): RenderPlan {
-  return { target: "rules", template: "ipvsadm.rules", path: "ipvsadm.rules", mode: 0o644, context: { rules: ipvsRules(config) } };
+  return { target: "rules", template: "ipvsadm.rules", path: "ipvsadm.rules", mode: 0o644, context: { rules: lazy(() => ipvsRuleLines(config)) } };
 }
 
 const KEEPALIVED_METHOD: Record<LvsType, string> = { dr: "DR", nat: "NAT", tun: "TUN" };
@@ -374,9 +409,20 @@ function floating(cidr: string, broadcast: string, device: string, label: string
 
 function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const c = common(config, opts);
-  const services = sortedTable(config).map(({ service: s, dests }) => {
+  const service = ({ service: s, dests }: ReturnType<typeof sortedTable>[number]) => {
     const check = checkerOf(s);
     const timeout = check === "UDP_CHECK" ? HEALTH_CHECK.udpConnectTimeout : HEALTH_CHECK.connectTimeout;
+    const realServer = (d: RealServer) => ({
+      address: formatIPv4(d.address),
+      port: String(d.port),
+      weight: String(d.weight),
+      // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
+      method: forwardingOf(config, d) !== config.type ? KEEPALIVED_METHOD[forwardingOf(config, d)] : "",
+      http: check === "HTTP_GET",
+      tcp: check === "TCP_CHECK",
+      udp: check === "UDP_CHECK",
+      ping: check === "PING_CHECK",
+    });
     return {
       line: String(s.line),
       isFwmark: s.protocol === "fwmark",
@@ -390,19 +436,10 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       check,
       connectTimeout: String(timeout),
       checkComment: checkComment(check, timeout),
-      realServers: dests.map((d) => ({
-        address: formatIPv4(d.address),
-        port: String(d.port),
-        weight: String(d.weight),
-        // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
-        method: forwardingOf(config, d) !== config.type ? KEEPALIVED_METHOD[forwardingOf(config, d)] : "",
-        http: check === "HTTP_GET",
-        tcp: check === "TCP_CHECK",
-        udp: check === "UDP_CHECK",
-        ping: check === "PING_CHECK",
-      })),
+      realServers: lazyMap(() => dests, realServer),
     };
-  });
+  };
+  const services = lazyMap(() => sortedTable(config), service);
   const vrrp = config.vrrp ?? { routerId: derivedRouterId(config.vip.address), given: false };
   const vip = floating(`${c.vip}/${config.vip.prefix}`, formatIPv4(config.vip.broadcast), config.vip.device.device, config.vip.device.label);
   const dip = floating(`${c.dip}/${config.dip.prefix}`, formatIPv4(config.dip.broadcast), config.dip.device.device, config.dip.device.label);
@@ -477,10 +514,12 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
 }
 
 /** mon's monitor for a real server's port: by well-known port, else a TCP connect, else ping. */
+const MONITORS: Record<number, string> = { 21: "ftp.monitor", 23: "telnet.monitor", 25: "smtp.monitor", 80: "http.monitor", 110: "pop3.monitor", 119: "nntp.monitor", 143: "imap.monitor" };
+
 function monitor(s: VirtualService, port: number): { name: string; port: string } {
   if (s.protocol === "tcp" && port !== 0) {
-    const known: Record<number, string> = { 21: "ftp.monitor", 23: "telnet.monitor", 25: "smtp.monitor", 80: "http.monitor", 110: "pop3.monitor", 119: "nntp.monitor", 143: "imap.monitor" };
-    return known[port] !== undefined ? { name: known[port]!, port: "" } : { name: "tcp.monitor", port: String(port) };
+    const known = MONITORS[port];
+    return known !== undefined ? { name: known, port: "" } : { name: "tcp.monitor", port: String(port) };
   }
   return { name: "fping.monitor", port: "" };
 }
@@ -489,29 +528,40 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   // a pair's keepalived checks the real servers on both directors; mon would fight it over the table
   if (config.pair !== undefined) return undefined;
   const c = common(config, opts);
-  const hosts = new Map<number, { name: string; address: string; services: unknown[] }>();
-  // in the conf's order, so the file reads like the conf
+  // each real server's services, in the conf's order, so the file reads like the conf; the
+  // entries the template reads are made as it reads them
+  const hosts = new Map<number, [VirtualService, RealServer][]>();
   for (const s of config.services)
     for (const d of s.realServers) {
       if (d.localNode) continue;
-      const address = formatIPv4(d.address);
-      let h = hosts.get(d.address);
-      if (h === undefined) hosts.set(d.address, (h = { name: `rs_${address.replaceAll(".", "_")}`, address, services: [] }));
-      const m = monitor(s, d.port);
-      h.services.push({
-        name: s.protocol === "fwmark" ? `fwmark${s.fwmark}` : `${s.protocol}${s.port}`,
-        monitor: m.name,
-        monitorPort: m.port,
-        isUdp: s.protocol === "udp",
-        isFwmark: s.protocol === "fwmark",
-        virtual: s.protocol === "fwmark" ? String(s.fwmark) : `${c.vip}:${s.port}`,
-        // the HOWTO's form is the bare RIP; a NAT port remap adds the port
-        real: s.protocol === "fwmark" || d.port === s.port ? address : `${address}:${d.port}`,
-        weight: String(d.weight),
-      });
+      const h = hosts.get(d.address);
+      if (h === undefined) hosts.set(d.address, [[s, d]]);
+      else h.push([s, d]);
     }
+  const entry = ([s, d]: [VirtualService, RealServer]) => {
+    const address = formatIPv4(d.address);
+    const m = monitor(s, d.port);
+    return {
+      name: s.protocol === "fwmark" ? `fwmark${s.fwmark}` : `${s.protocol}${s.port}`,
+      monitor: m.name,
+      monitorPort: m.port,
+      isUdp: s.protocol === "udp",
+      isFwmark: s.protocol === "fwmark",
+      virtual: s.protocol === "fwmark" ? String(s.fwmark) : `${c.vip}:${s.port}`,
+      // the HOWTO's form is the bare RIP; a NAT port remap adds the port
+      real: s.protocol === "fwmark" || d.port === s.port ? address : `${address}:${d.port}`,
+      weight: String(d.weight),
+    };
+  };
+  const hostList = lazyMap(
+    () => hosts,
+    ([a, services]) => {
+      const address = formatIPv4(a);
+      return { name: `rs_${address.replaceAll(".", "_")}`, address, services: lazyMap(() => services, entry) };
+    },
+  );
   if (hosts.size === 0) return undefined;
-  return { target: "mon", template: "mon.cf", path: "mon.cf", mode: 0o644, context: { ...c, initialStateOn: config.initialState, isDr: config.type === "dr", isNat: config.type === "nat", hosts: [...hosts.values()] } };
+  return { target: "mon", template: "mon.cf", path: "mon.cf", mode: 0o644, context: { ...c, initialStateOn: config.initialState, isDr: config.type === "dr", isNat: config.type === "nat", hosts: hostList } };
 }
 
 function systemd(config: LvsConfig, opts: EmitOptions): RenderPlan {

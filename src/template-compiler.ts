@@ -14,7 +14,7 @@
 // Semantics follow Handlebars 4.7 with lvsc's COMPILE_OPTIONS (noEscape, strict,
 // knownHelpersOnly): a helper's argument is looked up as Handlebars does (own properties only,
 // a missing one is undefined and the helper refuses it); a bare {{name}} must exist; {{#if}} is
-// false for false, undefined, null, "", 0, NaN and []; {{#each}} iterates arrays. test/render.test.ts
+// false for false, undefined, null, "", 0, NaN and []; {{#each}} iterates arrays and iterables. test/render.test.ts
 // renders every template with Handlebars and with this code, on the examples and on fuzzed
 // confs, and requires the same bytes.
 
@@ -202,18 +202,25 @@ class Generator {
     }
     if (helper !== "each") this.fail(b, `the block helper {{#${helper}}}`);
     const a = `a${id}`;
+    const src = `s${id}`;
     const i = `i${id}`;
     const c = `c${id}`;
+    // an array, or any iterable (a render context may hand out a large list lazily, so that its
+    // items are made one at a time); @last needs the length, so it makes the iterable an array
+    // first, as Handlebars' own {{#each}} does
+    const usesLast = JSON.stringify(b.program).includes('"original":"@last"');
     this.lines.push(
       `const ${a} = ${arg};`,
-      `if (${a} != null && typeof ${a} === "object" && !Array.isArray(${a})) throw new Error(${JSON.stringify(`${this.name}: {{#each}} over an object, not an array`)});`,
-      `if (Array.isArray(${a}) && ${a}.length > 0) {`,
-      `for (let ${i} = 0; ${i} < ${a}.length; ${i}++) {`,
-      `if (!(${i} in ${a})) continue;`,
-      `const ${c} = ${a}[${i}];`,
+      `if (${a} != null && typeof ${a} === "object" && !Array.isArray(${a}) && typeof ${a}[Symbol.iterator] !== "function") throw new Error(${JSON.stringify(`${this.name}: {{#each}} over an object, not an array or an iterable`)});`,
+      `const ${src} = ${a} == null || typeof ${a} !== "object" ? [] : ${usesLast ? `Array.isArray(${a}) ? ${a} : Array.from(${a})` : a};`,
+      `let ${i} = -1;`,
+      `for (const ${c} of ${src}) {`,
+      `${i}++;`,
+      // a hole in an array is skipped, as Handlebars skips it
+      `if (Array.isArray(${src}) && !(${i} in ${src})) continue;`,
     );
-    this.program(b.program, [...scopes, { ctx: c, loop: { array: a, index: i } }]);
-    this.lines.push(`if (s.length >= 65536) { yield s; s = ""; }`, "}", "} else {");
+    this.program(b.program, [...scopes, { ctx: c, loop: { array: src, index: i } }]);
+    this.lines.push(`if (s.length >= 65536) { yield s; s = ""; }`, "}", `if (${i} === -1) {`);
     if (b.inverse !== undefined && b.inverse !== null) this.program(b.inverse, scopes);
     this.lines.push("}");
   }

@@ -80,6 +80,10 @@ describe("the templates' code renders what Handlebars renders", () => {
     ["whitespace control", "a  {{~#if x~}}  b  {{~/if~}}  c", { x: 1 }],
     ["a bare value", "[{{v}}] [{{n}}]", { v: "x", n: 0 }],
     ["literal arguments", "{{text 'q'}}{{sh \"a b\"}}{{word 3}}", {}],
+    // a render context may hand out a long list lazily: any iterable, iterated once per {{#each}}
+    ["an iterable, with @index, @first and @last", "{{#each xs}}{{text @index}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}{{text this}} {{/each}}", { xs: new Set(["a", "b", "c"]) }],
+    ["an iterable nested in an iterable", "{{#each hs}}{{text name}}:{{#each ss}}{{text this}},{{/each}} {{/each}}", { hs: new Set([{ name: "h", ss: new Set(["1", "2"]) }]) }],
+    ["an empty iterable takes the else", "{{#each xs}}x{{else}}none{{/each}}", { xs: new Set() }],
   ])("%s", (_name, tpl, ctx) => {
     const expected = hb.compile(tpl, COMPILE_OPTIONS)(ctx);
     expect(run(tpl, ctx)).toBe(expected);

@@ -2,9 +2,10 @@
 // templates that fails when a value could reach a script without a checking helper.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HELPERS } from "../src/render.js";
-import { assertInertText, sh } from "../src/shell.js";
+import { assertInertText, charClass, sh } from "../src/shell.js";
 import { PARTIALS, verbatim } from "../src/templates.js";
 import { ROOT } from "./helpers.js";
 
@@ -41,6 +42,20 @@ describe("sh()", () => {
     const script = `printf '%s\\0' ${cases.map(sh).join(" ")}`;
     const out = execFileSync("sh", ["-c", script], { encoding: "utf8" });
     expect(out.split("\0").slice(0, -1)).toEqual(cases);
+  });
+});
+
+describe("charClass(): the table lookups the helpers check values with", () => {
+  it.each([
+    ["A-Za-z0-9_@%+=:,./-", undefined, /^[A-Za-z0-9_@%+=:,./-]*$/],
+    [" A-Za-z0-9_@%+=:,./()*'-", undefined, /^[ A-Za-z0-9_@%+=:,./()*'-]*$/],
+    ["A-Za-z0-9_.:/@%+,=-", "A-Za-z0-9_.:/@%+,=", /^(?:[A-Za-z0-9_.:/@%+,=][A-Za-z0-9_.:/@%+,=-]*)?$/],
+    ["A-Za-z0-9_./-", undefined, /^[A-Za-z0-9_./-]*$/],
+  ] as const)("[%s] (first [%s]) accepts exactly what its regex accepts", (chars, first, re) => {
+    const test = charClass(chars, first);
+    const all = Array.from({ length: 300 }, (_, c) => String.fromCharCode(c));
+    for (const c of all) expect([c, test(c)]).toEqual([c, re.test(c)]);
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...all, "é", "\u2028", "\ud83d"), maxLength: 12 }), (v) => test(v) === re.test(v)), { seed: 7, numRuns: 3000 });
   });
 });
 
