@@ -517,18 +517,18 @@ class Validator {
   }
 
   private initialState(d: Directive | undefined): boolean | undefined {
+    return this.onOff(d, "invalid-initial-state", "INITIAL_STATE", "`on` adds the real servers at start; `off` leaves that to a monitor");
+  }
+
+  /** A directive whose one field is `on` or `off`; `hint` says what each means. */
+  private onOff(d: Directive | undefined, code: Code, name: string, hint: string): boolean | undefined {
     if (d === undefined) return undefined;
     const f = this.fields(d)?.[0];
     if (f === undefined) return undefined;
     if (f.text === "on") return true;
     if (f.text === "off") return false;
     const lower = f.text.toLowerCase();
-    this.report(
-      "invalid-initial-state",
-      `INITIAL_STATE must be \`on\` or \`off\`, not \`${printable(f.text)}\``,
-      f.span,
-      lower === "on" || lower === "off" ? `write it in lower case: \`${lower}\`` : "`on` adds the real servers at start; `off` leaves that to a monitor",
-    );
+    this.report(code, `${name} must be \`on\` or \`off\`, not \`${printable(f.text)}\``, f.span, lower === "on" || lower === "off" ? `write it in lower case: \`${lower}\`` : hint);
     return undefined;
   }
 
@@ -1174,20 +1174,6 @@ class Validator {
   }
 
   private vrrpPreempt(d: Directive | undefined): boolean | undefined {
-    if (d === undefined) return undefined;
-    const f = this.fields(d)?.[0];
-    if (f === undefined) return undefined;
-    if (f.text === "on") return true;
-    if (f.text === "off") return false;
-    const lower = f.text.toLowerCase();
-    this.report(
-      "invalid-vrrp-preempt",
-      `VRRP_PREEMPT must be \`on\` or \`off\`, not \`${printable(f.text)}\``,
-      f.span,
-      lower === "on" || lower === "off"
-        ? `write it in lower case: \`${lower}\``
-        : "`off` (the default): the VIP stays with director2 when director1 returns; `on`: director1 takes it back",
-    );
-    return undefined;
+    return this.onOff(d, "invalid-vrrp-preempt", "VRRP_PREEMPT", "`off` (the default): the VIP stays with director2 when director1 returns; `on`: director1 takes it back");
   }
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../src/index.js";
 import { CI } from "../tools.js";
+import { scenarioTests } from "./checks.js";
 import { buildImage, mergeRuns, runVm, unavailable, type VmRun } from "./vm.js";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -371,27 +372,5 @@ describe.skipIf(why !== undefined)("real kernel (qemu, Debian's linux-image-amd6
     console.log(`lvsc e2e: ${vm.accel}, ${vm.wallSeconds.toFixed(0)} s wall; ${summary}`);
   }, HOOK_TIMEOUT_MS);
 
-  it("boots and runs every scenario to its end", () => {
-    expect(vm.booted, `the VM did not boot:\n${vm.console.slice(-4000)}`).toBe(true);
-    expect(vm.timedOut, `the VM timed out:\n${vm.console.slice(-4000)}`).toBe(false);
-    for (const s of SCENARIOS) expect(vm.scenarios.get(s.name)?.exit, `${s.name} did not finish`).toBe(0);
-  });
-
-  describe.each(SCENARIOS)("$name", (s) => {
-    it.each(s.passes)("%s", (check) => {
-      const r = vm.scenarios.get(s.name);
-      const c = r?.checks.get(check);
-      expect(c, `check ${check} was not reported; console:\n${r?.log ?? vm.console.slice(-4000)}`).toBeDefined();
-      expect(c!.pass, `${check}: ${c!.detail}\n--- console of ${s.name} ---\n${r!.log}`).toBe(true);
-    });
-  });
-
-  describe.each(SCENARIOS.filter((s) => s.fails !== undefined))("negative control $name", (s) => {
-    it.each(s.fails!)("is caught by %s", (check) => {
-      const r = vm.scenarios.get(s.name);
-      const c = r?.checks.get(check);
-      expect(c, `check ${check} was not reported; console:\n${r?.log ?? vm.console.slice(-4000)}`).toBeDefined();
-      expect(c!.pass, `the broken output passed ${check}: ${c!.detail}`).toBe(false);
-    });
-  });
+  scenarioTests(() => vm, SCENARIOS);
 });

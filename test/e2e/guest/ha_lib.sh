@@ -56,6 +56,20 @@ ka_start() {
 	keep $!
 }
 
+# start_pair: keepalived on director1, which must become MASTER (the VIP on its eth0) within
+# 20 s, then on director2, and 3 s for director2 to settle as BACKUP
+start_pair() {
+	ka_start director1 "$KA1"
+	if master=$(wait_holds director1 "$VIP" eth0 20); then
+		note "director1 is MASTER after $master s"
+	else
+		fail steady "director1 did not become MASTER"
+		ka_log director1
+	fi
+	ka_start director2 "$KA2"
+	sleep 3
+}
+
 # ka_stop HOST: stop HOST's keepalived (SIGTERM: it sends a priority-0 advert, removes its
 # addresses and its IPVS table) and wait for it to end
 ka_stop() {
