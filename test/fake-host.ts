@@ -48,6 +48,8 @@ export interface HostSpec {
   ipvs?: string;
   /** Gateways the kernel refuses ("Nexthop has invalid gateway"). */
   unreachable?: string[];
+  /** The dummy module is not loaded: the first `ip link add … type dummy` loads it, and it makes dummy0 itself. */
+  dummyUnloaded?: boolean;
 }
 
 export interface RunEnv {
@@ -106,6 +108,7 @@ export class FakeHost {
     for (const a of spec.addrs ?? []) this.sh(`ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`);
     writeFileSync(join(this.k, "route"), spec.route ?? "");
     writeFileSync(join(this.k, "unreachable"), (spec.unreachable ?? []).map((g) => `${g}\n`).join(""));
+    if (spec.dummyUnloaded === true) writeFileSync(join(this.k, "dummy-unloaded"), "");
     const sysctls: Record<string, string> = { "net.ipv4.ip_forward": "0" };
     for (const dev of ["all", "default", ...Object.keys(links)]) for (const [p, v] of Object.entries(PER_LINK)) sysctls[`net.ipv4.conf.${dev}.${p}`] = v;
     Object.assign(sysctls, spec.sysctls);

@@ -281,7 +281,8 @@ describe("a failed start leaves the host recoverable, and says so", () => {
     const rc = h.install(NAT["rc.lvs_nat"]!, "lvs/rc.lvs_nat");
     const before = h.snapshot();
     const r = h.run(rc, ["start"]);
-    expect(r.status).toBe(2);
+    // the failing command's own status (2) is in the message; the script's is 1, "failed"
+    expect(r.status).toBe(1);
     expect(r.stderr).toBe(
       [
         "Error: Nexthop has invalid gateway.",
@@ -655,6 +656,70 @@ describe("links", () => {
     const stop = h.run(rc, ["stop"]);
     expect(stop.stdout).toContain("left 192.168.0.1/24 on eth0: deleting it would delete the other addresses of its subnet on eth0 too");
     expect(h.addrs()).toEqual(["lo 127.0.0.1/8 primary -", "eth0 192.168.0.1/24 primary -", "eth0 192.168.0.50/24 secondary -"]);
+  });
+});
+
+describe("hosts as they come: a fresh kernel, a changed role, someone else's services, a multipath route", () => {
+  it("creates dummy0 on a kernel without the dummy module, which makes dummy0 itself when it loads", () => {
+    const h = new FakeHost({ ...REALSERVER, dummyUnloaded: true });
+    const rc = h.install(RC, "lvs/rc.lvs_dr");
+    const before = h.snapshot();
+    const start = h.run(rc, ["start"]);
+    expect([start.status, start.stderr]).toEqual([0, ""]);
+    expect(h.links()).toContain("dummy0 up");
+    expect(h.addrs()).toContain("dummy0 192.168.0.101/32 primary -");
+    expect(h.run(rc, ["status"]).status).toBe(0);
+    expect(h.run(rc, ["stop"]).status).toBe(0);
+    expect(h.snapshot()).toBe(before);
+  });
+
+  it("removes the IPVS services of a director that the same conf now makes a real server, and status sees any left", () => {
+    const h = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 192.168.0.1/24", "eth0 192.168.0.3/24"], ipvs: "" });
+    const rc = h.install(RC, "lvs/rc.lvs_dr");
+    expect(h.run(rc, ["start", "director"]).status).toBe(0);
+    expect(h.ipvs().length).toBeGreaterThan(0);
+    const r = h.run(rc, ["start", "realserver"]);
+    expect(r.status).toBe(0);
+    expect(h.ipvs()).toEqual([]);
+    expect(h.run(rc, ["status", "realserver"]).status).toBe(0);
+    // the services put back by hand while the state still says director: status reports them
+    h.run(rc, ["start", "director"]);
+    const services = h.ipvs();
+    h.run(rc, ["start", "realserver"]);
+    writeFileSync(join(h.k, "ipvs"), services.map((l) => `${l}\n`).join(""));
+    writeFileSync(join(h.stateDir, "rc.lvs_dr-192.168.0.101", "owns"), "192.168.0.101 \n");
+    const status = h.run(rc, ["status", "realserver"]);
+    expect(status.status).toBe(3);
+    expect(status.stdout).toContain("  differs  ipvsadm -R: -D -t 192.168.0.101:");
+  });
+
+  it("leaves alone, at a stop without this boot's state, the services that something else set up for the VIP", () => {
+    const table = "-A -t 192.168.0.101:80 -s wlc\n-a -t 192.168.0.101:80 -r 192.168.0.3:80 -g -w 1\n";
+    const h = new FakeHost({ ...DIRECTOR, ipvs: table });
+    const rc = h.install(RC, "lvs/rc.lvs_dr");
+    const stop = h.run(rc, ["stop"]);
+    expect([stop.status, stop.stderr]).toEqual([0, ""]);
+    expect(changes(stop.calls)).toEqual([]);
+    expect(stop.stdout).toContain("rc.lvs_dr: IPVS: left alone, as this script did not set it up in this boot (ipvsadm -L -n shows what serves 192.168.0.101)\n");
+    expect(h.ipvs()).toEqual(table.trim().split("\n"));
+  });
+
+  it("refuses, before any change, to replace a multipath default route that stop could not put back", () => {
+    const route = "default proto static metric 0\n\tnexthop via 10.1.1.253 dev eth0 weight 1\n\tnexthop via 10.1.1.252 dev eth0 weight 1";
+    const h = new FakeHost({ links: { eth0: "up" }, addrs: ["eth0 10.1.1.2/24"], route });
+    const r = h.run(h.install(NAT["rc.lvs_nat"]!, "lvs/rc.lvs_nat"), ["start"]);
+    expect([r.status, changes(r.calls)]).toEqual([1, []]);
+    expect(r.stderr).toContain("rc.lvs_nat: error: the default route has several nexthops (or a gateway that is not IPv4): this script sets the default route via 10.1.1.1 and could not put this one back at stop.");
+    expect(h.route()).toBe(route);
+  });
+
+  it("says so when the only change of a start that failed its checks was loading a module", () => {
+    const TUN = files(readExample("lvs_tun.conf"), "lvs_tun.conf");
+    const h = new FakeHost({ links: { ens3: "up" }, addrs: ["ens3 172.16.2.11/24"] });
+    const r = h.run(h.install(TUN["rc.lvs_tun"]!, "lvs/rc.lvs_tun"), ["start", "realserver"]);
+    expect(r.status).toBe(1);
+    expect(changes(r.calls)).toEqual(["modprobe ipip"]);
+    expect(r.stderr).toContain("rc.lvs_tun: nothing was changed on this host but loading the module(s) ipip (stop never unloads a module)\n");
   });
 });
 
