@@ -133,3 +133,36 @@ describe("start-up", () => {
     expect([compile.status, compile.stderr]).toEqual([2, expect.stringContaining("lvsc-output.cjs")]);
   });
 });
+
+describe("what each command loads", () => {
+  /** The modules a run of the CLI requires, by name (a preloaded hook records them). */
+  function loads(args: string[]): { status: number | null; modules: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), "lvsc-loads-"));
+    const hook = join(dir, "hook.cjs");
+    const log = join(dir, "loaded");
+    writeFileSync(
+      hook,
+      `const M = require("node:module"); const fs = require("node:fs"); const load = M._load;
+M._load = function (request, ...rest) { fs.appendFileSync(${JSON.stringify(log)}, request + "\\n"); return load.call(this, request, ...rest); };\n`,
+    );
+    const r = spawnSync(process.execPath, ["-r", hook, CLI, ...args], { cwd: dir, encoding: "utf8" });
+    let modules: string[] = [];
+    try {
+      modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+    return { status: r.status, modules };
+  }
+
+  it("lint and compile never load Graphviz (only show --format svg and the topology target do)", () => {
+    const conf = join(EXAMPLES, "lvs_dr.conf");
+    const lint = loads(["lint", conf]);
+    const compile = loads(["compile", conf, "-o", "out"]);
+    const svg = loads(["show", conf, "--format", "svg"]);
+    expect([lint.status, compile.status, svg.status]).toEqual([0, 0, 0]);
+    // the hook sees the CLI's requires: a proof that it works is that svg's shows Graphviz
+    expect(svg.modules).toContain("@viz-js/viz");
+    expect(lint.modules).not.toContain("@viz-js/viz");
+    expect(compile.modules).not.toContain("@viz-js/viz");
+  });
+});
