@@ -5,17 +5,15 @@
 // a reboot with persistent state, reloads with a changed conf, and `plan` (guest/shared.sh,
 // failed.sh, reboot.sh, reload.sh, plan.sh). Negative controls break the output the way a
 // broken template would, and must be caught.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../../src/index.js";
-import { CI } from "../tools.js";
-import { scenarioTests } from "./checks.js";
+import { beforeAll, describe } from "vitest";
+import type { OutputFile } from "../../src/index.js";
+import { bundle, compileInto, scenarioTests, selected, unavailableSuite } from "./suite.js";
 import { buildImage, mergeRuns, runVm, unavailable, type VmRun } from "./vm.js";
 
-const HERE = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 interface Scenario {
@@ -304,33 +302,21 @@ const ALL_SCENARIOS: Scenario[] = [
   },
 ];
 
-/** LVSC_E2E_ONLY=name,name runs a subset (while working on one scenario). */
-const only = (process.env["LVSC_E2E_ONLY"] ?? "").split(",").filter((n) => n !== "");
-const SCENARIOS = only.length > 0 ? ALL_SCENARIOS.filter((s) => only.includes(s.name)) : ALL_SCENARIOS;
+const SCENARIOS = selected(ALL_SCENARIOS);
 
-/** Compiles each scenario's conf with lvsc and lays out the bundle a VM runs. */
-function bundle(scenarios: Scenario[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-e2e-"));
-  const lvs = join(dir, "lvs");
-  mkdirSync(lvs);
-  cpSync(join(HERE, "guest"), lvs, { recursive: true });
-  const write = (s: Scenario, conf: string, out: string) => {
-    const r = compile(conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
-    if (r.errorCount > 0) throw new Error(`${s.name}: ${JSON.stringify(r.diagnostics)}`);
-    mkdirSync(out);
-    for (const f of r.files) {
-      const text = s.breakScript !== undefined && f.path.startsWith("rc.lvs_") ? s.breakScript(f.contents) : f.contents;
-      writeFileSync(join(out, f.path), text, { mode: f.mode });
-    }
-  };
-  for (const s of scenarios) {
-    const out = join(lvs, s.name);
-    write(s, s.conf, out);
-    for (const [name, conf] of Object.entries(s.more ?? {})) write(s, conf, join(out, name));
-    writeFileSync(join(out, "mode"), `${s.mode ?? ""}\n`);
-  }
-  writeFileSync(join(lvs, "scenarios"), scenarios.map((s) => `${s.name} ${s.topology} ${s.seconds ?? 300}\n`).join(""));
-  return dir;
+/** Compiles each scenario's conf (and its `more` confs) with lvsc and lays out the bundle a VM runs. */
+function bundleOf(scenarios: Scenario[]): string {
+  return bundle(
+    "lvsc-e2e-",
+    scenarios,
+    (s, out) => {
+      const change = (f: OutputFile) => (s.breakScript !== undefined && f.path.startsWith("rc.lvs_") ? s.breakScript(f.contents) : f.contents);
+      compileInto(s, s.conf, out, change);
+      for (const [name, conf] of Object.entries(s.more ?? {})) compileInto(s, conf, join(out, name), change);
+      writeFileSync(join(out, "mode"), `${s.mode ?? ""}\n`);
+    },
+    (s) => `${s.name} ${s.topology} ${s.seconds ?? 300}`,
+  );
 }
 
 const seconds = (s: Scenario) => s.seconds ?? 300;
@@ -346,16 +332,7 @@ const HOOK_TIMEOUT_MS = (300 + Math.max(...GROUPS.map((g) => g.reduce((n, s) => 
 
 const missing = unavailable();
 const why = missing === undefined ? undefined : `missing on this machine: ${missing.commands.join(", ")}`;
-if (why !== undefined) {
-  // loud: a skipped real-kernel test must never look like a passed one
-  console.warn(`\n*** lvsc e2e: SKIPPED: the real-kernel tests cannot run here: ${why} ***\n`);
-  describe("real kernel (qemu, Debian's linux-image-amd64)", () => {
-    it("runs every scenario", (ctx) => {
-      if (CI) throw new Error(`CI=true runs the real-kernel tests, but ${why}: apt-get install ${missing!.packages.join(" ")}`);
-      ctx.skip(`needs ${missing!.commands[0]} (apt-get install ${missing!.packages.join(" ")})`);
-    });
-  });
-}
+if (why !== undefined) unavailableSuite("real kernel (qemu, Debian's linux-image-amd64)", why, missing!.packages, missing!.commands[0]!);
 
 describe.skipIf(why !== undefined)("real kernel (qemu, Debian's linux-image-amd64)", () => {
   let vm: VmRun;
@@ -364,7 +341,7 @@ describe.skipIf(why !== undefined)("real kernel (qemu, Debian's linux-image-amd6
     const image = buildImage();
     // each VM's time bound: its scenarios' bounds and a boot; LVSC_E2E_TIMEOUT (seconds) overrides
     const timeoutMs = (g: Scenario[]) => Number(process.env["LVSC_E2E_TIMEOUT"] ?? 120 + g.reduce((n, s) => n + seconds(s), 0)) * 1000;
-    vm = mergeRuns(await Promise.all(GROUPS.map((g) => runVm(image, bundle(g), { timeoutMs: timeoutMs(g) }))));
+    vm = mergeRuns(await Promise.all(GROUPS.map((g) => runVm(image, bundleOf(g), { timeoutMs: timeoutMs(g) }))));
     // LVSC_E2E_LOG=FILE keeps the whole serial console for a look afterwards
     const log = process.env["LVSC_E2E_LOG"];
     if (log !== undefined && log !== "") writeFileSync(log, vm.console);

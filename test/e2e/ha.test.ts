@@ -9,17 +9,12 @@
 //   npx vitest run --config vitest.e2e.config.ts test/e2e/ha.test.ts
 //   LVSC_E2E_ONLY=ha-dr-stop,ha-nat-stop ...   a subset; LVSC_HA_REPORT=FILE keeps the figures
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
-import { compile } from "../../src/index.js";
-import { CI } from "../tools.js";
-import { scenarioTests } from "./checks.js";
+import { beforeAll, describe } from "vitest";
+import { bundle, compileInto, scenarioTests, selected, unavailableSuite } from "./suite.js";
 import { buildImage, mergeRuns, runVm, unavailable, type VmRun } from "./vm.js";
-
-const HERE = fileURLToPath(new URL(".", import.meta.url));
 
 interface Scenario {
   name: string;
@@ -153,29 +148,19 @@ const ALL_SCENARIOS: Scenario[] = [
   },
 ];
 
-/** LVSC_E2E_ONLY=name,name runs a subset (while working on one scenario). */
-const only = (process.env["LVSC_E2E_ONLY"] ?? "").split(",").filter((n) => n !== "");
-const SCENARIOS = only.length > 0 ? ALL_SCENARIOS.filter((s) => only.includes(s.name)) : ALL_SCENARIOS;
+const SCENARIOS = selected(ALL_SCENARIOS);
 
 /** Compiles each scenario's conf with lvsc and lays out the bundle a VM runs. */
-function bundle(scenarios: Scenario[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-e2e-ha-"));
-  const lvs = join(dir, "lvs");
-  mkdirSync(lvs);
-  cpSync(join(HERE, "guest"), lvs, { recursive: true });
-  for (const s of scenarios) {
-    const r = compile(s.conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
-    if (r.errorCount > 0) throw new Error(`${s.name}: ${JSON.stringify(r.diagnostics)}`);
-    const out = join(lvs, s.name);
-    mkdirSync(out);
-    for (const f of r.files) {
-      const text = s.breakKeepalived !== undefined && f.path.startsWith("keepalived") ? s.breakKeepalived(f.contents) : f.contents;
-      writeFileSync(join(out, f.path), text, { mode: f.mode });
-    }
-    writeFileSync(join(out, "mode"), `${s.mode}\n`);
-  }
-  writeFileSync(join(lvs, "scenarios"), scenarios.map((s) => `${s.name} ${s.topology}\n`).join(""));
-  return dir;
+function bundleOf(scenarios: Scenario[]): string {
+  return bundle(
+    "lvsc-e2e-ha-",
+    scenarios,
+    (s, out) => {
+      compileInto(s, s.conf, out, (f) => (s.breakKeepalived !== undefined && f.path.startsWith("keepalived") ? s.breakKeepalived(f.contents) : f.contents));
+      writeFileSync(join(out, "mode"), `${s.mode}\n`);
+    },
+    (s) => `${s.name} ${s.topology}`,
+  );
 }
 
 /** Seconds measured by a check: the first "N s" of its detail. */
@@ -198,16 +183,7 @@ const why =
     : noKeepalived
       ? "missing on this machine: keepalived (copied into the VM image)"
       : undefined;
-if (why !== undefined) {
-  console.warn(`\n*** lvsc e2e (two directors): SKIPPED: ${why} ***\n`);
-  describe("two directors on a real kernel (qemu, keepalived)", () => {
-    it("runs every scenario", (ctx) => {
-      const pkgs = [...(missing?.packages ?? []), ...(noKeepalived ? ["keepalived"] : [])];
-      if (CI) throw new Error(`CI=true runs the real-kernel tests, but ${why}: apt-get install ${pkgs.join(" ")}`);
-      ctx.skip(`needs ${missing?.commands[0] ?? "keepalived"} (apt-get install ${pkgs.join(" ")})`);
-    });
-  });
-}
+if (why !== undefined) unavailableSuite("two directors on a real kernel (qemu, keepalived)", why, [...(missing?.packages ?? []), ...(noKeepalived ? ["keepalived"] : [])], missing?.commands[0] ?? "keepalived");
 
 describe.skipIf(why !== undefined)("two directors on a real kernel (qemu, keepalived)", () => {
   let vm: VmRun;
@@ -218,7 +194,7 @@ describe.skipIf(why !== undefined)("two directors on a real kernel (qemu, keepal
     const groups: Scenario[][] = Array.from({ length: jobs }, () => []);
     SCENARIOS.forEach((s, i) => groups[i % jobs]!.push(s));
     const timeoutMs = Number(process.env["LVSC_E2E_TIMEOUT"] ?? 1500) * 1000;
-    vm = mergeRuns(await Promise.all(groups.map((g) => runVm(image, bundle(g), { timeoutMs }))));
+    vm = mergeRuns(await Promise.all(groups.map((g) => runVm(image, bundleOf(g), { timeoutMs }))));
     const log = process.env["LVSC_E2E_LOG"];
     if (log !== undefined && log !== "") writeFileSync(log, vm.console);
     console.log(`lvsc e2e (two directors): ${vm.accel}, ${vm.wallSeconds.toFixed(0)} s wall; ${[...vm.scenarios].map(([n, s]) => `${n} ${s.duration}`).join(", ")}`);

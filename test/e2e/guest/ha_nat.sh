@@ -18,18 +18,9 @@ DIP_DEV=eth1
 RS_CHECKED="10.1.1.2:80 10.1.1.3:8080"
 trap 'ha_cleanup; exit 1' TERM INT
 
-modprobe ip_vs
-lan lanc
-lan lano
-lan lani
-host client && nic client eth0 lanc 172.16.9.2/24
-host router && nic router eth0 lanc 172.16.9.1/24 && nic router eth1 lano 192.168.1.254/24
+nat_lans
 host director1 && nic director1 eth0 lano 192.168.1.9/24 && nic director1 eth1 lani 10.1.1.11/24
 host director2 && nic director2 eth0 lano 192.168.1.10/24 && nic director2 eth1 lani 10.1.1.12/24
-host rs1 && nic rs1 eth0 lani 10.1.1.2/24
-host rs2 && nic rs2 eth0 lani 10.1.1.3/24
-on client ip route add default via 172.16.9.1
-on router sysctl -q -w net.ipv4.ip_forward=1
 web_fg rs1 1 80
 web_fg rs2 2 8080
 # the negative control: the real servers' gateway fixed on director1

@@ -253,21 +253,27 @@ dr_net() {
 	web rs2 2 23
 }
 
-# nat_net: the client (172.16.9.2) behind a router; the director vs1 with its outside LAN
-# (eth0, 192.168.1.9) and the inside LAN (eth1, DIP 10.1.1.1) of rs1 (10.1.1.2) and rs2
-# (10.1.1.3); the real servers start with another default route (10.1.1.254)
-nat_net() {
+# nat_lans: the client (172.16.9.2) behind a router, whose outside LAN lano (192.168.1.0/24,
+# router .254) faces the directors; the inside LAN lani (10.1.1.0/24) of rs1 (.2) and rs2 (.3).
+# The caller adds the director(s)
+nat_lans() {
 	modprobe ip_vs
 	lan lanc
 	lan lano
 	lan lani
 	host client && nic client eth0 lanc 172.16.9.2/24
 	host router && nic router eth0 lanc 172.16.9.1/24 && nic router eth1 lano 192.168.1.254/24
-	host vs1 && nic vs1 eth0 lano 192.168.1.9/24 && nic vs1 eth1 lani 10.1.1.1/24
 	host rs1 && nic rs1 eth0 lani 10.1.1.2/24
 	host rs2 && nic rs2 eth0 lani 10.1.1.3/24
 	on client ip route add default via 172.16.9.1
 	on router sysctl -q -w net.ipv4.ip_forward=1
+}
+
+# nat_net: nat_lans with the director vs1 (outside eth0 192.168.1.9, inside eth1 the DIP
+# 10.1.1.1); the real servers start with another default route (10.1.1.254)
+nat_net() {
+	nat_lans
+	host vs1 && nic vs1 eth0 lano 192.168.1.9/24 && nic vs1 eth1 lani 10.1.1.1/24
 	on rs1 ip route add default via 10.1.1.254
 	on rs2 ip route add default via 10.1.1.254
 }
