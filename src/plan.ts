@@ -412,17 +412,11 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const service = ({ service: s, dests }: ReturnType<typeof sortedTable>[number]) => {
     const check = checkerOf(s);
     const timeout = check === "UDP_CHECK" ? HEALTH_CHECK.udpConnectTimeout : HEALTH_CHECK.connectTimeout;
-    const realServer = (d: RealServer) => ({
-      address: formatIPv4(d.address),
-      port: String(d.port),
-      weight: String(d.weight),
+    const realServer = (d: RealServer) => {
       // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
-      method: forwardingOf(config, d) !== config.type ? KEEPALIVED_METHOD[forwardingOf(config, d)] : "",
-      http: check === "HTTP_GET",
-      tcp: check === "TCP_CHECK",
-      udp: check === "UDP_CHECK",
-      ping: check === "PING_CHECK",
-    });
+      const method = forwardingOf(config, d);
+      return { address: formatIPv4(d.address), port: String(d.port), weight: String(d.weight), method: method !== config.type ? KEEPALIVED_METHOD[method] : "" };
+    };
     return {
       line: String(s.line),
       isFwmark: s.protocol === "fwmark",
@@ -433,7 +427,9 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       persistent: s.persistence !== undefined,
       timeout: String(s.persistence?.timeout ?? ""),
       granularity: s.persistence !== undefined && s.persistence.netmask !== 0xffffffff ? formatIPv4(s.persistence.netmask) : "",
+      // the checker's block in each real_server; HTTP_GET also names the URL it gets
       check,
+      http: check === "HTTP_GET",
       connectTimeout: String(timeout),
       checkComment: checkComment(check, timeout),
       realServers: lazyMap(() => dests, realServer),
@@ -456,7 +452,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
     isNat: config.type === "nat",
     natDevice: config.dip.device.device,
     services,
-    check: {
+    timers: {
       delayLoop: String(HEALTH_CHECK.delayLoop),
       retry: String(HEALTH_CHECK.retry),
       delayBeforeRetry: String(HEALTH_CHECK.delayBeforeRetry),
