@@ -163,23 +163,28 @@ function lazyMap<T, U>(items: () => Iterable<T>, f: (x: T) => U): Iterable<U> {
   };
 }
 
-/** realServerAddresses() per conf: every file's header lists them, and a big cluster has 100,000. */
-const ripsOf = new WeakMap<LvsConfig, string[]>();
+/** The RIPs of a conf, worked out once: every file's header lists them, and a big cluster has 100,000. */
+const ripsOf = new WeakMap<LvsConfig, { list: string[]; all: string; short: string }>();
 
-/** The real servers' own addresses (RIPs), in order of first appearance; LocalNode entries excluded. */
-export function realServerAddresses(config: LvsConfig): string[] {
-  const cached = ripsOf.get(config);
-  if (cached !== undefined) return cached;
+function rips(config: LvsConfig): { list: string[]; all: string; short: string } {
+  let r = ripsOf.get(config);
+  if (r !== undefined) return r;
   const seen = new Set<number>();
-  const out: string[] = [];
+  const list: string[] = [];
   for (const s of config.services)
     for (const rs of s.realServers)
       if (!isLoopback(rs.address) && !seen.has(rs.address)) {
         seen.add(rs.address);
-        out.push(formatIPv4(rs.address));
+        list.push(formatIPv4(rs.address));
       }
-  ripsOf.set(config, out);
-  return out;
+  // as one word list, and as a comment shows them
+  ripsOf.set(config, (r = { list, all: list.join(" "), short: abbreviated(list) }));
+  return r;
+}
+
+/** The real servers' own addresses (RIPs), in order of first appearance; LocalNode entries excluded. */
+export function realServerAddresses(config: LvsConfig): string[] {
+  return rips(config).list;
 }
 
 export function programName(type: LvsType): string {
@@ -193,7 +198,7 @@ function abbreviated(items: string[], max = 8): string {
 
 /** The facts every file's context shares. */
 function common(config: LvsConfig, opts: EmitOptions) {
-  const rips = ripsText(config);
+  const r = rips(config);
   return {
     prog: programName(config.type),
     title: TITLES[config.type],
@@ -202,20 +207,9 @@ function common(config: LvsConfig, opts: EmitOptions) {
     source: opts.source,
     vip: formatIPv4(config.vip.address),
     dip: formatIPv4(config.dip.address),
-    realServers: rips.all,
-    realServersText: rips.short,
+    realServers: r.all,
+    realServersText: r.short,
   };
-}
-
-/** The RIPs as one word list and as a comment shows them, once per conf. */
-const ripsTextOf = new WeakMap<LvsConfig, { all: string; short: string }>();
-function ripsText(config: LvsConfig): { all: string; short: string } {
-  let t = ripsTextOf.get(config);
-  if (t === undefined) {
-    const rips = realServerAddresses(config);
-    ripsTextOf.set(config, (t = { all: rips.join(" "), short: abbreviated(rips) }));
-  }
-  return t;
 }
 
 /** The real servers' VIP device, as the rc script and the rc.local snippet use it. */
