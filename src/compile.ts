@@ -6,7 +6,7 @@ import { analyze, result, type Analysis, type LintOptions, type LintResult, type
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { formatIPv4 } from "./net.js";
 import { planOutputs, TARGETS, type ArpMethod, type EmitOptions, type OutputFile, type RenderPlan, type Target } from "./plan.js";
-import { render, renderChunks } from "./render.js";
+import { renderChunks } from "./render.js";
 import { VERSION } from "./version.js";
 
 export interface CompileOptions extends LintOptions {
@@ -70,17 +70,18 @@ export interface VariantOutputs extends Omit<Variant, "files">, LazyOutputs {}
 
 /**
  * Lints, converts to `opts.type` when it differs from the conf's own LVS_TYPE, then renders every
- * output file in memory; no file at all when there is any error.
+ * output file in memory; no file at all when there is any error. The files are exactly those
+ * `lvsc compile` writes: both come from compileOutputs().
  */
 export function compile(source: Source, opts: CompileOptions = {}): CompileResult {
-  const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
-  return { ...r, files: built[0] !== undefined ? render(plans(built[0], opts.targets)) : [], compiled: built[0]?.config };
+  const { variant: v, ...r } = compileOutputs(source, opts);
+  return { ...r, files: v !== undefined ? materialize(v.outputs()) : [], compiled: v?.config };
 }
 
 /** The cluster as each forwarding method: a conf and a full set of files per LVS_TYPE, or errors. */
 export function variants(source: Source, opts: CompileOptions = {}): LintResult & { variants: Variant[] } {
-  const r = variantsOf(source, opts, () => ["dr", "nat", "tun"]);
-  return { ...r, variants: r.variants.map((v) => ({ type: v.type, conf: v.conf, hosts: v.hosts, config: v.config, files: render(plans(v, opts.targets)) })) };
+  const { variants: vs, ...r } = variantOutputs(source, opts);
+  return { ...r, variants: vs.map((v) => ({ type: v.type, conf: v.conf, hosts: v.hosts, config: v.config, files: materialize(v.outputs()) })) };
 }
 
 /** compile() for the CLI: the files as jobs that plan and render while they are written. */
@@ -95,6 +96,13 @@ export function variantOutputs(source: Source, opts: CompileOptions = {}): LintR
   return { ...r, variants: r.variants.map((v) => ({ conf: v.conf, hosts: v.hosts, ...lazy(v, opts.targets) })) };
 }
 
+/** Output jobs rendered whole, in memory: what the library returns. */
+function materialize(jobs: Iterable<OutputJob>): OutputFile[] {
+  const out: OutputFile[] = [];
+  for (const j of jobs) out.push({ path: j.path, mode: j.mode, contents: [...j.chunks()].join("") });
+  return out;
+}
+
 function plans(v: Planned, targets: readonly Target[] | undefined): RenderPlan[] {
   return planOutputs(v.config, { ...v.emit, targets });
 }
@@ -107,8 +115,9 @@ function lazy(v: Planned, targets: readonly Target[] | undefined): LazyOutputs {
     *outputs() {
       for (const t of TARGETS) {
         if (targets !== undefined && !targets.includes(t)) continue;
-        const plan = planOutputs(v.config, { ...v.emit, targets: [t] })[0];
-        if (plan !== undefined) yield { path: plan.path, mode: plan.mode, target: plan.target, chunks: () => renderChunks(plan) };
+        // a target may write several files (keepalived: keepalived.conf and, for a pair,
+        // keepalived.backup.conf): every one of them
+        for (const plan of planOutputs(v.config, { ...v.emit, targets: [t] })) yield { path: plan.path, mode: plan.mode, target: plan.target, chunks: () => renderChunks(plan) };
       }
     },
     applicable: (only) => plans(v, only).map((p) => p.target),

@@ -1,11 +1,11 @@
 // Render plans -> files. Never touches disk.
 //
-// render() returns whole files, for the library. renderChunks() yields a file in pieces of about
-// 64 KiB, for the CLI to write as they come: a cluster of 100,000 real servers makes files of
+// renderChunks() yields a file in pieces of about 64 KiB, for the CLI to write as they come (the
+// library joins them: src/compile.ts): a cluster of 100,000 real servers makes files of
 // tens of megabytes, never held whole in memory. The templates are Handlebars; their code comes
 // from src/template-compiler.ts.
 
-import type { OutputFile, RenderPlan, TemplateName } from "./plan.js";
+import type { RenderPlan, TemplateName } from "./plan.js";
 import { template, type Template } from "./templates.js";
 
 export { HELPERS } from "./helpers.js";
@@ -24,8 +24,4 @@ function get(name: TemplateName): Template {
 /** A file's text in pieces. */
 export function renderChunks(plan: RenderPlan): Generator<string, void, undefined> {
   return get(plan.template)(plan.context);
-}
-
-export function render(plans: readonly RenderPlan[]): OutputFile[] {
-  return plans.map((p) => ({ path: p.path, mode: p.mode, contents: [...renderChunks(p)].join("") }));
 }
