@@ -332,10 +332,23 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
 }
 
 function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
-  const clients = realServerAddresses(config);
+  const realServers = realServerAddresses(config);
   // an exports line with no client would export to every host: write none instead
-  if (clients.length === 0) return undefined;
-  return { target: "exports", template: "exports", path: "exports", mode: 0o644, context: { ...common(config, opts), exportDir: opts.exportDir, clients } };
+  if (realServers.length === 0) return undefined;
+  // A pair: the share is director1's, at its own address. The DIP floats: a mount made through it
+  // would reach director2's NFS server after a failover, with other file handles (ESTALE).
+  // director2 mounts it too: it runs the same script and reads keepalived.backup.conf from it.
+  const pair = config.pair;
+  const server = pair !== undefined ? formatIPv4(pair.directors[0].address) : formatIPv4(config.dip.address);
+  const director2 = pair !== undefined ? formatIPv4(pair.directors[1].address) : undefined;
+  const clients = director2 !== undefined ? [director2, ...realServers.filter((a) => a !== director2)] : realServers;
+  return {
+    target: "exports",
+    template: "exports",
+    path: "exports",
+    mode: 0o644,
+    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, isPair: pair !== undefined, director2: director2 ?? "" },
+  };
 }
 
 function rules(config: LvsConfig): RenderPlan {

@@ -110,6 +110,22 @@ describe("what the scripts do", () => {
     expect(big["rc.lvs_dr"]).toContain("#   real servers   192.168.0.3 192.168.0.4 192.168.0.10 192.168.0.11 192.168.0.12 192.168.0.13 ... and 16 more\n");
   });
 
+  it("has a pair's real servers and director2 mount director1's own address, never the floating DIP", () => {
+    const r = lvscRun("compile", readExample("lvs_dr_ha.conf"), "lvs_dr_ha.conf", { targets: ["exports"] });
+    const text = r.files.find((f) => f.path === "exports")!.contents;
+    // the DIP moves to director2 at a failover: a mount made through it would go stale
+    expect(text).toContain("mount -t nfs -o ro,nosuid,nodev 192.168.0.11:/etc/lvs /etc/lvs\n");
+    expect(text).not.toMatch(/192\.168\.0\.1:/);
+    // director2 runs the same script and reads keepalived.backup.conf from the share
+    expect(text.split("\n").find((l) => l.startsWith("/"))).toBe("/etc/lvs 192.168.0.12(ro,sync,no_subtree_check) 192.168.0.3(ro,sync,no_subtree_check) 192.168.0.4(ro,sync,no_subtree_check)");
+    expect(text).toContain("on director1 (192.168.0.11) only");
+  });
+
+  it("has a single director's real servers mount the DIP", () => {
+    const text = compileText(readExample("lvs_dr.conf"), { targets: ["exports"] }).files[0]!.contents;
+    expect(text).toContain("mount -t nfs -o ro,nosuid,nodev 192.168.0.1:/etc/lvs /etc/lvs\n");
+  });
+
   it("writes no exports file when every real server is the director itself", () => {
     const r = compileText(conf({ 5: "SERVICE=t telnet rr 127.0.0.1", 6: null }));
     expect(r.files.map((f) => f.path)).not.toContain("exports");

@@ -2,7 +2,7 @@
 // takes under a second, and that the set-up works from a fresh clone with the checks' tools
 // missing, is measured, not asserted here: see the issue 12 report and npm run bench.)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -45,5 +45,42 @@ describe("the README's Quick start", () => {
         expect([line, o, known]).toEqual([line, o, true]);
       }
     }
+  });
+});
+
+describe("the README's bring-up of a pair of directors", () => {
+  const block = /### Bringing a pair up[\s\S]*?```sh\n([\s\S]*?)```/.exec(README)![1]!;
+  const commands = block.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "" && !l.startsWith("#"));
+
+  it("copies with cp -rL wherever it copies the compiled files, never a cp -r that copies lvsc's links", () => {
+    for (const c of commands.filter((l) => /^cp .*\*/.test(l))) expect(c).toMatch(/^cp -rL /);
+    expect(README).not.toMatch(/cp -r out/);
+  });
+
+  it("runs as written: the compile into /etc/lvs, and the copy of out/ to a host, give every file the steps read", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "lvsc-readme-pair-"));
+    const etc = join(cwd, "etc-lvs");
+    const host = join(cwd, "host-etc-lvs");
+    symlinkSync(join(ROOT, "examples/lvs_dr_ha.conf"), join(cwd, "lvs_dr_ha.conf"));
+    symlinkSync(join(ROOT, "examples/hosts"), join(cwd, "hosts"));
+    const compileLine = commands.find((l) => l.startsWith("lvsc compile"))!;
+    const copyLine = commands.find((l) => l.startsWith("cp -rL"))!;
+    expect(compileLine).toBe("lvsc compile lvs_dr_ha.conf -o /etc/lvs");
+    // the compile, on director1, and (without NFS) the same compile into out/ copied to a host
+    const run = (line: string, dest: string) => spawnSync("sh", ["-c", line.replaceAll("/etc/lvs", dest).replace(/^lvsc /, `${process.execPath} ${join(ROOT, "dist/cli.cjs")} `)], { cwd, encoding: "utf8" });
+    expect(run(compileLine, etc).status).toBe(0);
+    expect(run(compileLine.replace("-o /etc/lvs", "-o out/"), etc).status).toBe(0);
+    mkdirSync(host);
+    expect(run(copyLine, host)).toMatchObject({ status: 0, stderr: "" });
+    // what steps 1-4 read, on director1 (the compiled directory) and on a host that got a copy
+    const read = [...block.matchAll(/\/etc\/lvs\/([\w.]+)/g)].map((m) => m[1]!);
+    expect(read).toEqual(expect.arrayContaining(["rc.lvs_dr", "keepalived.conf", "keepalived.backup.conf", "ipvsadm.rules"]));
+    for (const name of read) {
+      expect(readFileSync(join(host, name), "utf8")).toBe(readFileSync(join(etc, name), "utf8"));
+      expect(lstatSync(join(host, name)).isFile(), `${name} is a plain file on the host`).toBe(true);
+    }
+    // the copy stands on its own: nothing in it points back into out/
+    rmSync(join(cwd, "out"), { recursive: true });
+    expect(readFileSync(join(host, "keepalived.backup.conf"), "utf8")).toContain("priority 200");
   });
 });

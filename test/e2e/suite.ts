@@ -3,12 +3,14 @@
 // the tests made of a VM run: every scenario ran to its end, each expected check passed, and
 // each negative control was caught by the checks it names.
 
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { compile, type OutputFile } from "../../src/index.js";
+import type { OutputFile } from "../../src/index.js";
+import { CLI } from "../helpers.js";
 import { CI } from "../tools.js";
 import type { VmRun } from "./vm.js";
 
@@ -34,12 +36,30 @@ export function bundle<S extends { name: string }>(prefix: string, scenarios: S[
   return dir;
 }
 
-/** Compiles a scenario's conf with lvsc into `out` (made here), each file's text through `change`. */
+/**
+ * Compiles a scenario's conf into `out` (made here) as a user does: the built `lvsc compile`, run as
+ * a process, then its files copied the way the README says (`cp -rL out/* DEST/`, which copies the
+ * files its links point at). Each file's text then goes through `change` (a negative control's
+ * break). The hosts get exactly what the command wrote: a file it loses is missing in the VM.
+ */
 export function compileInto(s: { name: string; file: string; hosts: string }, conf: string, out: string, change: (f: OutputFile) => string = (f) => f.contents): void {
-  const r = compile(conf, { file: s.file, hosts: [{ path: "hosts", text: s.hosts }] });
-  if (r.errorCount > 0) throw new Error(`${s.name}: ${JSON.stringify(r.diagnostics)}`);
+  const work = mkdtempSync(join(tmpdir(), "lvsc-e2e-compile-"));
+  writeFileSync(join(work, s.file), conf);
+  writeFileSync(join(work, "hosts"), s.hosts);
+  try {
+    execFileSync(process.execPath, [CLI, "compile", join(work, s.file), "-o", join(work, "out"), "--hosts", join(work, "hosts")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`${s.name}: lvsc compile failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+  }
   mkdirSync(out);
-  for (const f of r.files) writeFileSync(join(out, f.path), change(f), { mode: f.mode });
+  execFileSync("sh", ["-c", 'cp -rL "$1"/* "$2"/', "sh", join(work, "out"), out]);
+  for (const name of readdirSync(out)) {
+    const path = join(out, name);
+    const f: OutputFile = { path: name, contents: readFileSync(path, "utf8"), mode: statSync(path).mode & 0o777 };
+    const text = change(f);
+    if (text !== f.contents) writeFileSync(path, text);
+  }
 }
 
 /**
