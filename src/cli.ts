@@ -15,7 +15,7 @@ import { show, topologyFile } from "./show.js";
 import { osReason } from "./oserror.js";
 import { checkConfSet } from "./ha.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
-import type { LvsConfig, LvsType } from "./model.js";
+import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
 import { closest, listing, printable } from "./text.js";
@@ -447,10 +447,25 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   const { explicitTargets, topology, ...extra } = outputOptions("variants", values);
   const conf = positionals[0]!;
   checkStdinOnce("variants", [conf, ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  const types = strs(values, "type")?.flatMap((t) => t.split(",")).filter((t) => t !== "");
+  if (types !== undefined) {
+    if (types.length === 0) throw new UsageError("option --type needs at least one type", "variants");
+    for (const t of types) oneOf("variants", "-t/--type", t, ["dr", "nat", "tun"], "dr");
+    extra.types = types as LvsType[];
+  }
   const { variantOutputs } = await import("./compile.js");
   const loaded = await load(conf, values, io, (bytes, opts) => variantOutputs(bytes, { ...opts, ...extra }));
   const code = report(loaded, io, color);
-  if (code !== undefined) return code;
+  if (code !== undefined) {
+    // the conf is sound but converts only to some of the types asked for: say which, and how
+    const r = typeof loaded === "string" ? undefined : (loaded as Loaded<ReturnType<typeof variantOutputs>>).result;
+    if (r !== undefined && r.convertible.length > 0 && r.errorCount > 0) {
+      const names = r.convertible.map((t) => TYPE_NAMES[t]);
+      const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+      io.stderr(`lvsc: this conf converts only to ${list}; to write ${names.length === 1 ? "it" : "those"}: lvsc variants ${shown(conf)} -o ${shown(out)} --type ${r.convertible.join(",")}\n`);
+    }
+    return code;
+  }
   const variants: VariantOutputs[] = (loaded as Loaded<ReturnType<typeof variantOutputs>>).result.variants;
   checkTargets(
     "variants",
@@ -470,7 +485,8 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
     }
   })();
   const targets = [...(extra.targets ?? TARGETS), "conf", "hosts", ...(topology ? ["topology"] : [])];
-  return write(io, out, entries, { groups: ["dr", "nat", "tun"], targets }, conf, values["force"] === true);
+  // a run owns only the types' directories it writes: --type nat leaves DIR/dr and DIR/tun alone
+  return write(io, out, entries, { groups: variants.map((v) => v.type), targets }, conf, values["force"] === true);
 }
 
 async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {

@@ -4,6 +4,8 @@ import { convert } from "./convert.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { analyze, result, type Analysis, type LintOptions, type LintResult, type Source } from "./lint.js";
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
+
+const LVS_TYPES: readonly LvsType[] = ["dr", "nat", "tun"];
 import { formatIPv4 } from "./net.js";
 import { planOutputs, TARGETS, type ArpMethod, type EmitOptions, type OutputFile, type RenderPlan, type Target } from "./plan.js";
 import { renderChunks } from "./render.js";
@@ -12,6 +14,8 @@ import { VERSION } from "./version.js";
 export interface CompileOptions extends LintOptions {
   /** Compile the cluster as this forwarding method (default: the conf's LVS_TYPE). */
   type?: LvsType;
+  /** variants: only these forwarding methods (default: all three). */
+  types?: readonly LvsType[];
   /** Which files to produce (default: every one that applies to the conf). */
   targets?: readonly Target[];
   /** ARP hiding in the real servers' rc.local snippet: today's sysctls (default) or the 2.2 `hidden` flag. */
@@ -78,21 +82,25 @@ export function compile(source: Source, opts: CompileOptions = {}): CompileResul
   return { ...r, files: v !== undefined ? materialize(v.outputs()) : [], compiled: v?.config };
 }
 
-/** The cluster as each forwarding method: a conf and a full set of files per LVS_TYPE, or errors. */
-export function variants(source: Source, opts: CompileOptions = {}): LintResult & { variants: Variant[] } {
+/**
+ * The cluster as each forwarding method (or those of `opts.types`): a conf and a full set of files
+ * per LVS_TYPE, or errors. `convertible` names the types this conf converts to, also when others
+ * do not (then there are errors and no variant at all).
+ */
+export function variants(source: Source, opts: CompileOptions = {}): LintResult & { variants: Variant[]; convertible: LvsType[] } {
   const { variants: vs, ...r } = variantOutputs(source, opts);
   return { ...r, variants: vs.map((v) => ({ type: v.type, conf: v.conf, hosts: v.hosts, config: v.config, files: materialize(v.outputs()) })) };
 }
 
 /** compile() for the CLI: the files as jobs that plan and render while they are written. */
 export function compileOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variant: LazyOutputs | undefined } {
-  const { variants: built, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
+  const { variants: built, convertible: _, ...r } = variantsOf(source, opts, (config) => [opts.type ?? config.type]);
   return { ...r, variant: built[0] !== undefined ? lazy(built[0], opts.targets) : undefined };
 }
 
 /** variants() for the CLI: each type's files as jobs that plan and render while they are written. */
-export function variantOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variants: VariantOutputs[] } {
-  const r = variantsOf(source, opts, () => ["dr", "nat", "tun"]);
+export function variantOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variants: VariantOutputs[]; convertible: LvsType[] } {
+  const r = variantsOf(source, opts, () => [...new Set(opts.types ?? LVS_TYPES)].sort((a, b) => LVS_TYPES.indexOf(a) - LVS_TYPES.indexOf(b)));
   return { ...r, variants: r.variants.map((v) => ({ conf: v.conf, hosts: v.hosts, ...lazy(v, opts.targets) })) };
 }
 
@@ -130,23 +138,28 @@ interface Planned extends Omit<Variant, "files"> {
   emit: Omit<EmitOptions, "targets">;
 }
 
-/** Lints once, then builds the variants `types` asks for; none at all when anything is an error. */
-function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsConfig) => readonly LvsType[]): LintResult & { variants: Planned[] } {
+/**
+ * Lints once, then builds the variants `types` asks for; none at all when anything is an error.
+ * `convertible`: the types asked for whose conversion had no error (none when the conf has one).
+ */
+function variantsOf(source: Source, opts: CompileOptions, types: (config: LvsConfig) => readonly LvsType[]): LintResult & { variants: Planned[]; convertible: LvsType[] } {
   const a = analyze(source, opts);
   const r = result(a.file, a.diagnostics, a.config);
-  if (r.config === undefined || r.errorCount > 0) return { ...r, variants: [] };
+  if (r.config === undefined || r.errorCount > 0) return { ...r, variants: [], convertible: [] };
   const out: Planned[] = [];
   const diagnostics = [...a.diagnostics];
   const wanted = types(r.config);
   // the syntax tree is needed only to convert to another type: let it go before rendering
   if (wanted.every((t) => t === r.config!.type)) a.ast = undefined;
+  const convertible: LvsType[] = [];
   for (const t of wanted) {
     const v = variant(a, r.config, t, opts);
     diagnostics.push(...v.diagnostics);
     if (v.variant !== undefined) out.push(v.variant);
+    if (v.variant !== undefined && !v.diagnostics.some((d) => d.severity === "error")) convertible.push(t);
   }
   const all = result(a.file, diagnostics, r.config);
-  return { ...all, variants: all.errorCount > 0 ? [] : out };
+  return { ...all, variants: all.errorCount > 0 ? [] : out, convertible };
 }
 
 /** The conf's base name for the files' headers: text that is inert in a comment. */

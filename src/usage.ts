@@ -108,9 +108,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis: "variants CONF -o DIR [options]",
     summary: "write DIR/dr, DIR/nat and DIR/tun: the cluster as each LVS_TYPE",
     description: [
-      "Writes the cluster as each forwarding method: DIR/dr, DIR/nat and DIR/tun, each with the converted conf (lvs_dr.conf, ...), a hosts file with the names it uses and every file compile writes, as one set (see compile). Where a value must change (the real servers' VIP device, their gateway), the converted conf changes it and says so in a comment; what cannot be converted (a port remap under DR or TUN, real servers off the director's network under DR or NAT) is an error at its line, and then nothing is written.",
+      "Writes the cluster as each forwarding method: DIR/dr, DIR/nat and DIR/tun, each with the converted conf (lvs_dr.conf, ...), a hosts file with the names it uses and every file compile writes, as one set (see compile). Where a value must change (the real servers' VIP device, their gateway), the converted conf changes it and says so in a comment; what cannot be converted (a port remap under DR or TUN, real servers off the director's network under DR or NAT) is an error at its line, and then nothing is written; lvsc then names the types the conf does convert to, which --type writes.",
     ],
-    options: [...OUTPUT, ...INPUT, ...COMMON],
+    options: [
+      ...OUTPUT.slice(0, 1),
+      {
+        long: "type",
+        short: "t",
+        arg: "TYPE[,TYPE...]",
+        values: ["dr", "nat", "tun"],
+        repeatable: true,
+        help: "write only these types' directories (default: all three); for a conf that converts only to some of them",
+      },
+      ...OUTPUT.slice(1),
+      ...INPUT,
+      ...COMMON,
+    ],
     operands: "file",
   },
   {

@@ -94,4 +94,10 @@ describe("lvsc compile writes exactly the library's files", () => {
 describe("lvsc variants writes exactly the library's variants", () => {
   it.each(EXAMPLES.filter((c) => c.name === "lvs_dr.conf" || c.name === "lvs_dr_ha.conf"))("for the example $name", (c) => agree("variants", c));
   it.each(FUZZED.slice(0, 6))("for $name", (c) => agree("variants", { ...c, opts: { ...c.opts, type: undefined } }));
+  it.each([
+    ["lvs_tun.conf", ["tun"]],
+    ["lvs_nat.conf", ["nat"]],
+    ["lvs_dr.conf", ["tun", "dr"]],
+    ["lvs_tun.conf", ["dr", "tun"]],
+  ] as const)("for the example %s with --type %s", (file, types) => agree("variants", { ...EXAMPLES.find((e) => e.name === file)!, opts: { types } }));
 });

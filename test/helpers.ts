@@ -46,6 +46,7 @@ export interface CliRun {
 export function cliArgs(opts: CompileOptions): string[] {
   return [
     ...(opts.type !== undefined ? ["--type", opts.type] : []),
+    ...(opts.types !== undefined ? ["--type", opts.types.join(",")] : []),
     ...(opts.arp !== undefined ? ["--arp", opts.arp] : []),
     ...(opts.exportDir !== undefined ? ["--export-dir", opts.exportDir] : []),
     ...(opts.targets !== undefined ? ["--target", opts.targets.join(",")] : []),
