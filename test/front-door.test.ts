@@ -3,11 +3,15 @@
 // return — the same names, the same bytes, the same modes — for every example, every golden conf
 // and fuzzed confs. The golden files and the library's tests prove the command's files only
 // because of this.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compile, variants, type CompileOptions, type HostsSource, type OutputFile } from "../src/index.js";
+import { checkConfSet, compile, formatJson, lint, show, variants, type CompileOptions, type FileResult, type HostsSource, type OutputFile, type ShowFormat } from "../src/index.js";
 import { FUZZ_HOSTS, validConf } from "./fuzz/arbitraries.js";
-import { EXAMPLE_CONFS, EXAMPLE_HOSTS, GOLDEN_CONFS, HA_CONFS, lvscRun, readExample } from "./helpers.js";
+import { CLI, conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES as EXAMPLES_DIR, GOLDEN_CONFS, HA_CONFS, lvscRun, readExample } from "./helpers.js";
 
 interface Case {
   name: string;
@@ -100,4 +104,53 @@ describe("lvsc variants writes exactly the library's variants", () => {
     ["lvs_dr.conf", ["tun", "dr"]],
     ["lvs_tun.conf", ["dr", "tun"]],
   ] as const)("for the example %s with --type %s", (file, types) => agree("variants", { ...EXAMPLES.find((e) => e.name === file)!, opts: { types } }));
+});
+
+const lvsc = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: "1" } });
+const HOSTS_FILE = join(EXAMPLES_DIR, "hosts");
+
+describe("lvsc show prints exactly what the library's show() returns", () => {
+  it.each((["text", "json", "dot", "mermaid"] as ShowFormat[]).flatMap((f) => [...EXAMPLE_CONFS, ...HA_CONFS].map((c) => [c, f] as const)))("for %s as %s", async (file, fmt) => {
+    const config = lint(readExample(file), { file, hosts: [EXAMPLE_HOSTS] }).config!;
+    const p = lvsc(["show", join(EXAMPLES_DIR, file), "--format", fmt, "--hosts", HOSTS_FILE]);
+    expect([p.status, p.stderr]).toEqual([0, ""]);
+    expect(p.stdout).toBe(await show(config, fmt, file));
+  });
+});
+
+describe("lvsc lint reports exactly what the library's lint() and checkConfSet() find", () => {
+  /** What cmdLint builds from the library: each file's result checked as one set, then each hosts file's problems once. */
+  function library(files: { path: string; text: string }[]): string {
+    const results = files.map((f) => lint(f.text, { file: f.path, hosts: [{ path: HOSTS_FILE, text: EXAMPLE_HOSTS.text }] }));
+    const checked = checkConfSet(results);
+    const out: FileResult[] = [];
+    results.forEach((r, i) => {
+      const c = checked[i]!;
+      out.push({ file: c.file, source: files[i]!.text, diagnostics: c.diagnostics, errorCount: c.errorCount, warningCount: c.warningCount });
+      for (const h of r.hostsResults ?? []) if (!out.some((x) => x.file === h.file)) out.push(h);
+    });
+    return formatJson(out);
+  }
+
+  it("for the examples' directory", () => {
+    const names = [...EXAMPLE_CONFS, ...HA_CONFS].sort();
+    const p = lvsc(["lint", "--format", "json", "--hosts", HOSTS_FILE, ...names.map((n) => join(EXAMPLES_DIR, n))]);
+    expect(p.stdout).toBe(library(names.map((n) => ({ path: join(EXAMPLES_DIR, n), text: readExample(n) }))));
+  });
+
+  it("for confs with errors and warnings, and two clusters that collide", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lvsc-lint-agree-"));
+    const files = [
+      { name: "lvs_a.conf", text: conf({ 3: "VIP=eth0:101 192.168.0.300 255.255.255.0 192.168.0.255", 5: "SERVICE=t telnet rr nohost:telnet" }) },
+      { name: "lvs_b.conf", text: conf({ 2: null }, ["SERVER_LVS_DEVICE=dummy0"]) },
+      { name: "lvs_c.conf", text: `${readExample("lvs_dr_ha.conf")}VRRP_ROUTER_ID=7\n` },
+      { name: "lvs_d.conf", text: readExample("lvs_dr_ha.conf").replace("VIP=eth0:101 192.168.0.101", "VIP=eth0:102 192.168.0.102") + "VRRP_ROUTER_ID=7\n" },
+    ].map((f) => ({ path: join(dir, f.name), text: f.text }));
+    for (const f of files) writeFileSync(f.path, f.text);
+    const p = lvsc(["lint", "--format", "json", "--hosts", HOSTS_FILE, ...files.map((f) => f.path)]);
+    expect(p.status).toBe(1);
+    const lib = library(files);
+    expect(lib).toContain("vrrp-router-id-collision");
+    expect(p.stdout).toBe(lib);
+  });
 });
