@@ -41,6 +41,8 @@ export interface Io {
 const OK = 0;
 const PROBLEMS = 1;
 const FAILURE = 2;
+/** Written, but not yet complete: the import's lines to fill in (like `plan`'s 3: something pending). */
+const PENDING = 3;
 
 /** Larger inputs are refused: no real cluster needs one, and /dev/zero must not fill memory. */
 export const MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -93,6 +95,8 @@ async function run(argv: string[], io: Io): Promise<number> {
       return cmdLint(rest, io);
     case "show":
       return cmdShow(rest, io);
+    case "import":
+      return cmdImport(rest, io);
     case "help":
       return cmdHelp(rest, io);
   }
@@ -487,6 +491,94 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   const targets = [...(extra.targets ?? TARGETS), "conf", "hosts", ...(topology ? ["topology"] : [])];
   // a run owns only the types' directories it writes: --type nat leaves DIR/dr and DIR/tun alone
   return write(io, out, entries, { groups: variants.map((v) => v.type), targets }, conf, values["force"] === true);
+}
+
+// ----------------- import -----------------
+
+/** Where --live finds ipvsadm and ip: the system's directories, never the caller's PATH. */
+const SYSTEM_PATH = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
+/** Runs a system command for --live; its output, or why it could not be had. */
+async function runSystem(cmd: string, args: string[]): Promise<{ text: string } | { reason: string }> {
+  const { existsSync } = await import("node:fs");
+  const path = SYSTEM_PATH.map((d) => join(d, cmd)).find((p) => existsSync(p));
+  if (path === undefined) return { reason: `${cmd} is not installed (looked in ${SYSTEM_PATH.join(", ")})` };
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve) => {
+    execFile(path, args, { encoding: "utf8", maxBuffer: MAX_FILE_SIZE, env: { PATH: SYSTEM_PATH.join(":"), LC_ALL: "C" } }, (err, stdout, stderr) => {
+      if (err !== null) resolve({ reason: `${path} ${args.join(" ")} failed: ${(stderr || err.message).trim().split("\n")[0]}` });
+      else resolve({ text: stdout });
+    });
+  });
+}
+
+async function cmdImport(args: string[], io: Io): Promise<number> {
+  const { values, positionals, color } = parse("import", args);
+  const early = helpOrVersion("import", values);
+  if (early !== undefined) return io.stdout(early), OK;
+  const live = values["live"] === true;
+  if (live ? positionals.length !== 0 : positionals.length !== 1)
+    throw new UsageError(live ? "--live reads this host's table: no TABLE with it" : `one table file (- for standard input), not ${positionals.length}`, "import");
+  const out = outDir("import", values);
+  const fmt: Format = oneOf("import", "-f/--format", str(values, "format"), LINT_FORMATS, "stylish");
+  const type = str(values, "type") !== undefined ? oneOf("import", "-t/--type", str(values, "type"), ["dr", "nat", "tun"] as LvsType[], "dr") : undefined;
+  const { checkSet, importCluster } = await import("./import.js");
+  const set = new Map<string, string>();
+  for (const kv of strs(values, "set") ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new UsageError(`option --set takes NAME=VALUE, not \`${shown(kv)}\``, "import");
+    const [name, value] = [kv.slice(0, eq), kv.slice(eq + 1).trim()];
+    const bad = checkSet(name, value);
+    if (bad !== undefined) throw new UsageError(`option --set: ${bad}`, "import");
+    set.set(name, value);
+  }
+  const table = positionals[0] ?? "ipvsadm -S -n";
+  if (!live) checkStdinOnce("import", [table, str(values, "addr"), ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  const hosts = await hostsFor(live ? "-" : table, strs(values, "hosts"), io);
+  if (typeof hosts === "string") return io.stderr(`lvsc: ${hosts}\n`), FAILURE;
+  const services = await servicesFrom(str(values, "services"), io);
+  if (typeof services === "string") return io.stderr(`lvsc: ${services}\n`), FAILURE;
+  const readText = async (path: string): Promise<{ text: string } | { reason: string }> => {
+    const r = await readBounded(path, io);
+    if (!r.ok) return { reason: `cannot read ${shown(displayName(path))}: ${r.reason}` };
+    if ("tooLarge" in r) return { reason: `${shown(displayName(path))} is larger than ${LIMIT}` };
+    return { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("utf8") };
+  };
+  const input = live ? await runSystem("ipvsadm", ["-S", "-n"]) : await readText(table);
+  if ("reason" in input) return io.stderr(`lvsc: ${input.reason}\n`), FAILURE;
+  const addrPath = str(values, "addr");
+  const addr = live ? await runSystem("ip", ["-o", "addr"]) : addrPath !== undefined ? await readText(addrPath) : undefined;
+  if (addr !== undefined && "reason" in addr) return io.stderr(`lvsc: ${addr.reason}\n`), FAILURE;
+  const r = importCluster(input.text, {
+    file: displayName(table),
+    hosts,
+    ...(services !== undefined ? { services } : {}),
+    ...(addr !== undefined ? { addr: { path: live ? "ip -o addr" : displayName(addrPath!), text: addr.text } } : {}),
+    set,
+    ...(type !== undefined ? { type } : {}),
+  });
+  const results: FileResult[] = r.files
+    .filter((f) => f.diagnostics.length > 0 || fmt !== "stylish")
+    .map((f) => {
+      const errors = f.diagnostics.filter((d) => d.severity === "error").length;
+      return { file: f.file, source: f.text, diagnostics: f.diagnostics, errorCount: errors, warningCount: f.diagnostics.length - errors };
+    });
+  if (fmt === "stylish") {
+    if (results.length > 0) io.stderr(formatStylish(results, { color: useColor(color, io.env, io.stderrIsTTY) }));
+  } else io.stdout(format(fmt, results, { color: false }));
+  if (r.errorCount > 0) {
+    io.stderr("lvsc: nothing was written\n");
+    return PROBLEMS;
+  }
+  const entries: OutputEntry[] = [
+    ...r.confs.map((c) => ({ path: c.path, mode: 0o644, target: "conf", chunks: () => [c.contents] })),
+    ...(r.hosts !== undefined ? [{ path: r.hosts.path, mode: 0o644, target: "hosts", chunks: () => [r.hosts!.contents] }] : []),
+  ];
+  const code = await write(io, out, entries, { groups: [""], targets: ["conf", "hosts"] }, live ? "-" : table, values["force"] === true);
+  if (code !== OK) return code;
+  const left = r.confs.filter((c) => c.fillIn.length > 0);
+  for (const c of left) io.stderr(`lvsc: ${shown(join(out, c.path))}: fill in ${listing([...new Set(c.fillIn)])} (the \`lvsc import:\` lines), then lvsc lint it until it is clean\n`);
+  return left.length > 0 ? PENDING : OK;
 }
 
 async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {

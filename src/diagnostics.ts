@@ -114,6 +114,16 @@ export const CODES = {
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
+  // ---- lvsc import: what a running cluster's table or keepalived.conf says that a conf cannot ----
+  "import-syntax": { severity: "error", summary: "a line of the imported file that is not of its format" },
+  "import-invalid-value": { severity: "error", summary: "an address, port, mark, weight, timeout, netmask or scheduler out of shape or range" },
+  "import-unresolved-name": { severity: "error", summary: "a host or service name (a table saved without -n) that no hosts or services file gives" },
+  "import-duplicate": { severity: "error", summary: "a service or real server given twice" },
+  "import-unsupported": { severity: "error", summary: "something the cluster does that a conf cannot express (IPv6, SCTP, GUE/GRE, flags, ...)" },
+  "import-mixed-methods": { severity: "error", summary: "one VIP's real servers reached by different forwarding methods (beyond LocalNode)" },
+  "import-dropped": { severity: "warning", summary: "a setting a conf does not keep, which does not change the services (thresholds, ...)" },
+  "import-quiesced-server": { severity: "warning", summary: "a real server of weight 0: quiesced by hand, or by a monitor that found it down" },
+  "import-fwmark-vip-unknown": { severity: "warning", summary: "a firewall-mark service of a table with several VIPs: its conf's VIP is left to fill in" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

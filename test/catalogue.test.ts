@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ALL_CODES, CODES } from "../src/diagnostics.js";
 import { EXAMPLE_HOSTS, ROOT } from "./helpers.js";
 import { checkConfSet, lint, variants } from "../src/index.js";
+import { importCluster } from "../src/import.js";
 
 const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
 
@@ -13,7 +14,7 @@ const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
  * the word `variants` when the code comes from converting the conf to the other LVS_TYPEs.
  */
 function entries() {
-  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string; set?: boolean }>();
+  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string; set?: boolean; table?: string }>();
   const sections = DOC.split(/^### /m).slice(1);
   for (const s of sections) {
     const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
@@ -29,6 +30,9 @@ function entries() {
     // ```conf set: several confs, each after a `# ==> NAME` line, linted together
     const set = /```conf set\n([\s\S]*?)```/.exec(s);
     if (set !== null) out.set(m[1]!, { severity: m[2]!, conf: set[1]!, set: true });
+    // ```ipvsadm: a table for lvsc import
+    const table = /```ipvsadm\n([\s\S]*?)```/.exec(s);
+    if (table !== null) out.set(m[1]!, { severity: m[2]!, table: table[1]! });
   }
   return out;
 }
@@ -46,6 +50,11 @@ describe("docs/diagnostics.md", () => {
 
   it.each(ALL_CODES.filter((c) => !PROSE_ONLY.has(c)))("%s: the example produces the code", (code) => {
     const e = docs.get(code)!;
+    if (e.table !== undefined) {
+      const r = importCluster(e.table, { file: "ipvsadm.rules" });
+      expect(r.files.flatMap((f) => f.diagnostics.map((d) => d.code))).toContain(code);
+      return;
+    }
     expect(e.conf, `${code} has no conf example`).toBeDefined();
     const opts = { file: e.file ?? "lvs_dr.conf", hosts: [...(e.hosts !== undefined ? [{ path: "hosts", text: e.hosts }] : []), EXAMPLE_HOSTS] };
     if (e.set === true) {
