@@ -18,7 +18,7 @@ import { lint, type LintOptions, type LintResult } from "./lint.js";
 import type { LvsConfig, LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
-import { closest, listing, printable } from "./text.js";
+import { closest, listing, plural, printable } from "./text.js";
 import { COMMAND_NAMES, command, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
 import { VERSION } from "./version.js";
 
@@ -591,7 +591,7 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (errors > 0) return PROBLEMS;
   if (warnings > maxWarnings) {
-    io.stderr(`lvsc: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`lvsc: ${plural(warnings, "warning")}, more than --max-warnings ${maxWarnings}\n`);
     return PROBLEMS;
   }
   return OK;
