@@ -565,19 +565,28 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   checkStdinOnce("lint", [...positionals, ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const { files, problems } = await expandLintArgs(positionals);
   const loadedFiles: Loaded[] = [];
+  // the bytes of a conf that is clean alone: the set's checks may find a problem in it, which needs its text for the code frame
+  const cleanBytes = new Map<LintResult, Uint8Array>();
+  const lintKeepingClean = (bytes: Uint8Array, opts: LintOptions) => {
+    const r = lint(bytes, opts);
+    if (r.diagnostics.length === 0 && r.config !== undefined) cleanBytes.set(r, bytes);
+    return r;
+  };
   for (const f of files) {
-    const loaded = await load(f, values, io, lint);
+    const loaded = await load(f, values, io, lintKeepingClean);
     if (typeof loaded === "string") {
       problems.push({ file: displayName(f), message: loaded });
       continue;
     }
     loadedFiles.push(loaded);
   }
-  // the confs as one set: two clusters must not share a VRRP router id on one network
+  // the confs as one set: two clusters must not share a VRRP router id on one network, nor a director
   const checked = checkConfSet(loadedFiles.map((l) => l.result));
   const results: FileResult[] = [];
   loadedFiles.forEach((l, i) => {
-    results.push(fileResult({ ...l, result: checked[i]! }));
+    const bytes = cleanBytes.get(l.result);
+    const source = l.source ?? (bytes !== undefined && checked[i]!.diagnostics.length > 0 ? new TextDecoder().decode(bytes) : undefined);
+    results.push(fileResult({ result: checked[i]!, source }));
     // problems at lines of the hosts files, once per file however many confs read it
     for (const h of l.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
   });
