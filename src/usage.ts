@@ -98,6 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ],
     },
     after: [
+      "A conf with DIRECTOR_PAIR (two directors) gets two keepalived files: keepalived.conf for director1 and keepalived.backup.conf for director2, each to be installed as /etc/keepalived/keepalived.conf on its director; mon.cf is not written, since keepalived checks the real servers.",
       "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run.",
     ],
     options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
