@@ -19,7 +19,7 @@ import type { LvsConfig, LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
 import { closest, listing, plural, printable } from "./text.js";
-import { COMMAND_NAMES, command, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
+import { COMMAND_NAMES, command, CONF_TOPIC, confHelp, HELP_TOPICS, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -637,8 +637,8 @@ async function cmdHelp(args: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`one command, not ${positionals.length}`, "help");
   const topic = positionals[0];
   if (topic === undefined) return io.stdout(overview()), OK;
-  const text = helpText(topic);
-  if (text === undefined) throw new UsageError(`no command \`${shown(topic)}\`${suggest(topic, COMMAND_NAMES)}`, "help");
+  const text = topic === CONF_TOPIC ? confHelp() : helpText(topic);
+  if (text === undefined) throw new UsageError(`no command or help topic \`${shown(topic)}\`${suggest(topic, HELP_TOPICS)}`, "help");
   io.stdout(text);
   return OK;
 }
