@@ -18,8 +18,8 @@ import { lint, type LintOptions, type LintResult } from "./lint.js";
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
-import { closest, listing, printable } from "./text.js";
-import { COMMAND_NAMES, command, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
+import { closest, listing, plural, printable } from "./text.js";
+import { COMMAND_NAMES, command, CONF_TOPIC, confHelp, HELP_TOPICS, helpText, LINT_FORMATS, overview, SHOW_FORMATS, TARGET_VALUES, type OptionSpec } from "./usage.js";
 import { VERSION } from "./version.js";
 
 export interface Io {
@@ -673,19 +673,28 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   checkStdinOnce("lint", [...positionals, ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const { files, problems } = await expandLintArgs(positionals);
   const loadedFiles: Loaded[] = [];
+  // the bytes of a conf that is clean alone: the set's checks may find a problem in it, which needs its text for the code frame
+  const cleanBytes = new Map<LintResult, Uint8Array>();
+  const lintKeepingClean = (bytes: Uint8Array, opts: LintOptions) => {
+    const r = lint(bytes, opts);
+    if (r.diagnostics.length === 0 && r.config !== undefined) cleanBytes.set(r, bytes);
+    return r;
+  };
   for (const f of files) {
-    const loaded = await load(f, values, io, lint);
+    const loaded = await load(f, values, io, lintKeepingClean);
     if (typeof loaded === "string") {
       problems.push({ file: displayName(f), message: loaded });
       continue;
     }
     loadedFiles.push(loaded);
   }
-  // the confs as one set: two clusters must not share a VRRP router id on one network
+  // the confs as one set: two clusters must not share a VRRP router id on one network, nor a director
   const checked = checkConfSet(loadedFiles.map((l) => l.result));
   const results: FileResult[] = [];
   loadedFiles.forEach((l, i) => {
-    results.push(fileResult({ ...l, result: checked[i]! }));
+    const bytes = cleanBytes.get(l.result);
+    const source = l.source ?? (bytes !== undefined && checked[i]!.diagnostics.length > 0 ? new TextDecoder().decode(bytes) : undefined);
+    results.push(fileResult({ result: checked[i]!, source }));
     // problems at lines of the hosts files, once per file however many confs read it
     for (const h of l.result.hostsResults ?? []) if (!results.some((r) => r.file === h.file)) results.push(h);
   });
@@ -699,7 +708,7 @@ async function cmdLint(args: string[], io: Io): Promise<number> {
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (errors > 0) return PROBLEMS;
   if (warnings > maxWarnings) {
-    io.stderr(`lvsc: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`lvsc: ${plural(warnings, "warning")}, more than --max-warnings ${maxWarnings}\n`);
     return PROBLEMS;
   }
   return OK;
@@ -736,8 +745,8 @@ async function cmdHelp(args: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`one command, not ${positionals.length}`, "help");
   const topic = positionals[0];
   if (topic === undefined) return io.stdout(overview()), OK;
-  const text = helpText(topic);
-  if (text === undefined) throw new UsageError(`no command \`${shown(topic)}\`${suggest(topic, COMMAND_NAMES)}`, "help");
+  const text = topic === CONF_TOPIC ? confHelp() : helpText(topic);
+  if (text === undefined) throw new UsageError(`no command or help topic \`${shown(topic)}\`${suggest(topic, HELP_TOPICS)}`, "help");
   io.stdout(text);
   return OK;
 }

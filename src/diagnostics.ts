@@ -112,6 +112,7 @@ export const CODES = {
   "invalid-vrrp-router-id": { severity: "error", summary: "a VRRP_ROUTER_ID outside 1..255" },
   "invalid-vrrp-preempt": { severity: "error", summary: "VRRP_PREEMPT is not `on` or `off`" },
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
+  "director-pair-shared": { severity: "error", summary: "two clusters linted together name the same director in DIRECTOR_PAIR: a host runs one keepalived and one sync daemon" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
   // ---- lvsc import: what a running cluster's table or keepalived.conf says that a conf cannot ----

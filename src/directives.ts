@@ -1,4 +1,6 @@
-// The conf format's directives as data: names as in the LVS-HOWTO, their fields and examples.
+// The conf format's directives as data: names as in the LVS-HOWTO, their fields and examples, and
+// the conf format's one description (the README's table, `lvsc help conf` and the man page's
+// CONF FORMAT section are all made from CONF_FORMAT, by src/usage.ts).
 
 export interface DirectiveSpec {
   /** Field names in order, for "needs N fields (…)" messages; undefined for SERVICE (free form). */
@@ -11,33 +13,103 @@ export interface DirectiveSpec {
   deprecatedFor?: string;
   /** Extra text for field-count hints. */
   note?: string;
+  /** The directive in the conf format's description (see CONF_FORMAT for the markup). */
+  doc: { fields: string; use: string };
 }
 
 export const DIRECTIVES: Record<string, DirectiveSpec> = {
-  LVS_TYPE: { fields: ["type"], repeatable: false, example: "LVS_TYPE=VS_DR" },
-  INITIAL_STATE: { fields: ["on|off"], repeatable: false, example: "INITIAL_STATE=on" },
+  LVS_TYPE: {
+    fields: ["type"],
+    repeatable: false,
+    example: "LVS_TYPE=VS_DR",
+    doc: {
+      fields: "`VS_DR`, `VS_NAT` or `VS_TUN`",
+      use: "required",
+    },
+  },
+  INITIAL_STATE: {
+    fields: ["on|off"],
+    repeatable: false,
+    example: "INITIAL_STATE=on",
+    doc: {
+      fields: "`on` (real servers added at start) or `off` (a monitor adds them)",
+      use: "`on` when absent, with a warning",
+    },
+  },
   VIP: {
     fields: ["device", "address", "netmask", "broadcast"],
     repeatable: false,
     example: "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255",
     note: "or, in lvsc's CIDR form, `VIP=eth0:101 192.168.0.101/24`",
+    doc: {
+      fields: "device, address, netmask, broadcast; or device, address/prefix",
+      use: "required; e.g. `VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255`, or (lvsc's extension) `VIP=eth0:101 192.168.0.101/24`, the netmask and broadcast derived from the prefix",
+    },
   },
   DIRECTOR_INSIDEIP: {
     fields: ["device", "address", "network", "netmask", "broadcast"],
     repeatable: false,
     example: "DIRECTOR_INSIDEIP=eth0 192.168.0.1 192.168.0.0 255.255.255.0 192.168.0.255",
     note: "the network comes before the netmask, unlike VIP",
+    doc: {
+      fields: "device, address, **network, netmask**, broadcast",
+      use: "required; the DIP, facing the real servers; the network comes before the netmask, unlike VIP",
+    },
   },
-  DIRECTOR_DEFAULT_GW: { fields: ["address"], repeatable: false, example: "DIRECTOR_DEFAULT_GW=192.168.0.254" },
-  SERVICE: { fields: undefined, repeatable: true, example: "SERVICE=t www rr rs1:www rs2:www" },
-  SERVER_VIP_DEVICE: { fields: ["device"], repeatable: false, example: "SERVER_VIP_DEVICE=dummy0" },
-  SERVER_NET_DEVICE: { fields: ["device"], repeatable: false, example: "SERVER_NET_DEVICE=eth0" },
-  SERVER_DEFAULT_GW: { fields: ["address"], repeatable: false, example: "SERVER_DEFAULT_GW=192.168.0.254" },
+  DIRECTOR_DEFAULT_GW: {
+    fields: ["address"],
+    repeatable: false,
+    example: "DIRECTOR_DEFAULT_GW=192.168.0.254",
+    doc: {
+      fields: "address",
+      use: "the director's default route",
+    },
+  },
+  SERVICE: {
+    fields: undefined,
+    repeatable: true,
+    example: "SERVICE=t www rr rs1:www rs2:www",
+    doc: {
+      fields: "see below",
+      use: "at least one; repeatable",
+    },
+  },
+  SERVER_VIP_DEVICE: {
+    fields: ["device"],
+    repeatable: false,
+    example: "SERVER_VIP_DEVICE=dummy0",
+    doc: {
+      fields: "device",
+      use: "DR and TUN (required): where real servers hold the VIP (`dummy0`, `lo:0`, `tunl0`); unused under NAT",
+    },
+  },
+  SERVER_NET_DEVICE: {
+    fields: ["device"],
+    repeatable: false,
+    example: "SERVER_NET_DEVICE=eth0",
+    doc: {
+      fields: "device",
+      use: "the real servers' NIC; gets the ARP settings too",
+    },
+  },
+  SERVER_DEFAULT_GW: {
+    fields: ["address"],
+    repeatable: false,
+    example: "SERVER_DEFAULT_GW=192.168.0.254",
+    doc: {
+      fields: "address",
+      use: "the real servers' default route (NAT: must be the DIP; DR/TUN: must not)",
+    },
+  },
   SERVER_LVS_DEVICE: {
     fields: ["device"],
     repeatable: false,
     example: "SERVER_VIP_DEVICE=dummy0",
     deprecatedFor: "SERVER_VIP_DEVICE",
+    doc: {
+      fields: "device",
+      use: "old spelling of `SERVER_VIP_DEVICE` (warning)",
+    },
   },
   // ---- lvsc extensions: two directors sharing the VIP through keepalived (README, "Two directors") ----
   DIRECTOR_PAIR: {
@@ -45,9 +117,29 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     repeatable: false,
     example: "DIRECTOR_PAIR=director1 director2",
     note: "each director's own address on the DIP's network, director1 (the MASTER at start) first",
+    doc: {
+      fields: "director1, director2: each one's own address (or host name) on the DIP's network",
+      use: "lvsc extension: two directors share the VIP and the DIP through keepalived; director1 is MASTER at start; `lvsc compile` writes `keepalived.conf` for director1 and `keepalived.backup.conf` for director2, and no `mon.cf` ([Two directors](#two-directors))",
+    },
   },
-  VRRP_ROUTER_ID: { fields: ["1..255"], repeatable: false, example: "VRRP_ROUTER_ID=51" },
-  VRRP_PREEMPT: { fields: ["on|off"], repeatable: false, example: "VRRP_PREEMPT=off" },
+  VRRP_ROUTER_ID: {
+    fields: ["1..255"],
+    repeatable: false,
+    example: "VRRP_ROUTER_ID=51",
+    doc: {
+      fields: "1..255",
+      use: "lvsc extension: keepalived's `virtual_router_id`, unique on the LAN; the VIP's last octet when absent",
+    },
+  },
+  VRRP_PREEMPT: {
+    fields: ["on|off"],
+    repeatable: false,
+    example: "VRRP_PREEMPT=off",
+    doc: {
+      fields: "`on` or `off`",
+      use: "lvsc extension, with `DIRECTOR_PAIR`: `off` (default) leaves the VIP with director2 when director1 returns; `on` gives it back",
+    },
+  },
 };
 
 /** Names people write that are not directives, and what they meant. */
@@ -102,3 +194,28 @@ export function typeFromFileName(file: string | undefined): "dr" | "nat" | "tun"
   const m = /^lvs_(dr|nat|tun)\.conf/.exec(base);
   return m === null ? undefined : (m[1] as "dr" | "nat" | "tun");
 }
+
+/**
+ * The conf format's one description, from which come the README's table (section "The conf
+ * format in brief", rewritten by `npm run docs`; test/conf-format.test.ts checks it), `lvsc help
+ * conf` and the man page's CONF FORMAT section (src/usage.ts renders all three). Text is in a small
+ * markup that each renders its own way: `code`, **emphasis** and [text](#a-readme-section).
+ */
+export const CONF_FORMAT = {
+  intro:
+    "One directive per line, `NAME=value`; fields are separated by blanks; `#` starts a comment; a value may be wrapped in double quotes. Host names come from hosts(5) files, never from DNS.",
+  /** Every directive, in DIRECTIVES' order. */
+  directives: Object.entries(DIRECTIVES).map(([name, spec]) => ({ name, ...spec.doc })),
+  /** The SERVICE line and the real server, verbatim. */
+  grammar: [
+    "SERVICE=t|u <service> [<scheduler>] [<persistence>] <realserver>...",
+    "SERVICE=f <mark> [<scheduler>] [<persistence>] <realserver>...",
+    "persistence ::= ppc [-t <secs>] [-M <netmask>]",
+    "realserver ::= host[:port][,weight]",
+  ],
+  /** Paragraphs after the grammar. */
+  notes: [
+    `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask) count as one.`,
+    `A real server's host is an address or a host name, its port a number or a service name (the service's port when absent), its weight 0..${MAX_WEIGHT} (1 when absent; 0 sends it no new connections). \`localhost\`/\`127.0.0.1\` as a real server is the director itself (LocalNode); it is sent with direct routing (\`-g\`) whatever the cluster's type, since the kernel does not masquerade to a loopback address, so it keeps the service's port. Only VS_NAT can send a service to another port (\`rs1:8080\`), and not to LocalNode.`,
+  ],
+} as const;

@@ -3,7 +3,7 @@
 
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { LintResult } from "./lint.js";
-import type { LvsConfig } from "./model.js";
+import type { Director, LvsConfig } from "./model.js";
 import { formatIPv4, maskOfPrefix, networkOf, type IPv4 } from "./net.js";
 
 /** The VRRP router id lvsc derives from the VIP: its last octet (1 for an address ending in .0). */
@@ -45,15 +45,22 @@ function overlaps(a: VrrpInstance, b: VrrpInstance): boolean {
 }
 
 /**
- * Checks confs linted together (`lvsc lint DIR`, or several files) as one set of clusters: two
- * clusters whose VRRP instances would share a router id on one network would take each other's
- * adverts for their own, and one of them would lose its VIP. Confs with the same VIP are versions
- * of one cluster (only one of them runs), so they never collide. Returns the results with the
- * new diagnostics added, in the same order.
+ * Checks confs linted together (`lvsc lint DIR`, or several files) as one set of clusters:
+ *
+ * - two clusters whose VRRP instances would share a router id on one network would take each
+ *   other's adverts for their own, and one of them would lose its VIP;
+ * - two pairs that share a director: a host runs one keepalived (one
+ *   /etc/keepalived/keepalived.conf, and lvsc writes a whole one per cluster) and one connection
+ *   sync daemon, so one pair of directors carries one cluster.
+ *
+ * Confs with the same VIP are versions of one cluster (only one of them runs), so they never
+ * clash. Returns the results with the new diagnostics added, in the same order.
  */
 export function checkConfSet(results: readonly LintResult[]): LintResult[] {
   const clusters = results.map((r) => (r.config?.vrrp !== undefined ? { r, config: r.config, vrrp: r.config.vrrp, instances: vrrpInstances(r.config) } : undefined));
   const added = new Map<LintResult, Diagnostic[]>();
+  const add = (r: LintResult, d: Diagnostic) => added.set(r, [...(added.get(r) ?? []), d]);
+  sharedDirectors(results, add);
   clusters.forEach((a, i) => {
     if (a === undefined) return;
     for (const b of clusters.slice(i + 1)) {
@@ -76,7 +83,7 @@ export function checkConfSet(results: readonly LintResult[]): LintResult[] {
               : `the id comes from the VIP's last octet; give one of the two clusters its own, e.g. \`VRRP_ROUTER_ID=${freeId(clusters.map((c) => c?.vrrp.routerId))}\``,
           },
         );
-        added.set(self.r, [...(added.get(self.r) ?? []), d]);
+        add(self.r, d);
       }
     }
   });
@@ -86,6 +93,42 @@ export function checkConfSet(results: readonly LintResult[]): LintResult[] {
     const diagnostics = sortDiagnostics([...r.diagnostics, ...extra]);
     const errorCount = countErrors(diagnostics);
     return { ...r, diagnostics, errorCount, warningCount: diagnostics.length - errorCount, config: errorCount > 0 ? undefined : r.config };
+  });
+}
+
+/**
+ * director-pair-shared: two pairs (of clusters with different VIPs) with a director in common,
+ * compared by address (a conf may name a director, another give its address). Each conf gets the
+ * diagnostic at its DIRECTOR_PAIR field(s) of the shared director(s), naming the other conf.
+ */
+function sharedDirectors(results: readonly LintResult[], add: (r: LintResult, d: Diagnostic) => void): void {
+  const pairs = results.flatMap((r) => (r.config?.pair !== undefined ? [{ r, config: r.config, directors: r.config.pair.directors }] : []));
+  pairs.forEach((a, i) => {
+    for (const b of pairs.slice(i + 1)) {
+      if (b.config.vip.address === a.config.vip.address) continue;
+      for (const [self, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const shared = self.directors.filter((d) => other.directors.some((o) => o.address === d.address));
+        if (shared.length === 0) continue;
+        const named = (d: Director) => (d.written === formatIPv4(d.address) ? `${d.role} ${d.written}` : `${d.role} \`${d.written}\` (${formatIPv4(d.address)})`);
+        const where = `${other.r.file} (VIP ${formatIPv4(other.config.vip.address)}, DIRECTOR_PAIR at line ${other.directors[0].span.start.line})`;
+        const both = shared.length === 2;
+        const span = { start: shared[0]!.span.start, end: shared[shared.length - 1]!.span.end };
+        add(
+          self.r,
+          diag(
+            "director-pair-shared",
+            `${shared.map(named).join(" and ")} ${both ? "are also the directors" : "is also a director"} of ${where}`,
+            span,
+            {
+              hint: `one keepalived runs per host, with one /etc/keepalived/keepalived.conf (this cluster's or the other's, not both), and one connection sync daemon: give one of the two clusters ${both ? "directors" : "a director"} of its own`,
+            },
+          ),
+        );
+      }
+    }
   });
 }
 

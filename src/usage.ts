@@ -2,6 +2,7 @@
 // --help texts, the option parser's table (cli.ts), the man page lvsc.1 and the bash and zsh
 // completions (both written by scripts/build.mjs). Pure.
 
+import { CONF_FORMAT } from "./directives.js";
 import { TARGETS } from "./plan.js";
 import { VERSION } from "./version.js";
 
@@ -98,6 +99,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ],
     },
     after: [
+      "A conf with DIRECTOR_PAIR (two directors) gets two keepalived files: keepalived.conf for director1 and keepalived.backup.conf for director2, each to be installed as /etc/keepalived/keepalived.conf on its director; mon.cf is not written, since keepalived checks the real servers.",
       "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run.",
     ],
     options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
@@ -187,13 +189,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "help",
     synopsis: "help [COMMAND]",
     summary: "help for a command",
-    description: ["Prints the help of COMMAND, or the overview. \"lvsc COMMAND --help\" does the same."],
+    description: [
+      "Prints the help of COMMAND, or the overview. \"lvsc COMMAND --help\" does the same.",
+      "\"lvsc help conf\" describes the conf format: every directive, the SERVICE line and the real servers (the CONF FORMAT section of the man page, and the README's table, say the same).",
+    ],
     options: COMMON.slice(2),
     operands: "command",
   },
 ];
 
 export const COMMAND_NAMES = COMMANDS.map((c) => c.name);
+
+/** `lvsc help conf`: the conf format, a help topic that is not a command. */
+export const CONF_TOPIC = "conf";
+/** What `lvsc help` takes (and its completion offers). */
+export const HELP_TOPICS = [...COMMAND_NAMES, CONF_TOPIC];
 
 export function command(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);
@@ -238,7 +248,7 @@ function columns(rows: readonly (readonly string[])[], indent: number): string[]
 }
 
 export function overview(): string {
-  const rows = COMMANDS.map((c) => [`lvsc ${c.synopsis}`, c.summary]);
+  const rows = [...COMMANDS.map((c) => [`lvsc ${c.synopsis}`, c.summary]), [`lvsc help ${CONF_TOPIC}`, "the conf format: every directive, the SERVICE line, the real servers"]];
   return [
     `lvsc ${VERSION}: compile configure-lvs conf files into the scripts that build an LVS cluster`,
     "",
@@ -260,6 +270,95 @@ export function helpText(name: string): string | undefined {
   for (const p of c.after ?? []) out.push(...wrap(p, WIDTH), "");
   if (c.options.length > 0) out.push("Options:", ...columns(c.options.map((o) => [optionLabel(o), o.help]), 2), "");
   return out.join("\n");
+}
+
+// ----------------- the conf format (help conf, the man page, the README) -----------------
+
+/** CONF_FORMAT's markup, split: `code`, **emphasis**, [text](#readme-section), and text between. */
+function spans(s: string): { kind: "text" | "code" | "em" | "link"; text: string; href?: string }[] {
+  const out: { kind: "text" | "code" | "em" | "link"; text: string; href?: string }[] = [];
+  let last = 0;
+  for (const m of s.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*|\[([^\]]+)\]\((#[a-z0-9-]+)\)/g)) {
+    if (m.index > last) out.push({ kind: "text", text: s.slice(last, m.index) });
+    if (m[1] !== undefined) out.push({ kind: "code", text: m[1] });
+    else if (m[2] !== undefined) out.push({ kind: "em", text: m[2] });
+    else out.push({ kind: "link", text: m[3]!, href: m[4]! });
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) out.push({ kind: "text", text: s.slice(last) });
+  return out;
+}
+
+/** For a terminal: the markup dropped, a link to a README section named as one. */
+function plainText(s: string): string {
+  return spans(s)
+    .map((p) => (p.kind === "link" ? `${p.text} in the README` : p.text))
+    .join("");
+}
+
+/** For roff: code in bold (never hyphenated), emphasis in italics. */
+function roffText(s: string): string {
+  return spans(s)
+    .map((p) => (p.kind === "code" ? `\\fB\\%${roff(p.text)}\\fR` : p.kind === "em" ? `\\fI${roff(p.text)}\\fR` : roff(p.kind === "link" ? `${p.text} in the README` : p.text)))
+    .join("");
+}
+
+/** `lvsc help conf`. */
+export function confHelp(): string {
+  const names = CONF_FORMAT.directives.map((d) => d.name);
+  const lead = 2 + Math.max(...names.map((n) => n.length)) + 2;
+  const out = ["lvsc help conf: the conf format (lvs_dr.conf, lvs_nat.conf, lvs_tun.conf)", "", ...wrap(plainText(CONF_FORMAT.intro), WIDTH), "", "Directives:"];
+  for (const d of CONF_FORMAT.directives) {
+    const [first = "", ...more] = wrap(plainText(d.fields), WIDTH - lead);
+    out.push(`  ${d.name.padEnd(lead - 2)}${first}`);
+    for (const l of [...more, ...wrap(plainText(d.use), WIDTH - lead)]) out.push(" ".repeat(lead) + l);
+  }
+  out.push("", "SERVICE lines and real servers:", ...CONF_FORMAT.grammar.map((g) => `  ${g}`), "");
+  for (const p of CONF_FORMAT.notes) out.push(...wrap(plainText(p), WIDTH), "");
+  out.push(...wrap("Every problem lint finds has a code, explained in docs/diagnostics.md in the lvsc package.", WIDTH), "");
+  return out.join("\n");
+}
+
+/** The man page's CONF FORMAT section. */
+function confManSection(): string[] {
+  const out = [".SH CONF FORMAT", roffText(CONF_FORMAT.intro), ".PP", "Directives:"];
+  for (const d of CONF_FORMAT.directives) out.push(".TP", `\\fB${roff(d.name)}\\fR`, roffText(d.fields), ".br", roffText(d.use));
+  out.push(".PP", "SERVICE lines and real servers:", ".PP", ".nf", ...CONF_FORMAT.grammar.map(roff), ".fi");
+  for (const p of CONF_FORMAT.notes) out.push(".PP", roffText(p));
+  return out;
+}
+
+/** Markdown table cells: a `|` would end the cell. */
+const cell = (s: string) => s.replace(/\|/g, "\\|");
+
+/** The conf format in markdown: the generated part of the README's "The conf format in brief" (see readmeWithConfFormat). */
+export function confMarkdown(): string {
+  const width = 96;
+  return [
+    ...wrap(CONF_FORMAT.intro, width),
+    "",
+    "| directive | fields | |",
+    "|---|---|---|",
+    ...CONF_FORMAT.directives.map((d) => `| \`${d.name}\` | ${cell(d.fields)} | ${cell(d.use)} |`),
+    "",
+    "```",
+    ...CONF_FORMAT.grammar,
+    "```",
+    ...CONF_FORMAT.notes.flatMap((p) => ["", ...wrap(p, width)]),
+    "",
+  ].join("\n");
+}
+
+/** The README's generated part of "The conf format in brief" lies between these lines. */
+export const README_CONF_MARKERS = ["<!-- conf format: generated from src/directives.ts by npm run docs; edit it there -->", "<!-- end of the generated conf format -->"] as const;
+
+/** The README with its conf format as confMarkdown() writes it; throws when the markers are not there once each, in order. */
+export function readmeWithConfFormat(readme: string): string {
+  const [begin, end] = README_CONF_MARKERS;
+  const from = readme.indexOf(begin);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from || readme.indexOf(begin, from + 1) >= 0 || readme.indexOf(end, to + 1) >= 0) throw new Error(`README.md must have the lines ${begin} and ${end}, once each, in this order`);
+  return `${readme.slice(0, from + begin.length)}\n${confMarkdown()}${readme.slice(to)}`;
 }
 
 // ----------------- man page (lvsc.1) -----------------
@@ -314,6 +413,7 @@ export function manPage(date: string): string {
     }
     if (out[out.length - 1] === ".PP") out.pop();
   }
+  out.push(...confManSection());
   out.push(
     ".SH EXIT STATUS",
     ".TP",
@@ -383,7 +483,7 @@ export function bashCompletion(): string {
     }
     const flags = c.options.flatMap((o) => [`--${o.long}`]).join(" ");
     lines.push(`\t\tif [[ "$cur" == -* ]]; then mapfile -t COMPREPLY < <(compgen -W "${flags}" -- "$cur"); return; fi`);
-    if (c.operands === "command") lines.push(`\t\tmapfile -t COMPREPLY < <(compgen -W "${COMMAND_NAMES.join(" ")}" -- "$cur")`);
+    if (c.operands === "command") lines.push(`\t\tmapfile -t COMPREPLY < <(compgen -W "${HELP_TOPICS.join(" ")}" -- "$cur")`);
     else if (c.operands !== "none") lines.push('\t\tmapfile -t COMPREPLY < <(compgen -f -- "$cur")');
     lines.push("\t\t;;");
   }
@@ -406,7 +506,7 @@ export function zshCompletion(): string {
       else if (o.short !== undefined) lines.push(`\t\t\t\t'(-${o.short} --${o.long})'{-${o.short},--${o.long}}'${desc} \\`);
       else lines.push(`\t\t\t\t'--${o.long}${desc} \\`);
     }
-    lines.push(c.operands === "command" ? `\t\t\t\t'1:command:(${COMMAND_NAMES.join(" ")})'` : c.operands === "none" ? "\t\t\t\t''" : "\t\t\t\t'*:conf file:_files'", "\t\t\t;;");
+    lines.push(c.operands === "command" ? `\t\t\t\t'1:command:(${HELP_TOPICS.join(" ")})'` : c.operands === "none" ? "\t\t\t\t''" : "\t\t\t\t'*:conf file:_files'", "\t\t\t;;");
   }
   lines.push("\t\tesac", "\t\t;;", "\tesac", "}", "", '_lvsc "$@"', "");
   return lines.join("\n");

@@ -35,6 +35,17 @@ describe("--max-warnings 0", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("warning[fwmark-rule-not-generated]");
   });
+
+  it("counts the warnings over the limit in the singular for one, the plural above (issue 16)", async () => {
+    const one = dirWith({ "lvs_dr.conf": conf({ 6: "SERVICE=f 1 rr rs1 rs2" }) });
+    const r1 = await lvsc(["lint", "--max-warnings", "0", "--hosts", HOSTS, join(one, "lvs_dr.conf")]);
+    expect([r1.code, r1.stderr]).toEqual([1, "lvsc: 1 warning, more than --max-warnings 0\n"]);
+    expect(r1.stdout).toMatch(/\n⚠ 1 problem \(0 errors, 1 warning\)\n$/);
+    const two = dirWith({ "lvs_dr.conf": conf({ 5: "SERVICE=f 2 rr rs1 rs2", 6: "SERVICE=f 1 rr rs1 rs2" }) });
+    const r2 = await lvsc(["lint", "--max-warnings", "1", "--hosts", HOSTS, join(two, "lvs_dr.conf")]);
+    expect([r2.code, r2.stderr]).toEqual([1, "lvsc: 2 warnings, more than --max-warnings 1\n"]);
+    expect(r2.stdout).toMatch(/\n⚠ 2 problems \(0 errors, 2 warnings\)\n$/);
+  });
 });
 
 describe("hosts files", () => {
