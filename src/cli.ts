@@ -501,7 +501,7 @@ async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: 
     io.stderr("lvsc: nothing was written\n");
     return FAILURE;
   }
-  for (const f of r.written) io.stdout(`wrote ${shown(join(dir, f.path))} (${f.mode.toString(8).padStart(4, "0")})\n`);
+  for (const f of r.written) io.stdout(f.changed ? `wrote ${shown(join(dir, f.path))} (${f.mode.toString(8).padStart(4, "0")})\n` : `unchanged ${shown(join(dir, f.path))}\n`);
   for (const f of r.removed) io.stdout(`removed ${shown(join(dir, f))} (an earlier run wrote it; this run's set does not have it)\n`);
   if (r.lateSignal !== undefined) io.stderr(`lvsc: ${r.lateSignal} came after the new files were in place: the write is complete\n`);
   return OK;
