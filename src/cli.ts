@@ -416,7 +416,7 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
   checkTargets("compile", `this ${v.typeName} conf`, explicitTargets, () => new Set(v.applicable(explicitTargets)), () => v.applicable());
   const picture = topology ? await pictureEntry(v.config, displayName(conf), "") : undefined;
   const entries = withPicture(map(v.outputs(), (o) => entry(o, "")), picture);
-  return write(io, out, entries, { groups: [""], targets: [...(extra.targets ?? TARGETS), ...(topology ? ["topology"] : [])] }, conf, values["force"] === true);
+  return write(io, out, entries, { groups: [""], targets: [...(extra.targets ?? TARGETS), ...(topology ? ["topology"] : [])] }, conf, values["force"] === true, values["check"] === true);
 }
 
 function* map<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U, void, undefined> {
@@ -470,10 +470,56 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
     }
   })();
   const targets = [...(extra.targets ?? TARGETS), "conf", "hosts", ...(topology ? ["topology"] : [])];
-  return write(io, out, entries, { groups: ["dr", "nat", "tun"], targets }, conf, values["force"] === true);
+  return write(io, out, entries, { groups: ["dr", "nat", "tun"], targets }, conf, values["force"] === true, values["check"] === true);
 }
 
-async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {
+/** --check: what would change (the rc script's `plan` uses 3 for the same). */
+const PENDING = 3;
+/** The lines of one file's diff that --check prints. */
+const DIFF_LINES = 400;
+
+/** A line of a diff as printed: tabs kept, other control characters escaped. */
+function diffLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+async function check(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {
+  const { WriteError, checkOutput } = await import("./write.js");
+  let r;
+  try {
+    r = await checkOutput(dir, entries, { owns, force, ...(isStdin(input) ? {} : { input }) });
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    for (const m of e.messages) io.stderr(`lvsc: ${shown(m)}\n`);
+    io.stderr("lvsc: a compile would write nothing (--check wrote nothing)\n");
+    return FAILURE;
+  }
+  const count = { add: 0, change: 0, same: 0 };
+  const mode = (m: number) => m.toString(8).padStart(4, "0");
+  for (const f of r.files) {
+    count[f.status]++;
+    const path = shown(join(dir, f.path));
+    const note = f.note !== undefined ? ` (${shown(f.note)})` : "";
+    if (f.status === "same") io.stdout(`unchanged ${path}\n`);
+    else if (f.status === "add") io.stdout(`would add ${path} (${mode(f.mode)})${note}\n`);
+    else {
+      io.stdout(`would change ${path}${note}\n`);
+      const diff = f.diff ?? [];
+      let text = "";
+      for (const l of diff.slice(0, DIFF_LINES)) text += diffLine(l) + "\n";
+      if (diff.length > DIFF_LINES) text += `… ${diff.length - DIFF_LINES} more lines of the diff of ${shown(f.path)}\n`;
+      io.stdout(text);
+    }
+  }
+  for (const f of r.removed) io.stdout(`would remove ${shown(join(dir, f))} (an earlier run wrote it; this run's set does not have it)\n`);
+  const pending = count.add + count.change + r.removed.length;
+  io.stdout(`check: ${count.add} to add, ${count.change} to change, ${r.removed.length} to remove, ${count.same} unchanged${pending > 0 ? "" : "; nothing to write"}\n`);
+  return pending > 0 ? PENDING : OK;
+}
+
+async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean, dryRun = false): Promise<number> {
+  if (dryRun) return check(io, dir, entries, owns, input, force);
   const { WriteError, Interrupted, writeOutput } = await import("./write.js");
   let r: WriteReport;
   try {

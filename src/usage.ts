@@ -73,6 +73,10 @@ const OUTPUT: OptionSpec[] = [
   { long: "arp", arg: "METHOD", values: ["sysctl", "hidden"], help: "ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (sysctl, the default) or the Linux 2.2 hidden flag" },
   { long: "export-dir", arg: "DIR", help: "the conf directory: shared in the exports line, used by lvs.service (default /etc/lvs)" },
   { long: "force", help: "replace files in DIR that lvsc did not write (never the conf itself)" },
+  {
+    long: "check",
+    help: "write nothing: print per file whether it would be added, changed (with a unified diff, at most 400 lines per file) or removed, or is unchanged; exit 0 when nothing would change, 3 when something would",
+  },
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -98,7 +102,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       ],
     },
     after: [
-      "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run.",
+      "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run. When every file is the same as in the set readers see, no new set is written and each file is reported unchanged.",
+      "DIR, DIR/.lvsc and every directory above DIR must be owned by root or the user running lvsc and not writable by group or others (an ancestor may be sticky, as /tmp); otherwise lvsc names the directory, its owner and mode, and exits 2.",
+      "--check compares with the set in DIR and writes nothing (no DIR, no lock): exit 0 nothing would change, 3 something would, 1 problems in the conf, 2 usage error or a DIR or file a compile would refuse.",
     ],
     options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
     operands: "file",

@@ -193,6 +193,49 @@ export async function writeOutput(dir: string, entries: Iterable<OutputEntry>, o
   }
 }
 
+/** What a run would do to one file: add it, change it (with a diff), or leave it as it is. */
+export interface CheckedFile {
+  path: string;
+  mode: number;
+  status: "add" | "change" | "same";
+  /** A unified diff against the file readers see now (headers, hunks): absent when not shown. */
+  diff?: string[];
+  /** Why there is no diff, or what else changes (the mode, a file taken over). */
+  note?: string;
+}
+
+export interface CheckReport {
+  files: CheckedFile[];
+  /** Files of the current set this run owns and would not write again: removed. */
+  removed: string[];
+}
+
+/** A file larger than this (before or after) is compared, but not held to be diffed. */
+export const DIFF_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What `writeOutput` would do, doing none of it: nothing is created, locked or removed. The
+ * same checks refuse the same directories and conflicts (a WriteError), and each file is
+ * compared, as it is rendered, with the one readers see now through lvsc's links.
+ */
+export async function checkOutput(dir: string, entries: Iterable<OutputEntry>, opts: Omit<WriteOptions, "hooks">): Promise<CheckReport> {
+  const real = await secureDir(dir);
+  if (real === undefined) {
+    // DIR does not exist yet: every file is new
+    const seen = new Set<string>();
+    const files: CheckedFile[] = [];
+    for (const e of entries) {
+      checkName(e.path, opts.owns.groups, seen);
+      files.push({ path: e.path, mode: e.mode, status: "add" });
+    }
+    return { files, removed: [] };
+  }
+  const store = join(real, STORE);
+  const hasStore = (await fsp.lstat(store).catch(() => undefined)) !== undefined;
+  if (hasStore) await ensureStore(store, false);
+  return new Run(real, store, entries, opts).check(hasStore);
+}
+
 /** A name lvsc writes: one or two plain components (a group directory), none hidden, in one of `groups`. */
 function plainName(path: string, groups: readonly string[]): boolean {
   const parts = path.split("/");
@@ -785,22 +828,11 @@ class Run {
       throw fail("cannot create", path, err);
     }
     try {
-      let pending = "";
-      const flush = async () => {
-        if (pending === "") return;
-        const b = Buffer.from(pending, "utf8");
-        pending = "";
+      await this.pump(e, (b) => {
         let off = 0;
         while (off < b.length) off += writeSync(fd, b, off, b.length - off);
         like?.feed(b);
-        await new Promise((r) => setImmediate(r));
-        this.stopIfSignalled();
-      };
-      for (const chunk of e.chunks()) {
-        pending += chunk;
-        if (pending.length >= 1024 * 1024) await flush();
-      }
-      await flush();
+      });
       fchmodSync(fd, e.mode); // explicit: the umask must not change a script's mode
       fsyncSync(fd);
     } catch (err) {
@@ -811,6 +843,96 @@ class Run {
         closeSync(fd);
       } catch {}
     }
+  }
+
+  /** An entry's text, rendered chunk by chunk and handed on in buffers of about 1 MiB. */
+  private async pump(e: OutputEntry, sink: (b: Buffer) => void): Promise<void> {
+    let pending = "";
+    const flush = async () => {
+      if (pending === "") return;
+      const b = Buffer.from(pending, "utf8");
+      pending = "";
+      sink(b);
+      await new Promise((r) => setImmediate(r));
+      this.stopIfSignalled();
+    };
+    for (const chunk of e.chunks()) {
+      pending += chunk;
+      if (pending.length >= 1024 * 1024) await flush();
+    }
+    await flush();
+  }
+
+  // ---- --check: what a run would do ----
+
+  async check(hasStore: boolean): Promise<CheckReport> {
+    if (hasStore) {
+      this.current = await this.readCurrent();
+      if (this.current !== undefined) this.currentFiles = await this.manifest(this.current);
+    }
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const input = this.opts.input !== undefined ? await fsp.stat(this.opts.input).catch(() => undefined) : undefined;
+    const groups = new Map<string, string | undefined>();
+    const files: CheckedFile[] = [];
+    for (const e of this.entries) {
+      checkName(e.path, this.opts.owns.groups, seen);
+      const problem = await this.classify(e, input, groups);
+      if (problem !== undefined) problems.push(problem);
+      if (problems.length > 0) continue;
+      files.push(await this.checkFile(e));
+    }
+    if (problems.length > 0) throw new WriteError(problems);
+    const owned = (m: ManifestEntry) => this.opts.owns.groups.includes(groupOf(m.path)) && this.opts.owns.targets.includes(m.target);
+    const removed: string[] = [];
+    for (const m of this.currentFiles) {
+      if (seen.has(m.path)) continue;
+      if (owned(m)) removed.push(m.path);
+      else if (!(await exists(join(this.dir, m.path)))) files.push({ path: m.path, mode: m.mode, status: "add", note: "kept from the current set; its link in DIR is missing" });
+    }
+    for (const m of (await this.olderFiles()).filter((f) => !seen.has(f.path))) {
+      if (removed.includes(m.path) || this.currentFiles.some((c) => c.path === m.path)) continue;
+      if (owned(m)) removed.push(m.path);
+      else files.push({ path: m.path, mode: m.mode, status: "change", note: "an older lvsc's file, taken over unchanged: it becomes a link into the set" });
+    }
+    return { files, removed };
+  }
+
+  /** One entry against what readers see at its path now. */
+  private async checkFile(e: OutputEntry): Promise<CheckedFile> {
+    const state = this.states.get(e.path);
+    const full = join(this.dir, e.path);
+    let old: string | undefined;
+    let note: string | undefined;
+    if (state === "ours") {
+      const was = this.currentFiles.find((m) => m.path === e.path);
+      if (was !== undefined) {
+        old = join(this.gen(this.current!), e.path);
+        if (was.mode !== e.mode) note = `mode ${octal(was.mode)} -> ${octal(e.mode)}`;
+      }
+    } else if (state === "adopt") {
+      const st = await fsp.lstat(full).catch(() => undefined);
+      if (st?.isFile() === true) {
+        old = full;
+        note = (await this.oldLvscFile(full).catch(() => false)) ? "an older lvsc's file: it becomes a link into the set" : "replaces a file lvsc did not write (--force)";
+      } else note = "replaces a symbolic link lvsc did not make (--force)";
+    }
+    if (old === undefined && note === undefined) return { path: e.path, mode: e.mode, status: "add" };
+    const like = new SameBytes(old, DIFF_MAX_BYTES);
+    await this.pump(e, (b) => like.feed(b));
+    const sameBytes = like.end();
+    if (sameBytes && note === undefined) return { path: e.path, mode: e.mode, status: "same" };
+    const out: CheckedFile = { path: e.path, mode: e.mode, status: "change", ...(note !== undefined ? { note } : {}) };
+    if (sameBytes || old === undefined) return out;
+    const after = like.text();
+    const size = (await fsp.lstat(old).catch(() => undefined))?.size ?? Infinity;
+    if (after === undefined || size > DIFF_MAX_BYTES) {
+      out.note = `${note !== undefined ? `${note}; ` : ""}over ${DIFF_MAX_BYTES / 1024 / 1024} MiB, not diffed here: compile into an empty directory and diff the two`;
+      return out;
+    }
+    const before = await readSmall(old);
+    out.diff = unifiedDiff(before, after, e.path);
+    return out;
   }
 
   /** Whether this run would leave readers exactly what they see now: then no set is written. */
@@ -967,6 +1089,149 @@ class Run {
     for (const [path, to] of this.replacedLinks) await fsp.symlink(to, path).catch(() => undefined);
     if (this.staged) await fsp.rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** A file lvsc's own store holds, read without following a link. */
+async function readSmall(path: string): Promise<string> {
+  const h = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    return await h.readFile("utf8");
+  } finally {
+    await h.close();
+  }
+}
+
+// ----------------- the diff of --check -----------------
+
+/** A run of lines replaced: a[a0..a1) by b[b0..b1). */
+interface Block {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
+
+/** Lines without their newlines; a last line without one is marked with a NUL (no conf text has one). */
+function splitLines(t: string): string[] {
+  if (t === "") return [];
+  const lines = t.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  else lines[lines.length - 1] += "\0";
+  return lines;
+}
+
+/**
+ * The blocks that turn a[aLo..aHi) into b[bLo..bHi): Myers' O(ND) shortest edit script. When
+ * the two differ by more than the diff may cost (a large change to a large file), one block
+ * replaces the whole range: still a correct diff, only not the shortest.
+ */
+function editBlocks(a: readonly string[], b: readonly string[], aLo: number, aHi: number, bLo: number, bHi: number): Block[] {
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  if (n === 0 || m === 0) return n + m === 0 ? [] : [{ a0: aLo, a1: aHi, b0: bLo, b1: bHi }];
+  const maxD = Math.min(n + m, 2000, Math.max(64, Math.floor(20_000_000 / (n + m))));
+  const off = maxD + 1;
+  const v = new Int32Array(2 * maxD + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  search: for (let d = 0; d <= maxD; d++) {
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[aLo + x] === b[bLo + y]) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break search;
+      }
+    }
+    trace.push(v.slice(off - d, off + d + 1));
+  }
+  if (found < 0) return [{ a0: aLo, a1: aHi, b0: bLo, b1: bHi }];
+  const ops: number[] = []; // 0 same, 1 delete, 2 insert; backwards
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const prev = trace[d - 1]!;
+    const at = (k: number) => prev[k + d - 1]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push(0);
+      x--;
+      y--;
+    }
+    ops.push(x === prevX ? 2 : 1);
+    x = prevX;
+    y = prevY;
+  }
+  const blocks: Block[] = [];
+  let i = aLo;
+  let j = bLo;
+  let cur: Block | undefined;
+  for (let t = ops.length - 1 + (x > 0 ? x : 0); t >= 0; t--) {
+    const op = t >= ops.length ? 0 : ops[t]!;
+    if (op === 0) {
+      if (cur !== undefined) blocks.push(cur);
+      cur = undefined;
+      i++;
+      j++;
+      continue;
+    }
+    cur ??= { a0: i, a1: i, b0: j, b1: j };
+    if (op === 1) cur.a1 = ++i;
+    else cur.b1 = ++j;
+  }
+  if (cur !== undefined) blocks.push(cur);
+  return blocks;
+}
+
+/**
+ * A unified diff of two texts ("--- a/PATH", "+++ b/PATH", hunks with `context` lines around
+ * each change), as diff -u and patch(1) read it; [] when they are the same.
+ */
+export function unifiedDiff(before: string, after: string, path: string, context = 3): string[] {
+  if (before === after) return [];
+  const a = splitLines(before);
+  const b = splitLines(after);
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const blocks = editBlocks(a, b, pre, a.length - suf, pre, b.length - suf);
+  const out = [`--- a/${path}`, `+++ b/${path}`];
+  const line = (sign: string, text: string) => {
+    if (text.endsWith("\0")) out.push(sign + text.slice(0, -1), "\\ No newline at end of file");
+    else out.push(sign + text);
+  };
+  const range = (start: number, len: number) => (len === 1 ? `${start + 1}` : `${len === 0 ? start : start + 1},${len}`);
+  for (let i = 0; i < blocks.length; ) {
+    let j = i;
+    while (j + 1 < blocks.length && blocks[j + 1]!.a0 - blocks[j]!.a1 <= 2 * context) j++;
+    const first = blocks[i]!;
+    const last = blocks[j]!;
+    const aStart = Math.max(0, first.a0 - context);
+    const aEnd = Math.min(a.length, last.a1 + context);
+    const bStart = first.b0 - (first.a0 - aStart);
+    const bEnd = last.b1 + (aEnd - last.a1);
+    out.push(`@@ -${range(aStart, aEnd - aStart)} +${range(bStart, bEnd - bStart)} @@`);
+    let pos = aStart;
+    for (let t = i; t <= j; t++) {
+      const bl = blocks[t]!;
+      for (; pos < bl.a0; pos++) line(" ", a[pos]!);
+      for (let p = bl.a0; p < bl.a1; p++) line("-", a[p]!);
+      for (let p = bl.b0; p < bl.b1; p++) line("+", b[p]!);
+      pos = bl.a1;
+    }
+    for (; pos < aEnd; pos++) line(" ", a[pos]!);
+    i = j + 1;
+  }
+  return out;
 }
 
 /**
