@@ -113,6 +113,19 @@ describe("compile --check", () => {
   });
 });
 
+describe("--check in the help, the man page and the completions", () => {
+  it("compile and variants describe it and its exit status", () => {
+    for (const cmd of ["compile", "variants"]) {
+      const r = lvsc([cmd, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/--check +write nothing: print per file whether it would be added, changed \(with a\s+unified diff/);
+    }
+    expect(lvsc(["compile", "--help"]).stdout.replace(/\s+/g, " ")).toContain("--check compares with the set in DIR and writes nothing (no DIR, no lock): exit 0 nothing would change, 3 something would");
+    expect(readFileSync(join(ROOT, "dist/lvsc.1"), "utf8")).toContain("check");
+    expect(readFileSync(join(ROOT, "dist/completion/lvsc.bash"), "utf8")).toContain("--check");
+  });
+});
+
 describe("variants --check", () => {
   it("exit 0 after variants, 3 for a new DIR, nothing written", () => {
     const dir = join(tmp(), "v");
