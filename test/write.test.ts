@@ -366,6 +366,17 @@ describe("writeAll", () => {
     expect(statSync(join(d, ".lvsc", "current")).mode & 0o777).toBe(0o755);
   });
 
+  it("makes DIR and the directories it creates above it 0755 whatever the umask (NFS clients must reach the files), through a descriptor", async () => {
+    const d = tmp();
+    const old = process.umask(0o077);
+    try {
+      await writeAll(join(d, "a", "b"), FILES);
+    } finally {
+      process.umask(old);
+    }
+    for (const p of ["a", "a/b", "a/b/.lvsc", "a/b/.lvsc/1"]) expect([p, statSync(join(d, p)).mode & 0o7777]).toEqual([p, 0o755]);
+  });
+
   it("leaves the old set when a step fails part way", async () => {
     const d = tmp();
     await writeAll(d, FILES);
