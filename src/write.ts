@@ -25,6 +25,20 @@
 // link below DIR (DIR itself is resolved once, so DIR may be a link to the real directory).
 // Regular files from before this layout are first linked into a set of their own, unchanged,
 // and replaced by links to it, so that the switch stays one step for them too.
+//
+// Root runs this, so the path must be one no one else can change (issue 17): before anything
+// is made, locked or read, every directory from / down to DIR must be owned by root or the
+// running user and not writable by group or others (an ancestor may be sticky, as /tmp; DIR and
+// DIR/.lvsc may not), and a symbolic link is followed only from a directory that passed. Below
+// that, no component can be swapped, and the later steps may go by path name. Modes are set at
+// mkdir or with fchmod on a descriptor, never by path. What lvsc reads back from its store is
+// input: a lock that is not a regular file is refused unopened, `current` must name a set by its
+// number, manifest entries must be names, targets and modes lvsc writes.
+//
+// Each file is compared with the current set's file while it is streamed (never held whole):
+// when all are the same and nothing is removed, the staged set is dropped and nothing changes.
+// A run that writes nothing leaves nothing, not even DIR/.lvsc or a DIR it made. checkOutput
+// (--check) runs the same checks and comparisons and writes nothing at all.
 
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, promises as fsp, readFileSync, readSync, writeSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
