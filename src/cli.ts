@@ -41,8 +41,6 @@ export interface Io {
 const OK = 0;
 const PROBLEMS = 1;
 const FAILURE = 2;
-/** Written, but not yet complete: the import's lines to fill in (like `plan`'s 3: something pending). */
-const PENDING = 3;
 
 /** Larger inputs are refused: no real cluster needs one, and /dev/zero must not fill memory. */
 export const MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -420,7 +418,7 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
   checkTargets("compile", `this ${v.typeName} conf`, explicitTargets, () => new Set(v.applicable(explicitTargets)), () => v.applicable());
   const picture = topology ? await pictureEntry(v.config, displayName(conf), "") : undefined;
   const entries = withPicture(map(v.outputs(), (o) => entry(o, "")), picture);
-  return write(io, out, entries, { groups: [""], targets: [...(extra.targets ?? TARGETS), ...(topology ? ["topology"] : [])] }, conf, values["force"] === true);
+  return write(io, out, entries, { groups: [""], targets: [...(extra.targets ?? TARGETS), ...(topology ? ["topology"] : [])] }, conf, values["force"] === true, values["check"] === true);
 }
 
 function* map<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U, void, undefined> {
@@ -490,7 +488,7 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   })();
   const targets = [...(extra.targets ?? TARGETS), "conf", "hosts", ...(topology ? ["topology"] : [])];
   // a run owns only the types' directories it writes: --type nat leaves DIR/dr and DIR/tun alone
-  return write(io, out, entries, { groups: variants.map((v) => v.type), targets }, conf, values["force"] === true);
+  return write(io, out, entries, { groups: variants.map((v) => v.type), targets }, conf, values["force"] === true, values["check"] === true);
 }
 
 // ----------------- import -----------------
@@ -574,14 +572,61 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     ...r.confs.map((c) => ({ path: c.path, mode: 0o644, target: "conf", chunks: () => [c.contents] })),
     ...(r.hosts !== undefined ? [{ path: r.hosts.path, mode: 0o644, target: "hosts", chunks: () => [r.hosts!.contents] }] : []),
   ];
-  const code = await write(io, out, entries, { groups: [""], targets: ["conf", "hosts"] }, live ? "-" : table, values["force"] === true);
-  if (code !== OK) return code;
+  const dryRun = values["check"] === true;
+  const code = await write(io, out, entries, { groups: [""], targets: ["conf", "hosts"] }, live ? "-" : table, values["force"] === true, dryRun);
+  if (code !== OK || dryRun) return code;
   const left = r.confs.filter((c) => c.fillIn.length > 0);
   for (const c of left) io.stderr(`lvsc: ${shown(join(out, c.path))}: fill in ${listing([...new Set(c.fillIn)])} (the \`lvsc import:\` lines), then lvsc lint it until it is clean\n`);
   return left.length > 0 ? PENDING : OK;
 }
 
-async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {
+/** --check: what would change (the rc script's `plan` uses 3 for the same); import: written, with lines to fill in. */
+const PENDING = 3;
+/** The lines of one file's diff that --check prints. */
+const DIFF_LINES = 400;
+
+/** A line of a diff as printed: tabs kept, other control characters escaped. */
+function diffLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+async function check(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean): Promise<number> {
+  const { WriteError, checkOutput } = await import("./write.js");
+  let r;
+  try {
+    r = await checkOutput(dir, entries, { owns, force, ...(isStdin(input) ? {} : { input }) });
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    for (const m of e.messages) io.stderr(`lvsc: ${shown(m)}\n`);
+    io.stderr("lvsc: a compile would write nothing (--check wrote nothing)\n");
+    return FAILURE;
+  }
+  const count = { add: 0, change: 0, same: 0 };
+  const mode = (m: number) => m.toString(8).padStart(4, "0");
+  for (const f of r.files) {
+    count[f.status]++;
+    const path = shown(join(dir, f.path));
+    const note = f.note !== undefined ? ` (${shown(f.note)})` : "";
+    if (f.status === "same") io.stdout(`unchanged ${path}\n`);
+    else if (f.status === "add") io.stdout(`would add ${path} (${mode(f.mode)})${note}\n`);
+    else {
+      io.stdout(`would change ${path}${note}\n`);
+      const diff = f.diff ?? [];
+      let text = "";
+      for (const l of diff.slice(0, DIFF_LINES)) text += diffLine(l) + "\n";
+      if (diff.length > DIFF_LINES) text += `… ${diff.length - DIFF_LINES} more lines of the diff of ${shown(f.path)}\n`;
+      io.stdout(text);
+    }
+  }
+  for (const f of r.removed) io.stdout(`would remove ${shown(join(dir, f))} (an earlier run wrote it; this run's set does not have it)\n`);
+  const pending = count.add + count.change + r.removed.length;
+  io.stdout(`check: ${count.add} to add, ${count.change} to change, ${r.removed.length} to remove, ${count.same} unchanged${pending > 0 ? "" : "; nothing to write"}\n`);
+  return pending > 0 ? PENDING : OK;
+}
+
+async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: { groups: string[]; targets: readonly string[] }, input: string, force: boolean, dryRun = false): Promise<number> {
+  if (dryRun) return check(io, dir, entries, owns, input, force);
   const { WriteError, Interrupted, writeOutput } = await import("./write.js");
   let r: WriteReport;
   try {
@@ -609,7 +654,7 @@ async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: 
     io.stderr("lvsc: nothing was written\n");
     return FAILURE;
   }
-  for (const f of r.written) io.stdout(`wrote ${shown(join(dir, f.path))} (${f.mode.toString(8).padStart(4, "0")})\n`);
+  for (const f of r.written) io.stdout(f.changed ? `wrote ${shown(join(dir, f.path))} (${f.mode.toString(8).padStart(4, "0")})\n` : `unchanged ${shown(join(dir, f.path))}\n`);
   for (const f of r.removed) io.stdout(`removed ${shown(join(dir, f))} (an earlier run wrote it; this run's set does not have it)\n`);
   if (r.lateSignal !== undefined) io.stderr(`lvsc: ${r.lateSignal} came after the new files were in place: the write is complete\n`);
   return OK;

@@ -74,6 +74,10 @@ const OUTPUT: OptionSpec[] = [
   { long: "arp", arg: "METHOD", values: ["sysctl", "hidden"], help: "ARP hiding in rc.local.lvs_<type>: arp_ignore/arp_announce (sysctl, the default) or the Linux 2.2 hidden flag" },
   { long: "export-dir", arg: "DIR", help: "the conf directory: shared in the exports line, used by lvs.service (default /etc/lvs)" },
   { long: "force", help: "replace files in DIR that lvsc did not write (never the conf itself)" },
+  {
+    long: "check",
+    help: "write nothing: print per file whether it would be added, changed (with a unified diff, at most 400 lines per file) or removed, or is unchanged; exit 0 when nothing would change, 3 when something would",
+  },
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -100,7 +104,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     after: [
       "A conf with DIRECTOR_PAIR (two directors) gets two keepalived files: keepalived.conf for director1 and keepalived.backup.conf for director2, each to be installed as /etc/keepalived/keepalived.conf on its director; mon.cf is not written, since keepalived checks the real servers.",
-      "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run.",
+      "In DIR, each file is a symbolic link into DIR/.lvsc/current, which names the set readers see. lvsc never overwrites a file it did not write (unless --force), never follows a symbolic link below DIR, and locks DIR against a second run. When every file is the same as in the set readers see, no new set is written and each file is reported unchanged.",
+      "DIR, DIR/.lvsc and every directory above DIR must be owned by root or the user running lvsc and not writable by group or others (an ancestor may be sticky, as /tmp); otherwise lvsc names the directory, its owner and mode, and exits 2.",
+      "--check compares with the set in DIR and writes nothing (no DIR, no lock): exit 0 nothing would change, 3 something would, 1 problems in the conf, 2 usage error or a DIR or file a compile would refuse.",
     ],
     options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
     operands: "file",
@@ -179,7 +185,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: "set", arg: "NAME=VALUE", repeatable: true, help: "a directive the table does not say, written as given (e.g. --set SERVER_VIP_DEVICE=dummy0); repeatable" },
       { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "LVS_TYPE, when no real server in the table tells it" },
       { long: "format", short: "f", arg: "FORMAT", values: LINT_FORMATS, help: "how problems are printed: stylish (default, to stderr), json, github or sarif (to stdout)" },
-      OUTPUT[OUTPUT.length - 1]!,
+      ...OUTPUT.filter((o) => o.long === "force" || o.long === "check"),
       ...INPUT,
       ...COMMON,
     ],

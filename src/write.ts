@@ -25,8 +25,22 @@
 // link below DIR (DIR itself is resolved once, so DIR may be a link to the real directory).
 // Regular files from before this layout are first linked into a set of their own, unchanged,
 // and replaced by links to it, so that the switch stays one step for them too.
+//
+// Root runs this, so the path must be one no one else can change (issue 17): before anything
+// is made, locked or read, every directory from / down to DIR must be owned by root or the
+// running user and not writable by group or others (an ancestor may be sticky, as /tmp; DIR and
+// DIR/.lvsc may not), and a symbolic link is followed only from a directory that passed. Below
+// that, no component can be swapped, and the later steps may go by path name. Modes are set at
+// mkdir or with fchmod on a descriptor, never by path. What lvsc reads back from its store is
+// input: a lock that is not a regular file is refused unopened, `current` must name a set by its
+// number, manifest entries must be names, targets and modes lvsc writes.
+//
+// Each file is compared with the current set's file while it is streamed (never held whole):
+// when all are the same and nothing is removed, the staged set is dropped and nothing changes.
+// A run that writes nothing leaves nothing, not even DIR/.lvsc or a DIR it made. checkOutput
+// (--check) runs the same checks and comparisons and writes nothing at all.
 
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, promises as fsp, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, openSync, promises as fsp, readFileSync, readSync, writeSync, type Stats } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import { osReason } from "./oserror.js";
@@ -61,11 +75,14 @@ export interface WriteHooks {
 }
 
 export interface WriteReport {
-  written: { path: string; mode: number }[];
+  /** Every file of the run; `changed` false: the same bytes and mode as in the set readers saw. */
+  written: { path: string; mode: number; changed: boolean }[];
   /** Files of the previous set this run owned and did not write again. */
   removed: string[];
   /** A signal that came after the commit, when the write was complete. */
   lateSignal?: string;
+  /** Nothing differed from the set readers see: no new set was written. */
+  unchanged?: boolean;
 }
 
 /** Nothing was changed; one message per problem (each names its file). */
@@ -86,6 +103,10 @@ export class Interrupted extends Error {
 }
 
 const STORE = ".lvsc";
+/** variants' group directories. */
+const GROUPS = ["dr", "nat", "tun"];
+/** What writes lvsc's files: compile's --targets, variants' conf and hosts. */
+const KNOWN_TARGETS = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl", "topology", "conf", "hosts"];
 const SIGNALS: [NodeJS.Signals, number][] = [
   ["SIGINT", 2],
   ["SIGTERM", 15],
@@ -148,81 +169,234 @@ export async function writeAll(
 /**
  * Writes `entries` into `dir` as one set that replaces the previous one in one step. The entries
  * are taken one at a time and each is written before the next is asked for, so a caller can
- * build each file's contents only when its turn comes.
+ * build each file's contents only when its turn comes. When every file has the same bytes and
+ * mode as in the set readers see (and none would be removed), no new set is written.
  */
 export async function writeOutput(dir: string, entries: Iterable<OutputEntry>, opts: WriteOptions): Promise<WriteReport> {
-  const real = await outputDir(dir);
-  const store = join(real, STORE);
-  await ensureStore(store);
-
+  const made: string[] = [];
+  let real: string | undefined;
+  let storeMade = false;
+  let done = false;
   let signal: NodeJS.Signals | undefined;
   const onSignal = (s: NodeJS.Signals) => {
     signal ??= s;
   };
   for (const [s] of SIGNALS) process.on(s, onSignal);
-  const run = new Run(real, store, entries, opts);
   try {
+    real = (await secureDir(dir, made))!;
+    const store = join(real, STORE);
+    storeMade = await ensureStore(store, true);
+    const run = new Run(real, store, entries, opts);
     await lock(store);
     try {
       run.interrupted = () => signal;
-      return await run.go();
+      const r = await run.go();
+      done = true;
+      return r;
     } finally {
+      if (run.isCommitted) done = true;
       await fsp.unlink(join(store, "lock")).catch(() => undefined);
     }
   } finally {
     for (const [s] of SIGNALS) process.off(s, onSignal);
+    // nothing written: nothing left, neither DIR/.lvsc nor the directories this run made
+    if (!done) {
+      if (storeMade && real !== undefined) await fsp.rmdir(join(real, STORE)).catch(() => undefined);
+      for (const d of made.reverse()) await fsp.rmdir(d).catch(() => undefined);
+    }
   }
 }
 
-function checkName(path: string, groups: readonly string[], seen: Set<string>): void {
+/** What a run would do to one file: add it, change it (with a diff), or leave it as it is. */
+export interface CheckedFile {
+  path: string;
+  mode: number;
+  status: "add" | "change" | "same";
+  /** A unified diff against the file readers see now (headers, hunks): absent when not shown. */
+  diff?: string[];
+  /** Why there is no diff, or what else changes (the mode, a file taken over). */
+  note?: string;
+}
+
+export interface CheckReport {
+  files: CheckedFile[];
+  /** Files of the current set this run owns and would not write again: removed. */
+  removed: string[];
+}
+
+/** A file larger than this (before or after) is compared, but not held to be diffed. */
+export const DIFF_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What `writeOutput` would do, doing none of it: nothing is created, locked or removed. The
+ * same checks refuse the same directories and conflicts (a WriteError), and each file is
+ * compared, as it is rendered, with the one readers see now through lvsc's links.
+ */
+export async function checkOutput(dir: string, entries: Iterable<OutputEntry>, opts: Omit<WriteOptions, "hooks">): Promise<CheckReport> {
+  const real = await secureDir(dir);
+  if (real === undefined) {
+    // DIR does not exist yet: every file is new
+    const seen = new Set<string>();
+    const files: CheckedFile[] = [];
+    for (const e of entries) {
+      checkName(e.path, opts.owns.groups, seen);
+      files.push({ path: e.path, mode: e.mode, status: "add" });
+    }
+    return { files, removed: [] };
+  }
+  const store = join(real, STORE);
+  const hasStore = (await fsp.lstat(store).catch(() => undefined)) !== undefined;
+  if (hasStore) await ensureStore(store, false);
+  return new Run(real, store, entries, opts).check(hasStore);
+}
+
+/** A name lvsc writes: one or two plain components (a group directory), none hidden, in one of `groups`. */
+function plainName(path: string, groups: readonly string[]): boolean {
   const parts = path.split("/");
-  const ok = parts.length <= 2 && parts.every((p) => p !== "" && !p.startsWith(".")) && groups.includes(parts.length === 2 ? parts[0]! : "");
-  if (!ok) throw new WriteError([`refusing to write ${JSON.stringify(path)}: output names are plain file names`]);
+  return parts.length <= 2 && parts.every((p) => p !== "" && p !== "." && p !== ".." && !p.startsWith(".") && !p.includes("\0")) && groups.includes(parts.length === 2 ? parts[0]! : "");
+}
+
+function checkName(path: string, groups: readonly string[], seen: Set<string>): void {
+  if (!plainName(path, groups)) throw new WriteError([`refusing to write ${JSON.stringify(path)}: output names are plain file names`]);
   if (seen.has(path)) throw new WriteError([`refusing to write ${path} twice`]);
   seen.add(path);
 }
 
-/**
- * DIR, created if missing, one component at a time (a recursive mkdir can loop where a
- * directory cannot be made, as in /proc), then resolved once: DIR itself may be a symbolic link.
- */
-async function outputDir(dir: string): Promise<string> {
-  const abs = resolve(dir);
-  let cur: string = sep;
-  for (const part of abs.split(sep).filter((p) => p !== "")) {
-    cur = join(cur, part);
-    let st = await fsp.stat(cur).catch((e: unknown) => e as NodeJS.ErrnoException);
-    if (st instanceof Error && st.code === "ENOENT") {
-      try {
-        await fsp.mkdir(cur, 0o755);
-      } catch (e) {
-        if (code(e) !== "EEXIST") throw fail("cannot create the directory", cur, e);
-      }
-      st = await fsp.stat(cur).catch((e: unknown) => e as NodeJS.ErrnoException);
-    }
-    if (st instanceof Error) throw fail("cannot use the directory", cur, st);
-    if (!st.isDirectory()) throw new WriteError([`cannot use ${cur} as a directory: it is not a directory (ENOTDIR)`]);
-  }
+// ----------------- who may change DIR -----------------
+
+const euid = () => process.geteuid?.() ?? 0;
+
+/** "uid 65534 (nobody)": the name from /etc/passwd when it has one. */
+function whoIs(uid: number): string {
+  let name: string | undefined;
   try {
-    return await fsp.realpath(abs);
-  } catch (e) {
-    throw fail("cannot resolve", abs, e);
+    for (const line of readFileSync("/etc/passwd", "latin1").split("\n")) {
+      const f = line.split(":");
+      if (f.length > 2 && f[2] === String(uid)) {
+        name = f[0];
+        break;
+      }
+    }
+  } catch {}
+  return name !== undefined && name !== "" ? `uid ${uid} (${name})` : `uid ${uid}`;
+}
+
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, "0");
+
+/**
+ * Whether someone other than root and the user running lvsc could change what a directory
+ * holds (rename, replace or add an entry): owned by another user, or writable by its group or
+ * by others. An ancestor may be sticky and world-writable, as /tmp (no one can rename another's
+ * entry there); DIR itself and DIR/.lvsc may not.
+ */
+function untrusted(path: string, st: Stats, strict: boolean): string | undefined {
+  const me = euid();
+  const ownerOk = st.uid === 0 || st.uid === me;
+  const writable = (st.mode & 0o022) !== 0 && (strict || (st.mode & 0o1000) === 0);
+  if (ownerOk && !writable) return undefined;
+  const running = me === 0 ? "root" : `${whoIs(me)} (the user running lvsc) or root`;
+  const why = !ownerOk ? `not by ${running}` : `so ${(st.mode & 0o020) !== 0 ? "its group" : ""}${(st.mode & 0o022) === 0o022 ? " and " : ""}${(st.mode & 0o002) !== 0 ? "anyone" : ""} can change it${strict && (st.mode & 0o1000) !== 0 ? " (the sticky bit does not make an output directory safe)" : ""}`;
+  return `${path} is owned by ${whoIs(st.uid)} with mode ${octal(st.mode)}, ${why}; lvsc writes only where no one but root and the user running it can rename or replace what it writes, checking every directory from / down as ssh's StrictModes do: chown or chmod it, or write somewhere else`;
+}
+
+/** A directory's mode set to 0755 through a descriptor opened without following a link: never by path. */
+function fixMode(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if ((st.mode & 0o7777) !== 0o755) fchmodSync(fd, 0o755);
+  } finally {
+    closeSync(fd);
   }
 }
 
-async function ensureStore(store: string): Promise<void> {
+/** mkdir with mode 0755 whatever the umask (NFS clients, root squashed to nobody, must read it). */
+async function mkdirMode(path: string): Promise<void> {
+  await fsp.mkdir(path, 0o755);
+  fixMode(path);
+}
+
+/**
+ * DIR's real path, every directory from / down checked as it is reached (after `untrusted`),
+ * and symbolic links followed only from a directory already checked (DIR itself may be a link,
+ * `/etc/lvs -> /srv/lvs`, and so may a component above it). Below such a path no one but root
+ * and the running user can swap a component, so path names are safe to use from then on.
+ * Missing directories are made one at a time, 0755 (a recursive mkdir can loop where a
+ * directory cannot be made, as in /proc), and listed in `made`; without `made`, nothing is
+ * made and a missing directory gives undefined (what --check reports as all new).
+ */
+async function secureDir(dir: string, made?: string[]): Promise<string | undefined> {
+  const given = resolve(dir);
+  const todo = given.split(sep).filter((p) => p !== "");
+  let cur: string = sep;
+  const top = await fsp.lstat(cur);
+  const bad = untrusted(cur, top, todo.length === 0);
+  if (bad !== undefined) throw new WriteError([`refusing to write into ${given}: ${bad}`]);
+  let links = 0;
+  while (todo.length > 0) {
+    const part = todo.shift()!;
+    if (part === ".") continue;
+    if (part === "..") {
+      cur = dirname(cur);
+      continue;
+    }
+    const next = join(cur, part);
+    let st = await fsp.lstat(next).catch((e: unknown) => e as NodeJS.ErrnoException);
+    if (st instanceof Error && st.code === "ENOENT") {
+      if (made === undefined) return undefined;
+      try {
+        await fsp.mkdir(next, 0o755);
+        fixMode(next);
+        made.push(next);
+      } catch (e) {
+        if (code(e) !== "EEXIST") throw fail("cannot create the directory", next, e);
+      }
+      st = await fsp.lstat(next).catch((e: unknown) => e as NodeJS.ErrnoException);
+    }
+    if (st instanceof Error) throw fail("cannot use the directory", next, st);
+    if (st.isSymbolicLink()) {
+      // in a directory checked above, so no one else can change where it points
+      const to = await fsp.stat(next).catch((e: unknown) => e as NodeJS.ErrnoException);
+      if (to instanceof Error) throw fail("cannot use the directory", next, to);
+      if (!to.isDirectory()) throw new WriteError([`cannot use ${next} as a directory: it is not a directory (ENOTDIR)`]);
+      if (++links > 40) throw new WriteError([`cannot use the directory ${next}: too many symbolic links encountered (ELOOP)`]);
+      const target = await fsp.readlink(next);
+      if (target.startsWith(sep)) cur = sep;
+      todo.unshift(...target.split(sep).filter((p) => p !== ""));
+      continue;
+    }
+    if (!st.isDirectory()) throw new WriteError([`cannot use ${next} as a directory: it is not a directory (ENOTDIR)`]);
+    cur = next;
+    const problem = untrusted(cur, st, todo.every((p) => p === "."));
+    if (problem !== undefined) throw new WriteError([`refusing to write into ${given}: ${problem}`]);
+  }
+  // DIR itself, however it was reached: no sticky exception
+  const st = await fsp.lstat(cur);
+  const problem = untrusted(cur, st, true);
+  if (problem !== undefined) throw new WriteError([`refusing to write into ${given}: ${problem}`]);
+  return cur;
+}
+
+/**
+ * DIR/.lvsc: made (0755) when missing and `create`; else a directory, not a link, that only root
+ * or the running user can change. Whether this run made it; false also when it is missing.
+ */
+async function ensureStore(store: string, create: boolean): Promise<boolean> {
   const st = await fsp.lstat(store).catch((e: unknown) => e as NodeJS.ErrnoException);
   if (st instanceof Error) {
     if (st.code !== "ENOENT") throw fail("cannot use", store, st);
+    if (!create) return false;
     try {
-      await fsp.mkdir(store, 0o755);
-      await fsp.chmod(store, 0o755); // NFS clients (root squashed to nobody) must read it, whatever the umask
+      await mkdirMode(store);
+      return true;
     } catch (e) {
-      if (code(e) !== "EEXIST") throw fail("cannot create", store, e);
+      throw fail("cannot create", store, e);
     }
-    return;
   }
   if (!st.isDirectory()) throw new WriteError([`${store} is not lvsc's directory (${st.isSymbolicLink() ? "a symbolic link" : "not a directory"}); lvsc keeps its files there: move it away`]);
+  const problem = untrusted(store, st, true);
+  if (problem !== undefined) throw new WriteError([`refusing to write into ${dirname(store)}: ${problem}`]);
+  return false;
 }
 
 // ----------------- the lock -----------------
@@ -257,7 +431,13 @@ async function lock(store: string): Promise<void> {
   const tmp = join(store, `lock.${process.pid}.tmp`);
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      await fsp.writeFile(tmp, me, { mode: 0o644 });
+      await fsp.rm(tmp, { force: true });
+      const h = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      try {
+        await h.writeFile(me);
+      } finally {
+        await h.close();
+      }
       await fsp.link(tmp, path);
       return;
     } catch (e) {
@@ -265,7 +445,7 @@ async function lock(store: string): Promise<void> {
     } finally {
       await fsp.unlink(tmp).catch(() => undefined);
     }
-    const text = await fsp.readFile(path, "utf8").catch(() => undefined);
+    const text = await readLock(path);
     if (text === undefined) continue;
     const h = await holder(text);
     if (h.alive === true) throw new WriteError([`${dirname(store)} is being written by another lvsc (${h.who}); try again when it has finished`]);
@@ -274,6 +454,44 @@ async function lock(store: string): Promise<void> {
     await breakStale(store, path, text);
   }
   throw new WriteError([`cannot lock ${dirname(store)}: its lock keeps changing`]);
+}
+
+/**
+ * The lock's text, or undefined when there is none. Anything but a regular file (a FIFO would
+ * block the reader until someone writes to it) is refused without being opened.
+ */
+async function readLock(path: string): Promise<string | undefined> {
+  const st = await fsp.lstat(path).catch((e: unknown) => e as NodeJS.ErrnoException);
+  if (st instanceof Error) {
+    if (st.code === "ENOENT") return undefined;
+    throw fail("cannot read the lock", path, st);
+  }
+  if (!st.isFile()) throw new WriteError([`${path} is not a regular file (${kind(st)}); lvsc's lock is one, so lvsc does not open it: remove it`]);
+  let h: fsp.FileHandle;
+  try {
+    h = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    if (code(e) === "ENOENT") return undefined;
+    throw fail("cannot read the lock", path, e);
+  }
+  try {
+    const now = await h.stat();
+    if (!now.isFile()) throw new WriteError([`${path} is not a regular file (${kind(now)}); lvsc's lock is one, so lvsc does not open it: remove it`]);
+    const b = Buffer.alloc(4096);
+    const { bytesRead } = await h.read(b, 0, b.length, 0);
+    return b.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await h.close();
+  }
+}
+
+function kind(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  return "not a regular file";
 }
 
 async function breakStale(store: string, path: string, stale: string): Promise<void> {
@@ -289,7 +507,7 @@ async function breakStale(store: string, path: string, stale: string): Promise<v
     return;
   }
   try {
-    if ((await fsp.readFile(path, "utf8").catch(() => undefined)) === stale) await fsp.unlink(path);
+    if ((await readLock(path)) === stale) await fsp.unlink(path);
   } finally {
     await fsp.rmdir(guard).catch(() => undefined);
   }
@@ -303,11 +521,16 @@ interface Written {
   path: string;
   mode: number;
   target: string;
+  /** The same bytes, mode and target as the current set's file, and lvsc's link at its path. */
+  same: boolean;
 }
 
 class Run {
   interrupted: () => NodeJS.Signals | undefined = () => undefined;
   private committed = false;
+  get isCommitted(): boolean {
+    return this.committed;
+  }
   /** The set readers see now, and its files. */
   private current: number | undefined;
   private currentFiles: ManifestEntry[] = [];
@@ -339,6 +562,11 @@ class Run {
       await this.recover();
       const carried = await this.writeSet();
       const removed = [...new Set([...this.currentFiles, ...this.adoptOnly].map((m) => m.path))].filter((p) => !this.states.has(p) && !carried.includes(p));
+      if (await this.unchanged(removed, carried)) {
+        await fsp.rm(this.staging, { recursive: true, force: true });
+        this.staged = false;
+        return { written: this.written.map(({ path, mode }) => ({ path, mode, changed: false })), removed: [], unchanged: true };
+      }
       await this.at("written");
       if ([...this.states.values()].includes("adopt") || this.adoptOnly.length > 0) await this.adopt();
       const n = (this.current ?? 0) + 1;
@@ -351,7 +579,7 @@ class Run {
       await this.cleanup(removed);
       await this.at("cleaned");
       const late = this.interrupted();
-      return { written: this.written.map(({ path, mode }) => ({ path, mode })), removed, ...(late !== undefined ? { lateSignal: late } : {}) };
+      return { written: this.written.map(({ path, mode, same }) => ({ path, mode, changed: !same })), removed, ...(late !== undefined ? { lateSignal: late } : {}) };
     } catch (e) {
       if (!this.committed) await this.rollback();
       if (e instanceof WriteError || e instanceof Interrupted) throw e;
@@ -380,14 +608,13 @@ class Run {
 
   private async recover(): Promise<void> {
     const names = await fsp.readdir(this.store);
-    const cur = await fsp.readlink(join(this.store, "current")).catch(() => undefined);
-    this.current = cur !== undefined && /^\d+$/.test(cur) && names.includes(cur) ? Number(cur) : undefined;
+    this.current = await this.readCurrent();
+    if (this.current !== undefined) this.currentFiles = await this.manifest(this.current);
     // sets other than the current one and the one before it were left by a killed run
     const gens = names.filter((n) => /^\d+$/.test(n)).map(Number);
     const previous = Math.max(-1, ...gens.filter((g) => this.current !== undefined && g < this.current));
     for (const g of gens) if (g !== this.current && g !== previous) await fsp.rm(this.gen(g), { recursive: true, force: true });
     for (const n of names) if (n === "new" || n === "current.new" || /^lock\.\d+\.tmp$/.test(n)) await fsp.rm(join(this.store, n), { recursive: true, force: true });
-    if (this.current !== undefined) this.currentFiles = await this.manifest(this.current);
     // links to files the current set does not have (a killed run made them), and the old
     // writer's temporary files
     const groups = new Set(["", ...this.opts.owns.groups, ...this.currentFiles.map((m) => groupOf(m.path))]);
@@ -408,12 +635,66 @@ class Run {
     }
   }
 
-  private async manifest(n: number): Promise<ManifestEntry[]> {
-    try {
-      return (JSON.parse(await fsp.readFile(join(this.gen(n), ".manifest"), "utf8")) as { files: ManifestEntry[] }).files;
-    } catch {
-      return [];
+  /** The set `current` names: a link to a number, the name of a set; undefined when there is none. */
+  async readCurrent(): Promise<number | undefined> {
+    const path = join(this.store, "current");
+    const st = await fsp.lstat(path).catch((e: unknown) => e as NodeJS.ErrnoException);
+    if (st instanceof Error) {
+      if (st.code === "ENOENT") return undefined;
+      throw fail("cannot read", path, st);
     }
+    if (!st.isSymbolicLink()) throw new WriteError([`${path} is not lvsc's link (${kind(st)}); move it away`]);
+    const to = await fsp.readlink(path);
+    if (!/^[1-9]\d{0,8}$/.test(to)) throw new WriteError([`${path} is not lvsc's link (it points to ${JSON.stringify(to).slice(1, -1)}); lvsc's names a set in ${this.store} by its number: move it away`]);
+    if (!(await fsp.lstat(this.gen(Number(to))).catch(() => undefined))?.isDirectory()) throw new WriteError([`${path} points to ${to}, which is not a set in ${this.store}; move it away`]);
+    return Number(to);
+  }
+
+  /**
+   * A set's manifest, each entry checked as the names this run writes are (plain names in lvsc's
+   * group directories), with a target lvsc knows and a mode lvsc gives (no one but the owner
+   * writes, no set-id bit): a manifest is input too.
+   */
+  private async manifest(n: number): Promise<ManifestEntry[]> {
+    const path = join(this.gen(n), ".manifest");
+    const refuse = (why: string) => new WriteError([`${path} is not a manifest lvsc wrote (${why}); lvsc will not use the set it describes: move ${this.gen(n)} and ${join(this.store, "current")} away`]);
+    let text: string;
+    try {
+      const h = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      try {
+        const st = await h.stat();
+        if (!st.isFile()) throw refuse(kind(st));
+        if (st.size > 64 * 1024 * 1024) throw refuse("too large");
+        text = await h.readFile("utf8");
+      } finally {
+        await h.close();
+      }
+    } catch (e) {
+      if (e instanceof WriteError) throw e;
+      throw refuse(osReason(e));
+    }
+    let files: unknown;
+    try {
+      files = (JSON.parse(text) as { files?: unknown }).files;
+    } catch {
+      throw refuse("not JSON");
+    }
+    if (!Array.isArray(files)) throw refuse("no list of files");
+    const groups = ["", ...GROUPS, ...this.opts.owns.groups];
+    const targets = new Set([...KNOWN_TARGETS, ...this.opts.owns.targets]);
+    const seen = new Set<string>();
+    const out: ManifestEntry[] = [];
+    for (const [i, f] of (files as unknown[]).entries()) {
+      const m = f as Partial<ManifestEntry> | null;
+      const where = `entry ${i + 1}`;
+      if (typeof m !== "object" || m === null || typeof m.path !== "string" || typeof m.target !== "string" || typeof m.mode !== "number") throw refuse(`${where} is not a file`);
+      if (!plainName(m.path, groups) || seen.has(m.path)) throw refuse(`${where}: ${JSON.stringify(m.path)} is not a plain file name of lvsc's`);
+      if (!targets.has(m.target)) throw refuse(`${where}: ${JSON.stringify(m.target)} is not a target`);
+      if (!Number.isInteger(m.mode) || (m.mode & ~0o755) !== 0 || (m.mode & 0o600) !== 0o600) throw refuse(`${where}: mode ${m.mode.toString(8)} is not a mode lvsc gives`);
+      seen.add(m.path);
+      out.push({ path: m.path, target: m.target, mode: m.mode });
+    }
+    return out;
   }
 
   // ---- the new set ----
@@ -440,8 +721,10 @@ class Run {
       await mkdirMode(dirname(to)).catch((err: unknown) => {
         if (code(err) !== "EEXIST") throw err;
       });
-      await this.writeFile(to, e);
-      this.written.push({ path: e.path, mode: e.mode, target: e.target });
+      const was = this.states.get(e.path) === "ours" ? this.currentFiles.find((m) => m.path === e.path) : undefined;
+      const like = was !== undefined && was.mode === e.mode && was.target === e.target ? new SameBytes(join(this.gen(this.current!), e.path)) : undefined;
+      await this.writeFile(to, e, like);
+      this.written.push({ path: e.path, mode: e.mode, target: e.target, same: like?.end() ?? false });
       manifest.push({ path: e.path, target: e.target, mode: e.mode });
     }
     if (problems.length > 0) throw new WriteError(problems);
@@ -551,7 +834,7 @@ class Run {
    * for a thread to be scheduled (a 60 MB set took 18 s of waiting for 4 s of work). Between
    * writes, the event loop gets a turn, so that a signal is seen.
    */
-  private async writeFile(path: string, e: OutputEntry): Promise<void> {
+  private async writeFile(path: string, e: OutputEntry, like?: SameBytes): Promise<void> {
     let fd: number;
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
@@ -559,21 +842,11 @@ class Run {
       throw fail("cannot create", path, err);
     }
     try {
-      let pending = "";
-      const flush = async () => {
-        if (pending === "") return;
-        const b = Buffer.from(pending, "utf8");
-        pending = "";
+      await this.pump(e, (b) => {
         let off = 0;
         while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-        await new Promise((r) => setImmediate(r));
-        this.stopIfSignalled();
-      };
-      for (const chunk of e.chunks()) {
-        pending += chunk;
-        if (pending.length >= 1024 * 1024) await flush();
-      }
-      await flush();
+        like?.feed(b);
+      });
       fchmodSync(fd, e.mode); // explicit: the umask must not change a script's mode
       fsyncSync(fd);
     } catch (err) {
@@ -584,6 +857,104 @@ class Run {
         closeSync(fd);
       } catch {}
     }
+  }
+
+  /** An entry's text, rendered chunk by chunk and handed on in buffers of about 1 MiB. */
+  private async pump(e: OutputEntry, sink: (b: Buffer) => void): Promise<void> {
+    let pending = "";
+    const flush = async () => {
+      if (pending === "") return;
+      const b = Buffer.from(pending, "utf8");
+      pending = "";
+      sink(b);
+      await new Promise((r) => setImmediate(r));
+      this.stopIfSignalled();
+    };
+    for (const chunk of e.chunks()) {
+      pending += chunk;
+      if (pending.length >= 1024 * 1024) await flush();
+    }
+    await flush();
+  }
+
+  // ---- --check: what a run would do ----
+
+  async check(hasStore: boolean): Promise<CheckReport> {
+    if (hasStore) {
+      this.current = await this.readCurrent();
+      if (this.current !== undefined) this.currentFiles = await this.manifest(this.current);
+    }
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const input = this.opts.input !== undefined ? await fsp.stat(this.opts.input).catch(() => undefined) : undefined;
+    const groups = new Map<string, string | undefined>();
+    const files: CheckedFile[] = [];
+    for (const e of this.entries) {
+      checkName(e.path, this.opts.owns.groups, seen);
+      const problem = await this.classify(e, input, groups);
+      if (problem !== undefined) problems.push(problem);
+      if (problems.length > 0) continue;
+      files.push(await this.checkFile(e));
+    }
+    if (problems.length > 0) throw new WriteError(problems);
+    const owned = (m: ManifestEntry) => this.opts.owns.groups.includes(groupOf(m.path)) && this.opts.owns.targets.includes(m.target);
+    const removed: string[] = [];
+    for (const m of this.currentFiles) {
+      if (seen.has(m.path)) continue;
+      if (owned(m)) removed.push(m.path);
+      else if (!(await exists(join(this.dir, m.path)))) files.push({ path: m.path, mode: m.mode, status: "add", note: "kept from the current set; its link in DIR is missing" });
+    }
+    for (const m of (await this.olderFiles()).filter((f) => !seen.has(f.path))) {
+      if (removed.includes(m.path) || this.currentFiles.some((c) => c.path === m.path)) continue;
+      if (owned(m)) removed.push(m.path);
+      else files.push({ path: m.path, mode: m.mode, status: "change", note: "an older lvsc's file, taken over unchanged: it becomes a link into the set" });
+    }
+    return { files, removed };
+  }
+
+  /** One entry against what readers see at its path now. */
+  private async checkFile(e: OutputEntry): Promise<CheckedFile> {
+    const state = this.states.get(e.path);
+    const full = join(this.dir, e.path);
+    let old: string | undefined;
+    let note: string | undefined;
+    if (state === "ours") {
+      const was = this.currentFiles.find((m) => m.path === e.path);
+      if (was !== undefined) {
+        old = join(this.gen(this.current!), e.path);
+        if (was.mode !== e.mode) note = `mode ${octal(was.mode)} -> ${octal(e.mode)}`;
+      }
+    } else if (state === "adopt") {
+      const st = await fsp.lstat(full).catch(() => undefined);
+      if (st?.isFile() === true) {
+        old = full;
+        note = (await this.oldLvscFile(full).catch(() => false)) ? "an older lvsc's file: it becomes a link into the set" : "replaces a file lvsc did not write (--force)";
+      } else note = "replaces a symbolic link lvsc did not make (--force)";
+    }
+    if (old === undefined && note === undefined) return { path: e.path, mode: e.mode, status: "add" };
+    const like = new SameBytes(old, DIFF_MAX_BYTES);
+    await this.pump(e, (b) => like.feed(b));
+    const sameBytes = like.end();
+    if (sameBytes && note === undefined) return { path: e.path, mode: e.mode, status: "same" };
+    const out: CheckedFile = { path: e.path, mode: e.mode, status: "change", ...(note !== undefined ? { note } : {}) };
+    if (sameBytes || old === undefined) return out;
+    const after = like.text();
+    const size = (await fsp.lstat(old).catch(() => undefined))?.size ?? Infinity;
+    if (after === undefined || size > DIFF_MAX_BYTES) {
+      out.note = `${note !== undefined ? `${note}; ` : ""}over ${DIFF_MAX_BYTES / 1024 / 1024} MiB, not diffed here: compile into an empty directory and diff the two`;
+      return out;
+    }
+    const before = await readSmall(old);
+    out.diff = unifiedDiff(before, after, e.path);
+    return out;
+  }
+
+  /** Whether this run would leave readers exactly what they see now: then no set is written. */
+  private unchanged(removed: string[], carried: string[]): Promise<boolean> | boolean {
+    if (this.current === undefined || removed.length > 0 || this.adoptOnly.length > 0) return false;
+    if (!this.written.every((w) => w.same && this.states.get(w.path) === "ours")) return false;
+    // a kept file whose link is gone would get it back
+    return Promise.all(carried.map((p) => exists(join(this.dir, p)))).then((all) => all.every((x) => x));
   }
 
   private async linkInto(from: string, to: string): Promise<void> {
@@ -600,10 +971,10 @@ class Run {
 
   /** The manifest, then every directory of the set flushed. */
   private async finishSet(gen: string, manifest: ManifestEntry[]): Promise<void> {
-    const h = await fsp.open(join(gen, ".manifest"), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    const h = await fsp.open(join(gen, ".manifest"), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     try {
       await h.writeFile(JSON.stringify({ lvsc: 1, files: manifest }, null, 1) + "\n");
-      await h.chmod(0o644);
+      fchmodSync(h.fd, 0o644);
       await h.sync();
     } finally {
       await h.close();
@@ -734,9 +1105,222 @@ class Run {
   }
 }
 
-async function mkdirMode(path: string): Promise<void> {
-  await fsp.mkdir(path, 0o755);
-  await fsp.chmod(path, 0o755);
+/** A file lvsc's own store holds, read without following a link. */
+async function readSmall(path: string): Promise<string> {
+  const h = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    return await h.readFile("utf8");
+  } finally {
+    await h.close();
+  }
+}
+
+// ----------------- the diff of --check -----------------
+
+/** A run of lines replaced: a[a0..a1) by b[b0..b1). */
+interface Block {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
+
+/** Lines without their newlines; a last line without one is marked with a NUL (no conf text has one). */
+function splitLines(t: string): string[] {
+  if (t === "") return [];
+  const lines = t.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  else lines[lines.length - 1] += "\0";
+  return lines;
+}
+
+/**
+ * The blocks that turn a[aLo..aHi) into b[bLo..bHi): Myers' O(ND) shortest edit script. When
+ * the two differ by more than the diff may cost (a large change to a large file), one block
+ * replaces the whole range: still a correct diff, only not the shortest.
+ */
+function editBlocks(a: readonly string[], b: readonly string[], aLo: number, aHi: number, bLo: number, bHi: number): Block[] {
+  const n = aHi - aLo;
+  const m = bHi - bLo;
+  if (n === 0 || m === 0) return n + m === 0 ? [] : [{ a0: aLo, a1: aHi, b0: bLo, b1: bHi }];
+  const maxD = Math.min(n + m, 2000, Math.max(64, Math.floor(20_000_000 / (n + m))));
+  const off = maxD + 1;
+  const v = new Int32Array(2 * maxD + 3);
+  const trace: Int32Array[] = [];
+  let found = -1;
+  search: for (let d = 0; d <= maxD; d++) {
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[aLo + x] === b[bLo + y]) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break search;
+      }
+    }
+    trace.push(v.slice(off - d, off + d + 1));
+  }
+  if (found < 0) return [{ a0: aLo, a1: aHi, b0: bLo, b1: bHi }];
+  const ops: number[] = []; // 0 same, 1 delete, 2 insert; backwards
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const prev = trace[d - 1]!;
+    const at = (k: number) => prev[k + d - 1]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      ops.push(0);
+      x--;
+      y--;
+    }
+    ops.push(x === prevX ? 2 : 1);
+    x = prevX;
+    y = prevY;
+  }
+  const blocks: Block[] = [];
+  let i = aLo;
+  let j = bLo;
+  let cur: Block | undefined;
+  for (let t = ops.length - 1 + (x > 0 ? x : 0); t >= 0; t--) {
+    const op = t >= ops.length ? 0 : ops[t]!;
+    if (op === 0) {
+      if (cur !== undefined) blocks.push(cur);
+      cur = undefined;
+      i++;
+      j++;
+      continue;
+    }
+    cur ??= { a0: i, a1: i, b0: j, b1: j };
+    if (op === 1) cur.a1 = ++i;
+    else cur.b1 = ++j;
+  }
+  if (cur !== undefined) blocks.push(cur);
+  return blocks;
+}
+
+/**
+ * A unified diff of two texts ("--- a/PATH", "+++ b/PATH", hunks with `context` lines around
+ * each change), as diff -u and patch(1) read it; [] when they are the same.
+ */
+export function unifiedDiff(before: string, after: string, path: string, context = 3): string[] {
+  if (before === after) return [];
+  const a = splitLines(before);
+  const b = splitLines(after);
+  let pre = 0;
+  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  const blocks = editBlocks(a, b, pre, a.length - suf, pre, b.length - suf);
+  const out = [`--- a/${path}`, `+++ b/${path}`];
+  const line = (sign: string, text: string) => {
+    if (text.endsWith("\0")) out.push(sign + text.slice(0, -1), "\\ No newline at end of file");
+    else out.push(sign + text);
+  };
+  const range = (start: number, len: number) => (len === 1 ? `${start + 1}` : `${len === 0 ? start : start + 1},${len}`);
+  for (let i = 0; i < blocks.length; ) {
+    let j = i;
+    while (j + 1 < blocks.length && blocks[j + 1]!.a0 - blocks[j]!.a1 <= 2 * context) j++;
+    const first = blocks[i]!;
+    const last = blocks[j]!;
+    const aStart = Math.max(0, first.a0 - context);
+    const aEnd = Math.min(a.length, last.a1 + context);
+    const bStart = first.b0 - (first.a0 - aStart);
+    const bEnd = last.b1 + (aEnd - last.a1);
+    out.push(`@@ -${range(aStart, aEnd - aStart)} +${range(bStart, bEnd - bStart)} @@`);
+    let pos = aStart;
+    for (let t = i; t <= j; t++) {
+      const bl = blocks[t]!;
+      for (; pos < bl.a0; pos++) line(" ", a[pos]!);
+      for (let p = bl.a0; p < bl.a1; p++) line("-", a[p]!);
+      for (let p = bl.b0; p < bl.b1; p++) line("+", b[p]!);
+      pos = bl.a1;
+    }
+    for (; pos < aEnd; pos++) line(" ", a[pos]!);
+    i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * Compares a file being written, buffer by buffer, with a file of the current set, reading the
+ * same number of bytes of it each time: nothing is held but the buffer in hand.
+ */
+class SameBytes {
+  private fd: number | undefined;
+  private scratch = Buffer.alloc(0);
+  private same = true;
+  /** The first bytes of the new file, kept up to `keep` bytes (--check's diff), else dropped. */
+  readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private overflow = false;
+  bytes = 0;
+
+  constructor(
+    path: string | undefined,
+    private readonly keep = 0,
+  ) {
+    if (path === undefined) {
+      this.same = false;
+      return;
+    }
+    try {
+      this.fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      if (!fstatSync(this.fd).isFile()) this.differ();
+    } catch {
+      this.differ();
+    }
+  }
+
+  private differ(): void {
+    this.same = false;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  feed(b: Buffer): void {
+    this.bytes += b.length;
+    if (this.keep > 0 && !this.overflow) {
+      if (this.keptBytes + b.length > this.keep) {
+        this.overflow = true;
+        this.kept.length = 0;
+      } else {
+        this.kept.push(Buffer.from(b));
+        this.keptBytes += b.length;
+      }
+    }
+    if (!this.same || this.fd === undefined) return;
+    if (this.scratch.length < b.length) this.scratch = Buffer.alloc(b.length);
+    let got = 0;
+    while (got < b.length) {
+      const n = readSync(this.fd, this.scratch, got, b.length - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got !== b.length || this.scratch.compare(b, 0, b.length, 0, got) !== 0) this.differ();
+  }
+
+  /** Whether the two were the same to the end (the old file has no more bytes). */
+  end(): boolean {
+    if (this.same && this.fd !== undefined) {
+      const n = readSync(this.fd, Buffer.alloc(1), 0, 1, null);
+      if (n !== 0) this.same = false;
+    }
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    return this.same;
+  }
+
+  /** The new file's text, when it was kept whole. */
+  text(): string | undefined {
+    return this.keep > 0 && !this.overflow ? Buffer.concat(this.kept).toString("utf8") : undefined;
+  }
 }
 
 async function syncDir(path: string): Promise<void> {

@@ -366,6 +366,17 @@ describe("writeAll", () => {
     expect(statSync(join(d, ".lvsc", "current")).mode & 0o777).toBe(0o755);
   });
 
+  it("makes DIR and the directories it creates above it 0755 whatever the umask (NFS clients must reach the files), through a descriptor", async () => {
+    const d = tmp();
+    const old = process.umask(0o077);
+    try {
+      await writeAll(join(d, "a", "b"), FILES);
+    } finally {
+      process.umask(old);
+    }
+    for (const p of ["a", "a/b", "a/b/.lvsc", "a/b/.lvsc/1"]) expect([p, statSync(join(d, p)).mode & 0o7777]).toEqual([p, 0o755]);
+  });
+
   it("leaves the old set when a step fails part way", async () => {
     const d = tmp();
     await writeAll(d, FILES);
@@ -408,5 +419,80 @@ describe("writeAll", () => {
     expect(readdirSync(d).sort()).toEqual([".lvsc", "exports", "ipvsadm.rules", "rc.lvs_dr"]);
     expect(readdirSync(join(d, ".lvsc")).sort()).toEqual(["3", "4", "current"]);
     expect(readlinkSync(join(d, ".lvsc", "current"))).toBe("4");
+  });
+});
+
+describe("nothing changed, nothing written (issue 16.1)", () => {
+  it("a second compile of the same conf writes no new set and says unchanged per file", async () => {
+    const dir = join(tmp(), "out");
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+    const store = readdirSync(join(dir, ".lvsc")).sort();
+    const current = readlinkSync(join(dir, ".lvsc", "current"));
+    const r = await lvsc(["compile", DR, "-o", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l !== "").sort()).toEqual(Object.keys(DR_SET).sort().map((f) => `unchanged ${join(dir, f)}`));
+    expect(readdirSync(join(dir, ".lvsc")).sort()).toEqual(store);
+    expect(readlinkSync(join(dir, ".lvsc", "current"))).toBe(current);
+    expectClean(dir, DR_SET);
+  });
+
+  it("when some files change: wrote for those, unchanged for the rest, in a new set", async () => {
+    const dir = join(tmp(), "out");
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+    const r = await lvsc(["compile", DR, "-o", dir, "--arp", "hidden"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n").filter((l) => l !== "");
+    expect(lines.filter((l) => l.startsWith("wrote "))).toEqual([`wrote ${join(dir, "rc.local.lvs_dr")} (0644)`]);
+    expect(lines.filter((l) => l.startsWith("unchanged ")).length).toBe(Object.keys(DR_SET).length - 1);
+    expect(readlinkSync(join(dir, ".lvsc", "current"))).toBe("2");
+  });
+
+  it("the same bytes with another mode, or an owned file to remove, is a change", async () => {
+    const d = tmp();
+    await writeAll(d, [{ path: "a", contents: "x\n", mode: 0o644 }, { path: "b", contents: "y\n", mode: 0o644 }]);
+    const mode = await writeAll(d, [{ path: "a", contents: "x\n", mode: 0o755 }, { path: "b", contents: "y\n", mode: 0o644 }]);
+    expect(mode.written.map((w) => [w.path, w.changed])).toEqual([["a", true], ["b", false]]);
+    expect(readlinkSync(join(d, ".lvsc", "current"))).toBe("2");
+    const gone = await writeAll(d, [{ path: "a", contents: "x\n", mode: 0o755 }], { owns: { groups: [""], targets: ["a", "b"] } });
+    expect(gone.removed).toEqual(["b"]);
+    expect(readlinkSync(join(d, ".lvsc", "current"))).toBe("3");
+    const same = await writeAll(d, [{ path: "a", contents: "x\n", mode: 0o755 }], { owns: { groups: [""], targets: ["a", "b"] } });
+    expect(same).toMatchObject({ written: [{ path: "a", changed: false }], removed: [] });
+    expect(readlinkSync(join(d, ".lvsc", "current"))).toBe("3");
+  });
+
+  it("compares while streaming: a file that differs only in its last chunk, or is longer or shorter, is a change", async () => {
+    const d = tmp();
+    const big = "x".repeat(3 * 1024 * 1024);
+    const entry = (tail: string): OutputEntry => ({ path: "f", mode: 0o644, target: "f", chunks: () => [big, big, tail] });
+    await writeOutput(d, [entry("end\n")], { owns: { groups: [""], targets: ["f"] } });
+    for (const [tail, changed] of [["end\n", false], ["enD\n", true], ["enD\n", false], ["enD\nmore", true], ["enD", true]] as const) {
+      const r = await writeOutput(d, [entry(tail)], { owns: { groups: [""], targets: ["f"] } });
+      expect([tail, r.written[0]!.changed]).toEqual([tail, changed]);
+      expect(readFileSync(join(d, "f"), "utf8").endsWith(tail)).toBe(true);
+    }
+  });
+});
+
+describe("a refused or failed write leaves nothing behind (issue 16.3)", () => {
+  it("a conflict with a user's file leaves no DIR/.lvsc", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "exports"), "/srv/home 10.0.0.0/8(rw)\n");
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(2);
+    expect(readdirSync(dir)).toEqual(["exports"]);
+  });
+
+  it("a DIR the run created is removed again", async () => {
+    const d = tmp();
+    await expect(writeAll(join(d, "a", "b"), [{ path: "../x", contents: "", mode: 0o644 }])).rejects.toBeInstanceOf(WriteError);
+    expect(readdirSync(d)).toEqual([]);
+    const base = tmp();
+    writeFileSync(join(base, "exports"), "mine\n");
+    // variants: DIR/dr is made, then DIR/nat/... conflicts
+    mkdirSync(join(base, "nat"));
+    writeFileSync(join(base, "nat", "exports"), "mine\n");
+    expect((await lvsc(["variants", DR, "-o", base])).code).toBe(2);
+    expect(readdirSync(base).sort()).toEqual(["exports", "nat"]);
+    expect(readdirSync(join(base, "nat"))).toEqual(["exports"]);
   });
 });
