@@ -10,6 +10,7 @@ import { COMPILE_OPTIONS, HELPERS } from "../src/helpers.js";
 import { planOutputs, TARGETS, type RenderPlan } from "../src/plan.js";
 import { renderChunks } from "../src/render.js";
 import { compile } from "../src/compile.js";
+import { VERSION } from "../src/version.js";
 import { compileTemplate } from "../src/template-compiler.js";
 import { PARTIALS, SOURCES } from "../src/templates.js";
 import { convert } from "../src/convert.js";
@@ -128,7 +129,7 @@ describe("a large file comes in pieces", () => {
     for (let i = 0; i < 2000; i++) lines.push(`SERVICE=t ${i + 1} wrr ${Array.from({ length: 10 }, (_, j) => `10.1.${i & 255}.${10 + j}`).join(" ")}`);
     lines.push("SERVER_VIP_DEVICE=dummy0", "SERVER_NET_DEVICE=eth0", "");
     const config = analyze(lines.join("\n"), { file: "lvs_dr.conf" }).config!;
-    const [plan] = planOutputs(config, { source: "lvs_dr.conf", version: "0", arp: "sysctl", exportDir: "/etc/lvs", targets: ["mon"] });
+    const [plan] = planOutputs(config, { source: "lvs_dr.conf", version: VERSION, arp: "sysctl", exportDir: "/etc/lvs", targets: ["mon"] });
     const pieces = [...renderChunks(plan!)];
     expect(pieces.length).toBeGreaterThan(10);
     for (const p of pieces) expect(p.length).toBeLessThan(64 * 1024 + 4096);
