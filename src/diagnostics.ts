@@ -114,6 +114,27 @@ export const CODES = {
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
+  // ---- import from keepalived.conf ----
+  "import-syntax-error": { severity: "error", summary: "keepalived.conf text keepalived cannot read: unbalanced braces, an unclosed quote, a NUL" },
+  "import-limit-exceeded": { severity: "error", summary: "keepalived.conf input past lvsc's bounds: includes too deep or too many, parameters through themselves, a huge ~SEQ" },
+  "import-include-loop": { severity: "error", summary: "a keepalived.conf include that includes a file already being read" },
+  "import-include-missing": { severity: "warning", summary: "a keepalived.conf include that matches no file, or a file that cannot be read" },
+  "import-config-id": { severity: "warning", summary: "keepalived.conf `@ID` lines read without a config id" },
+  "import-invalid-value": { severity: "error", summary: "a keepalived.conf value that is malformed or out of range" },
+  "import-ipv6": { severity: "error", summary: "an IPv6 virtual or real server in keepalived.conf" },
+  "import-sctp": { severity: "error", summary: "an SCTP virtual server in keepalived.conf" },
+  "import-virtual-server-group": { severity: "error", summary: "a keepalived.conf virtual_server_group, many services lvsc cannot write as one" },
+  "import-tunnel-type": { severity: "error", summary: "a keepalived.conf GUE or GRE tunnel, or tunnel checksum options" },
+  "import-ipvs-option": { severity: "error", summary: "a keepalived.conf IPVS scheduling option lvsc cannot write (ops, flag-N, sh-*, mh-*, persistence_engine)" },
+  "import-unknown-scheduler": { severity: "error", summary: "a keepalived.conf lvs_sched the kernel does not have" },
+  "import-mixed-methods": { severity: "error", summary: "keepalived.conf real servers of one cluster reached by different forwarding methods" },
+  "import-pair-mismatch": { severity: "error", summary: "two keepalived.conf files of a pair that do not describe one cluster" },
+  "import-default-applied": { severity: "warning", summary: "a keepalived default that differs from ipvsadm's, applied as keepalived applies it" },
+  "import-setting-dropped": { severity: "warning", summary: "a keepalived.conf setting lvsc has no place for, which does not change the table" },
+  "import-checker-replaced": { severity: "warning", summary: "a keepalived.conf health check replaced by the one lvsc writes" },
+  "import-unknown-keyword": { severity: "warning", summary: "a keepalived.conf keyword lvsc does not know, left out" },
+  "import-vip-not-floating": { severity: "warning", summary: "a keepalived.conf virtual server address that no VRRP instance holds" },
+  "import-pair-peer-unknown": { severity: "warning", summary: "one director's keepalived.conf of a pair, without the other director" },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
