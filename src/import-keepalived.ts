@@ -456,7 +456,11 @@ class Reader {
       else if (w === "no_track" || w === "home" || w === "nodad" || w === "noprefixroute" || w === "autojoin") continue;
       else this.err(args[i]!, "import-unknown-keyword", `\`${clip(w)}\` is not an address option lvsc knows`, "lvsc leaves it out; check what keepalived does with it");
     }
-    const device = label !== undefined && dev !== undefined && label.startsWith(`${dev}:`) ? label : dev;
+    if (label !== undefined && dev !== undefined && !label.startsWith(`${dev}:`) && label !== dev) {
+      this.err(e.key, "import-invalid-value", `the label \`${clip(label)}\` is not of the device \`${clip(dev)}\``, `a label is the device and a tag, e.g. \`${clip(dev)}:101\``);
+      return;
+    }
+    const device = label !== undefined && label !== dev ? label : dev;
     inst.addrs.push({ address: a.value, prefix, device, at: this.stmtWhere(e) });
   }
 

@@ -245,6 +245,14 @@ describe("lexing: the pair fixture (include with a glob and relative paths, @id,
     expect(r.clusters[0]!.services).toHaveLength(2);
   });
 
+  it("`@^ID` lines are kept for every other id, `@ID` lines only for ID", () => {
+    const text = `vrrp_instance V {\n    interface eth0\n@^b  mcast_src_ip 10.0.0.11\n@b   mcast_src_ip 10.0.0.12\n    virtual_ipaddress {\n        10.0.0.1/24 dev eth0\n    }\n}\n${VS(RS)}`;
+    for (const [id, own] of [["a", "10.0.0.11"], ["b", "10.0.0.12"]] as const) {
+      const r = one(text, { configId: id });
+      expect(diags(r).map((d) => d.message)).toEqual([`this file is one director's of a pair (\`${own}\`), and the other director is not known`]);
+    }
+  });
+
   it("`!` and `#` start comments anywhere outside quotes; `\\#` is the character", () => {
     const r = one(`global_defs { router_id "a!b#c" } ! the rest is a comment {{{
 virtual_server 10.0.0.1 80 { # {
@@ -461,7 +469,14 @@ describe("docs/diagnostics.md keepalived examples", () => {
     expect(importCodes.filter((c) => !examples.has(c))).toEqual([]);
   });
   it.each(importCodes)("%s", (code) => {
-    expect(codes(one(examples.get(code)!))).toContain(code);
+    const r = one(examples.get(code)!);
+    expect(codes(r)).toContain(code);
+    // every message: lower-case, no trailing period, with a hint
+    for (const d of diags(r)) {
+      expect(d.message, d.message).toMatch(/^[a-z0-9`]/);
+      expect(d.message, d.message).not.toMatch(/\.$/);
+      expect(d.hint, d.message).toBeTruthy();
+    }
   });
 });
 
@@ -491,6 +506,7 @@ describe("hostile input", () => {
     ["a huge timeout", VS(`    persistence_timeout 4294967296\n${RS}`), "import-invalid-value"],
     ["a huge fwmark", `virtual_server fwmark 4294967296 {\n${RS}}\n`, "import-invalid-value"],
     ["a NUL", `virtual_server 10.0.0.1\u0000 80 {\n}\n`, "import-syntax-error"],
+    ["a label of another device", `vrrp_instance V {\n    interface eth0\n    virtual_ipaddress {\n        10.0.0.1/24 dev eth0 label eth1:x\n    }\n}\n${VS(RS)}`, "import-invalid-value"],
     ["an octal-looking address", VS("    real_server 010.0.0.2 80 {\n    }\n"), "import-invalid-value"],
   ])("%s: refused, nothing of it imported", (_what, text, code) => {
     const r = one(text);
