@@ -253,6 +253,27 @@ describe("lexing: the pair fixture (include with a glob and relative paths, @id,
     }
   });
 
+  it("keepalived.conf(5)'s multi-line $INSTANCE with @ lines inside, repeated by ~SEQ: one cluster per VIP", () => {
+    const text = `$INSTANCE= \\
+vrrp_instance VI_\${NUM} { \\
+    interface eth\${NUM} \\
+    @high priority 130 \\
+    @low priority 120 \\
+    virtual_router_id \${NUM} \\
+    virtual_ipaddress { \\
+        10.0.\${NUM}.254/24 \\
+    } \\
+}
+~SEQ(NUM, 1, 2) $INSTANCE
+${VS(RS, "virtual_server 10.0.1.254 80")}${VS(RS, "virtual_server 10.0.2.254 80")}`;
+    const r = one(text, { configId: "high" });
+    expect(r.clusters.map((c) => [c.vip?.address, c.vip?.prefix, c.vip?.device, c.routerId])).toEqual([
+      [0x0a0001fe, 24, "eth1", 1],
+      [0x0a0002fe, 24, "eth2", 2],
+    ]);
+    expect(diags(r)).toEqual([]);
+  });
+
   it("`!` and `#` start comments anywhere outside quotes; `\\#` is the character", () => {
     const r = one(`global_defs { router_id "a!b#c" } ! the rest is a comment {{{
 virtual_server 10.0.0.1 80 { # {
