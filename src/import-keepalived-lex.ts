@@ -159,6 +159,12 @@ export class Lexer {
       const seg = this.decomment(file, text, start, lineEnd);
       // a definition's continuation lines are lines of its value
       if (multiline !== undefined) {
+        // only an empty line ends a definition early; a comment line is skipped (keepalived's read_line)
+        if (lineEnd === start) {
+          multiline = undefined;
+          continue;
+        }
+        if (seg.s.trim() === "") continue;
         const cont = endsWithBackslash(seg);
         const body = cont ? trimEnd(sliceSeg(seg, 0, seg.s.length - 1)) : seg;
         if (body.s.trim() !== "") multiline.segs.push(body);

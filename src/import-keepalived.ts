@@ -857,7 +857,13 @@ function assemble(views: View[], report: (w: Where, code: Code, message: string,
   const a = JSON.stringify(d1.clusters.map(shape));
   const b = JSON.stringify(d2.clusters.map(shape));
   if (a !== b) {
-    report(d2.top, "import-pair-mismatch", "the two directors' files build different clusters (services, real servers, VIP, DIP or router id differ)", "both directors of a pair must build the same table; make the files agree, then import");
+    // at the first service of one that the other does not have as it is, else at the file
+    const other = (x: View, y: View) => {
+      const ys = new Set(y.clusters.flatMap((c) => c.services.map((s) => JSON.stringify(serviceShape(s)))));
+      return x.clusters.flatMap((c) => c.services).find((s) => !ys.has(JSON.stringify(serviceShape(s))));
+    };
+    const s = other(d2, d1) ?? other(d1, d2);
+    report(s?.at ?? d2.top, "import-pair-mismatch", s !== undefined ? "this virtual server is not the same in the other director's file" : "the two directors' files build different clusters (VIP, DIP, router id or alpha differ)", "both directors of a pair must build the same table; make the files agree, then import");
     return d1.clusters;
   }
   if (d1.own === undefined || d2.own === undefined || d1.own.address === d2.own.address) {
@@ -877,6 +883,10 @@ function shape(c: ImportedCluster) {
     dip: [c.dip?.address, c.dip?.prefix, c.dip?.device],
     routerId: c.routerId,
     initialState: c.initialState,
-    services: c.services.map((s) => [s.protocol, s.vip, s.port, s.fwmark, s.scheduler, s.persistence, s.servers.map((d) => [d.address, d.port, d.weight, d.method])]),
+    services: c.services.map(serviceShape),
   };
+}
+
+function serviceShape(s: ImportedService) {
+  return [s.protocol, s.vip, s.port, s.fwmark, s.scheduler, s.persistence, s.servers.map((d) => [d.address, d.port, d.weight, d.method])];
 }

@@ -245,6 +245,20 @@ describe("lexing: the pair fixture (include with a glob and relative paths, @id,
     expect(r.clusters[0]!.services).toHaveLength(2);
   });
 
+  it("a comment line inside a multi-line definition does not end it; an empty line does", () => {
+    const r = one(`$RS= \\
+    real_server 10.0.0.2 80 { \\
+# a comment
+        weight 7 \\
+    }
+
+$NEXT= \\
+    weight 8 \\
+
+${VS("    $RS\n")}`);
+    expect(r.clusters[0]!.services[0]!.servers[0]!.weight).toBe(7);
+  });
+
   it("`@^ID` lines are kept for every other id, `@ID` lines only for ID", () => {
     const text = `vrrp_instance V {\n    interface eth0\n@^b  mcast_src_ip 10.0.0.11\n@b   mcast_src_ip 10.0.0.12\n    virtual_ipaddress {\n        10.0.0.1/24 dev eth0\n    }\n}\n${VS(RS)}`;
     for (const [id, own] of [["a", "10.0.0.11"], ["b", "10.0.0.12"]] as const) {
@@ -442,7 +456,8 @@ ${RS}    real_server 127.0.0.1 80 {
     const base = (port: number, prio: number, src: string) => `vrrp_instance V {\n    interface eth0\n    priority ${prio}\n    mcast_src_ip ${src}\n    virtual_ipaddress {\n        10.0.0.1/24 dev eth0\n    }\n}\n${VS(RS, `virtual_server 10.0.0.1 ${port}`)}`;
     const files = { "/a/keepalived.conf": base(80, 200, "10.0.0.11"), "/a/keepalived.backup.conf": base(81, 100, "10.0.0.12") };
     const r = read(files, ["/a/keepalived.conf", "/a/keepalived.backup.conf"]);
-    expect(codes(r)).toContain("import-pair-mismatch");
+    // at the backup's virtual server on port 81 (line 9), which the other file does not have
+    expect(where(r).filter((w) => w.startsWith("import-pair"))).toEqual(["import-pair-mismatch /a/keepalived.backup.conf:9:1"]);
     expect(r.clusters[0]!.pair).toBeUndefined();
     const ok = read({ ...files, "/a/keepalived.backup.conf": base(80, 100, "10.0.0.12") }, ["/a/keepalived.backup.conf", "/a/keepalived.conf"]);
     expect(codes(ok)).toEqual([]);
