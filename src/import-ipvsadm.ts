@@ -64,11 +64,11 @@ const LONG: Record<string, string> = {
 };
 
 /** Options a conf cannot express: they change what the table does. */
-const UNSUPPORTED: Record<string, string> = {
-  "--sctp-service": "SCTP services",
-  "-o": "one-packet scheduling (`-o`, `--ops`)",
-  "-b": "scheduler flags (`-b`, `--sched-flags`)",
-  "--pe": "persistence engines (`--pe`)",
+const UNSUPPORTED: Record<string, [Code, string]> = {
+  "--sctp-service": ["import-sctp", "SCTP services"],
+  "-o": ["import-ipvs-option", "one-packet scheduling (`-o`, `--ops`)"],
+  "-b": ["import-ipvs-option", "scheduler flags (`-b`, `--sched-flags`)"],
+  "--pe": ["import-ipvs-option", "persistence engines (`--pe`)"],
 };
 
 /** Splits a line into tokens with their spans. */
@@ -225,8 +225,9 @@ class LineReader {
       return undefined;
     }
     const o = this.opt(t);
-    if (UNSUPPORTED[t.text] !== undefined) {
-      this.problem("import-unsupported", `lvsc cannot express ${UNSUPPORTED[t.text]}`, t.span, "leave this service out of the table you import, or keep it outside lvsc");
+    const unsupported = UNSUPPORTED[t.text];
+    if (unsupported !== undefined) {
+      this.problem(unsupported[0], `lvsc cannot express ${unsupported[1]}`, t.span, "leave this service out of the table you import, or keep it outside lvsc");
       return undefined;
     }
     if (o === "-f") {
@@ -239,7 +240,7 @@ class LineReader {
       }
       const six = this.toks[this.i];
       if (six !== undefined && this.opt(six) === "-6") {
-        this.problem("import-unsupported", `firewall mark ${mark} is an IPv6 service (\`-6\`), which lvsc cannot express yet`, six.span, "leave the IPv6 services out of the table you import");
+        this.problem("import-ipv6", `firewall mark ${mark} is an IPv6 service (\`-6\`), which lvsc cannot express yet`, six.span, "leave the IPv6 services out of the table you import");
         return undefined;
       }
       return { protocol: "fwmark", vip: undefined, port: 0, fwmark: mark };
@@ -263,7 +264,7 @@ class LineReader {
   private addrPort(v: Token, protocol: "tcp" | "udp", needPort: boolean): { address: IPv4; port: number | undefined } | undefined {
     const text = v.text;
     if (text.startsWith("[") || (text.match(/:/g) ?? []).length > 1) {
-      this.problem("import-unsupported", `\`${printable(text)}\` is an IPv6 address, which lvsc cannot express yet`, v.span, "leave the IPv6 services out of the table you import");
+      this.problem("import-ipv6", `\`${printable(text)}\` is an IPv6 address, which lvsc cannot express yet`, v.span, "leave the IPv6 services out of the table you import");
       return undefined;
     }
     const colon = text.lastIndexOf(":");
@@ -317,7 +318,7 @@ class LineReader {
         if (v === undefined) return;
         if (!SCHEDULER_SET.has(v.text)) {
           const mean = didYouMean(v.text, SCHEDULERS);
-          this.problem("import-invalid-value", `\`${printable(v.text)}\` is not a scheduler the kernel has${mean !== undefined ? `; did you mean \`${mean}\`?` : ""}`, v.span, `the schedulers are ${SCHEDULERS.join(", ")}`);
+          this.problem("import-unknown-scheduler", `\`${printable(v.text)}\` is not a scheduler the kernel has${mean !== undefined ? `; did you mean \`${mean}\`?` : ""}`, v.span, `the schedulers are ${SCHEDULERS.join(", ")}`);
           ok = false;
         } else scheduler = v.text;
       } else if (o === "-p") {
@@ -341,7 +342,7 @@ class LineReader {
           ok = false;
         } else mask = m.value;
       } else if (UNSUPPORTED[o] !== undefined) {
-        this.problem("import-unsupported", `lvsc cannot express ${UNSUPPORTED[o]}`, t.span, "a conf has no such setting: leave this service out of the table you import, or drop the option");
+        this.problem(UNSUPPORTED[o]![0], `lvsc cannot express ${UNSUPPORTED[o]![1]}`, t.span, "a conf has no such setting: leave this service out of the table you import, or drop the option");
         if (o === "-b" || o === "--pe") this.i += this.toks[this.i] !== undefined && !this.toks[this.i]!.text.startsWith("-") ? 1 : 0;
         ok = false;
       } else {
@@ -388,7 +389,7 @@ class LineReader {
       } else if (o === "-g" || o === "-m" || o === "-i") {
         method = o === "-g" ? "dr" : o === "-m" ? "nat" : "tun";
       } else if (t.text === "(null)") {
-        this.problem("import-unsupported", "`(null)` is a forwarding method ipvsadm could not name (a kernel fork's, such as FullNAT)", t.span, "lvsc sends by -g, -m or -i only");
+        this.problem("import-forwarding-method", "`(null)` is a forwarding method ipvsadm could not name (a kernel fork's, such as FullNAT)", t.span, "lvsc sends by -g, -m or -i only");
         ok = false;
       } else if (o === "-w") {
         const v = this.value(t);
@@ -403,17 +404,17 @@ class LineReader {
         const v = this.value(t);
         if (v === undefined) return;
         if (v.text !== "0")
-          this.problem("import-dropped", `connection threshold \`${printable(t.text)} ${printable(v.text)}\` is not kept: a conf has no thresholds`, t.span, "the imported server takes connections without a limit");
+          this.problem("import-setting-dropped", `connection threshold \`${printable(t.text)} ${printable(v.text)}\` is not kept: a conf has no thresholds`, t.span, "the imported server takes connections without a limit");
       } else if (t.text === "--tun-type") {
         const v = this.value(t);
         if (v === undefined) return;
         if (v.text !== "ipip") {
-          this.problem("import-unsupported", `tunnel type \`${printable(v.text)}\`: lvsc tunnels with IPIP only`, v.span, "a VS_TUN conf sends IPIP (`--tun-type ipip`)");
+          this.problem("import-tunnel-type", `tunnel type \`${printable(v.text)}\`: lvsc tunnels with IPIP only`, v.span, "a VS_TUN conf sends IPIP (`--tun-type ipip`)");
           ok = false;
         }
       } else if (t.text === "--tun-port" || t.text === "--tun-nocsum" || t.text === "--tun-csum" || t.text === "--tun-remcsum") {
         if (t.text === "--tun-port") this.value(t);
-        this.problem("import-unsupported", `\`${printable(t.text)}\` belongs to GUE or GRE tunnels: lvsc tunnels with IPIP only`, t.span, "a VS_TUN conf sends IPIP (`--tun-type ipip`)");
+        this.problem("import-tunnel-type", `\`${printable(t.text)}\` belongs to GUE or GRE tunnels: lvsc tunnels with IPIP only`, t.span, "a VS_TUN conf sends IPIP (`--tun-type ipip`)");
         ok = false;
       } else {
         this.problem("import-syntax", `\`${printable(t.text)}\` is not an option of a real-server line`, t.span, "-a takes -r, -g/-m/-i, -w (and -x, -y, --tun-type)");
@@ -435,7 +436,7 @@ class LineReader {
       return;
     }
     if (isLoopback(address) && server.method !== "dr")
-      this.problem("import-unsupported", `LocalNode ${formatIPv4(address)} sent by ${server.method === "nat" ? "-m" : "-i"}: the kernel delivers only -g to the director itself`, cmd.span, "lvsc writes LocalNode with -g");
+      this.problem("import-forwarding-method", `LocalNode ${formatIPv4(address)} sent by ${server.method === "nat" ? "-m" : "-i"}: the kernel delivers only -g to the director itself`, cmd.span, "lvsc writes LocalNode with -g");
     else s.servers.push(server);
   }
 }

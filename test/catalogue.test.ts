@@ -6,6 +6,7 @@ import { ALL_CODES, CODES } from "../src/diagnostics.js";
 import { EXAMPLE_HOSTS, ROOT } from "./helpers.js";
 import { checkConfSet, lint, variants } from "../src/index.js";
 import { importCluster } from "../src/import.js";
+import { readKeepalived } from "../src/import-keepalived.js";
 
 const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
 
@@ -14,7 +15,7 @@ const DOC = readFileSync(`${ROOT}docs/diagnostics.md`, "utf8");
  * the word `variants` when the code comes from converting the conf to the other LVS_TYPEs.
  */
 function entries() {
-  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string; set?: boolean; table?: string }>();
+  const out = new Map<string, { severity: string; conf?: string; file?: string; variants?: boolean; hosts?: string; set?: boolean; table?: string; keepalived?: string }>();
   const sections = DOC.split(/^### /m).slice(1);
   for (const s of sections) {
     const m = /^`([a-z0-9-]+)` \((error|warning)\)/.exec(s);
@@ -30,9 +31,11 @@ function entries() {
     // ```conf set: several confs, each after a `# ==> NAME` line, linted together
     const set = /```conf set\n([\s\S]*?)```/.exec(s);
     if (set !== null) out.set(m[1]!, { severity: m[2]!, conf: set[1]!, set: true });
-    // ```ipvsadm: a table for lvsc import
+    // ```ipvsadm: a table for lvsc import; ```keepalived: a keepalived.conf for it
     const table = /```ipvsadm\n([\s\S]*?)```/.exec(s);
     if (table !== null) out.set(m[1]!, { severity: m[2]!, table: table[1]! });
+    const ka = /```keepalived\n([\s\S]*?)```/.exec(s);
+    if (ka !== null && table === null) out.set(m[1]!, { severity: m[2]!, keepalived: ka[1]! });
   }
   return out;
 }
@@ -50,8 +53,11 @@ describe("docs/diagnostics.md", () => {
 
   it.each(ALL_CODES.filter((c) => !PROSE_ONLY.has(c)))("%s: the example produces the code", (code) => {
     const e = docs.get(code)!;
-    if (e.table !== undefined) {
-      const r = importCluster(e.table, { file: "ipvsadm.rules" });
+    if (e.table !== undefined || e.keepalived !== undefined) {
+      const r =
+        e.table !== undefined
+          ? importCluster(e.table, { file: "ipvsadm.rules" })
+          : readKeepalived([{ path: "/etc/keepalived/keepalived.conf", text: e.keepalived! }], { load: () => ({ error: "no such file" }), glob: () => [] });
       expect(r.files.flatMap((f) => f.diagnostics.map((d) => d.code))).toContain(code);
       return;
     }

@@ -125,17 +125,17 @@ const codes = (table: string, opts: ImportOptions = OPTS) => {
 
 describe("what a conf cannot express is a diagnostic at its token, and nothing is written", () => {
   it.each([
-    ["an IPv6 service", "-A -t [2001:db8::1]:80 -s rr -p 360 -M 64\n", [["import-unsupported", "1:7"]]],
-    ["an IPv6 firewall mark", "-A -f 1 -6 -s rr\n", [["import-unsupported", "1:9"]]],
-    ["SCTP", "-A --sctp-service 192.0.2.1:80 -s rr\n", [["import-unsupported", "1:4"]]],
-    ["scheduler flags", "-A -t 192.0.2.1:80 -s sh -b sh-fallback,sh-port\n", [["import-unsupported", "1:26"]]],
-    ["a persistence engine", "-A -u 192.0.2.1:5060 -s rr -p 360 --pe sip\n", [["import-unsupported", "1:35"]]],
-    ["one-packet scheduling", "-A -u 192.0.2.1:53 -s rr -o\n", [["import-unsupported", "1:26"]]],
-    ["a GUE tunnel", "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n", [["import-unsupported", "2:56"], ["import-unsupported", "2:60"], ["import-unsupported", "2:76"]]],
-    ["a forwarding method ipvsadm could not name", "-A -t 10.10.11.77:80 -s rr\n-a -t 10.10.11.77:80 -r 10.10.11.66:80 (null) -w 100\n", [["import-unsupported", "2:40"]]],
+    ["an IPv6 service", "-A -t [2001:db8::1]:80 -s rr -p 360 -M 64\n", [["import-ipv6", "1:7"]]],
+    ["an IPv6 firewall mark", "-A -f 1 -6 -s rr\n", [["import-ipv6", "1:9"]]],
+    ["SCTP", "-A --sctp-service 192.0.2.1:80 -s rr\n", [["import-sctp", "1:4"]]],
+    ["scheduler flags", "-A -t 192.0.2.1:80 -s sh -b sh-fallback,sh-port\n", [["import-ipvs-option", "1:26"]]],
+    ["a persistence engine", "-A -u 192.0.2.1:5060 -s rr -p 360 --pe sip\n", [["import-ipvs-option", "1:35"]]],
+    ["one-packet scheduling", "-A -u 192.0.2.1:53 -s rr -o\n", [["import-ipvs-option", "1:26"]]],
+    ["a GUE tunnel", "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n", [["import-tunnel-type", "2:56"], ["import-tunnel-type", "2:60"], ["import-tunnel-type", "2:76"]]],
+    ["a forwarding method ipvsadm could not name", "-A -t 10.10.11.77:80 -s rr\n-a -t 10.10.11.77:80 -r 10.10.11.66:80 (null) -w 100\n", [["import-forwarding-method", "2:40"]]],
     ["mixed methods", "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -g -w 1\n-a -t 192.0.2.1:80 -r 192.0.2.11:80 -m -w 1\n", [["import-mixed-methods", "3:1"]]],
     ["a table saved without -n", "-A -t 10.0.0.1:http -s rr\n-a -t 10.0.0.1:http -r web9:http -g -w 1\n", [["import-unresolved-name", "2:24"]]],
-    ["an unknown scheduler", "-A -t 192.0.2.1:80 -s wrrr\n", [["import-invalid-value", "1:23"]]],
+    ["an unknown scheduler", "-A -t 192.0.2.1:80 -s wrrr\n", [["import-unknown-scheduler", "1:23"]]],
     ["a weight out of range", "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -g -w 70000\n", [["import-invalid-value", "2:43"]]],
     ["a service added twice", "-A -t 192.0.2.1:80 -s rr\n-A -t 192.0.2.1:80 -s wlc\n", [["import-duplicate", "2:1"]]],
     ["a server before its service", "-a -t 192.0.2.1:80 -r 192.0.2.10:80 -g -w 1\n", [["import-syntax", "1:1"]]],
@@ -148,7 +148,7 @@ describe("what a conf cannot express is a diagnostic at its token, and nothing i
 
   it("warns, and imports, what a conf does not keep but the table as configured does not need", () => {
     const table = "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -g -w 0 -x 100 -y 10\n-a -t 192.0.2.1:80 -r 192.0.2.11:80 -g -w 1\n";
-    expect(codes(table)).toEqual([["import-quiesced-server", "2:43"], ["import-dropped", "2:45"], ["import-dropped", "2:52"]]);
+    expect(codes(table)).toEqual([["import-quiesced-server", "2:43"], ["import-setting-dropped", "2:45"], ["import-setting-dropped", "2:52"]]);
     const r = importCluster(table, OPTS);
     expect(r.confs[0]!.contents).toContain("SERVICE=t 80 rr 192.0.2.10,0 192.0.2.11\n");
   });
@@ -250,7 +250,7 @@ describe("lvsc import (the command) writes exactly what the library returns", ()
       const dir = mkdtempSync(join(tmpdir(), "lvsc-import-"));
       const p = lvsc(["import", "-", "-o", join(dir, "out"), "--hosts", "/dev/null", "--format", fmt], "-A -t [2001:db8::1]:80 -s rr\n");
       expect(p.status).toBe(1);
-      expect(p.stdout + p.stderr).toContain("import-unsupported");
+      expect(p.stdout + p.stderr).toContain("import-ipv6");
       expect(readTree(join(dir, "out"))).toEqual([]);
     }
   });
