@@ -1,7 +1,7 @@
 // The lvsc command: argv -> reads, library calls, formatted output, writes, exit code.
 // The only module that touches process, the environment and the file system (with write.ts).
 
-import { constants, promises as fsp } from "node:fs";
+import { constants, existsSync, promises as fsp, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -498,7 +498,6 @@ const SYSTEM_PATH = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
 /** Runs a system command for --live; its output, or why it could not be had. */
 async function runSystem(cmd: string, args: string[]): Promise<{ text: string } | { reason: string }> {
-  const { existsSync } = await import("node:fs");
   const path = SYSTEM_PATH.map((d) => join(d, cmd)).find((p) => existsSync(p));
   if (path === undefined) return { reason: `${cmd} is not installed (looked in ${SYSTEM_PATH.join(", ")})` };
   const { execFile } = await import("node:child_process");
@@ -510,13 +509,54 @@ async function runSystem(cmd: string, args: string[]): Promise<{ text: string } 
   });
 }
 
+/**
+ * How a keepalived.conf's includes are read: regular files up to the input limit, and globs
+ * (`*`, `?`, `[...]`) matched one directory level at a time, sorted, as glob(3) does.
+ */
+function keepalivedLoader(): import("./import-keepalived-lex.js").KeepalivedLoader {
+  const fs = { statSync, readFileSync, readdirSync, existsSync };
+  const toRegex = (seg: string) => new RegExp(`^${seg.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]").replace(/\\\[/g, "[").replace(/\\\]/g, "]")}$`);
+  return {
+    load(path) {
+      try {
+        const st = fs.statSync(path);
+        if (!st.isFile()) return { error: "not a regular file" };
+        if (st.size > MAX_FILE_SIZE) return { error: `larger than ${LIMIT}` };
+        return { text: fs.readFileSync(path, "utf8") };
+      } catch (e) {
+        return { error: osReason(e) };
+      }
+    },
+    glob(pattern) {
+      let paths = ["/"];
+      for (const seg of pattern.split("/").filter((x) => x !== "")) {
+        const next: string[] = [];
+        for (const dir of paths) {
+          if (!/[*?[]/.test(seg)) {
+            next.push(join(dir, seg));
+            continue;
+          }
+          let names: string[] = [];
+          try {
+            names = fs.readdirSync(dir).filter((n) => !n.startsWith(".") && toRegex(seg).test(n));
+          } catch {}
+          for (const n of names.sort()) next.push(join(dir, n));
+        }
+        paths = next.slice(0, 4096);
+      }
+      return paths.filter((p) => fs.existsSync(p)).sort();
+    },
+  };
+}
+
 async function cmdImport(args: string[], io: Io): Promise<number> {
   const { values, positionals, color } = parse("import", args);
   const early = helpOrVersion("import", values);
   if (early !== undefined) return io.stdout(early), OK;
   const live = values["live"] === true;
-  if (live ? positionals.length !== 0 : positionals.length !== 1)
-    throw new UsageError(live ? "--live reads this host's table: no TABLE with it" : `one table file (- for standard input), not ${positionals.length}`, "import");
+  const from = str(values, "from") !== undefined ? oneOf("import", "--from", str(values, "from"), ["ipvsadm", "keepalived"] as const, "ipvsadm") : undefined;
+  if (live ? positionals.length !== 0 : positionals.length < 1 || positionals.length > 2)
+    throw new UsageError(live ? "--live reads this host's table: no TABLE with it" : `one table, or one or two keepalived.conf files (a pair's), not ${positionals.length}`, "import");
   const out = outDir("import", values);
   const fmt: Format = oneOf("import", "-f/--format", str(values, "format"), LINT_FORMATS, "stylish");
   const type = str(values, "type") !== undefined ? oneOf("import", "-t/--type", str(values, "type"), ["dr", "nat", "tun"] as LvsType[], "dr") : undefined;
@@ -547,7 +587,21 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   const addrPath = str(values, "addr");
   const addr = live ? await runSystem("ip", ["-o", "addr"]) : addrPath !== undefined ? await readText(addrPath) : undefined;
   if (addr !== undefined && "reason" in addr) return io.stderr(`lvsc: ${addr.reason}\n`), FAILURE;
+  const { detectFormat } = await import("./import.js");
+  const format_ = live ? "ipvsadm" : (from ?? detectFormat(input.text));
+  if (format_ === "ipvsadm" && positionals.length > 1) throw new UsageError("one table, not two: only keepalived.conf comes in a pair's two files", "import");
+  const more: { path: string; text: string }[] = [];
+  for (const p of positionals.slice(1)) {
+    const t = await readText(p);
+    if ("reason" in t) return io.stderr(`lvsc: ${t.reason}\n`), FAILURE;
+    more.push({ path: displayName(p), text: t.text });
+  }
+  const configId = str(values, "config-id");
   const r = importCluster(input.text, {
+    from: format_,
+    more,
+    ...(configId !== undefined ? { configId } : {}),
+    loader: keepalivedLoader(),
     file: displayName(table),
     hosts,
     ...(services !== undefined ? { services } : {}),

@@ -115,6 +115,8 @@ export function readIpvsadm(text: string, opts: IpvsadmReadOptions): ImportRead 
   const diagnostics: Diagnostic[] = [];
   const where = (span: Span): Where => ({ file: opts.file, span });
   const services = new Map<string, ImportedService>();
+  // services whose -A line was refused: their -a lines are not also "without an -A line"
+  const refused = new Set<string>();
   const order: ImportedService[] = [];
   let offset = 0;
   const lines = text.split("\n");
@@ -125,7 +127,7 @@ export function readIpvsadm(text: string, opts: IpvsadmReadOptions): ImportRead 
     if (/^[ \t]*(#|$)/.test(line)) return;
     const toks = splitLong(tokens(line, i + 1, lineOffset)).filter((t) => t.text !== "ipvsadm");
     if (toks.length === 0) return;
-    const r = new LineReader(toks, opts, diagnostics);
+    const r = new LineReader(toks, opts, diagnostics, refused);
     r.read(services, order, where);
   });
   return { clusters: clustersOf(order, opts.file, diagnostics), files: [{ file: opts.file, text, diagnostics }] };
@@ -172,6 +174,7 @@ class LineReader {
     private readonly toks: Token[],
     private readonly opts: IpvsadmReadOptions,
     private readonly diagnostics: Diagnostic[],
+    private readonly refused: Set<string>,
   ) {}
 
   private problem(code: Code, message: string, span: Span, hint?: string): void {
@@ -350,6 +353,7 @@ class LineReader {
         ok = false;
       }
     }
+    if (!ok) this.refused.add(keyText(key));
     if (persistence !== undefined) persistence.netmask = mask;
     else if (mask !== 0xffffffff) {
       this.problem("import-syntax", "a persistence netmask (`-M`) without `-p`", cmd.span, "ipvsadm prints -M only after -p");
@@ -359,7 +363,10 @@ class LineReader {
       this.problem("import-invalid-value", `${shownSvc(key)} takes every port, which the kernel allows only for a persistent service`, cmd.span, "port 0 needs -p");
       ok = false;
     }
-    if (!ok) return;
+    if (!ok) {
+      this.refused.add(keyText(key));
+      return;
+    }
     const k = keyText(key);
     if (services.has(k)) {
       this.problem("import-duplicate", `${shownSvc(key)} is added twice`, cmd.span, "a saved table has one -A line per service");
@@ -426,6 +433,7 @@ class LineReader {
       return;
     }
     if (!ok) return;
+    if (s === undefined && this.refused.has(keyText(key))) return; // its service's problem is said at its -A line
     if (s === undefined) {
       this.problem("import-syntax", `real server of ${shownSvc(key)}, which no -A line before it adds`, cmd.span, "ipvsadm -S prints each -A line before its -a lines");
       return;

@@ -1,5 +1,6 @@
-// `lvsc import`: a running cluster's own description (an `ipvsadm -S -n` table) -> confs, one
-// per VIP, and the hosts file they use; in memory, nothing on disk. Pure.
+// `lvsc import`: a running cluster's own description (an `ipvsadm -S -n` table, or keepalived.conf
+// files: one, or both directors' of a pair) -> confs, one per VIP, and the hosts file they use; in
+// memory, nothing on disk. Pure: a keepalived.conf's includes are read through the caller's loader.
 //
 // Each conf is linted as the file it will be: an error there (a port remap under DR, a real server
 // off the DIP's network) means the table does something a conf refuses, and nothing is written.
@@ -11,6 +12,8 @@ import { DIRECTIVES } from "./directives.js";
 import { parseHosts, type HostsSource } from "./hosts.js";
 import { emitConf, readIpAddr, type HostAddress } from "./import-emit.js";
 import { readIpvsadm } from "./import-ipvsadm.js";
+import { readKeepalived } from "./import-keepalived.js";
+import type { KeepalivedLoader } from "./import-keepalived-lex.js";
 import type { ImportRead, ReadFile } from "./import-model.js";
 import { analyze } from "./lint.js";
 import type { LvsType } from "./model.js";
@@ -32,6 +35,21 @@ export interface ImportOptions {
   set?: ReadonlyMap<string, string>;
   /** LVS_TYPE when no real server tells it. */
   type?: LvsType;
+  /** What the input is; by default, a table when its first line is `-A`/`-a` (or `ipvsadm ...`), else keepalived.conf. */
+  from?: ImportFormat;
+  /** keepalived.conf: the other director's file of a pair (lvsc's keepalived.backup.conf). */
+  more?: readonly { path: string; text: string }[];
+  /** keepalived.conf: keepalived's -i, which `@ID` lines apply. */
+  configId?: string;
+  /** keepalived.conf: how its includes are read (none by default). */
+  loader?: KeepalivedLoader;
+}
+
+/** A table when its first line is an ipvsadm command line, else keepalived.conf. */
+export function detectFormat(text: string): ImportFormat {
+  const first = text.split("\n").find((l) => !/^[ \t]*(#|$)/.test(l)) ?? "";
+  // no keepalived.conf line starts with an option
+  return /^[ \t]*(ipvsadm([ \t]|$)|-)/.test(first) ? "ipvsadm" : "keepalived";
 }
 
 export interface ImportedConf {
@@ -63,7 +81,14 @@ export function checkSet(name: string, value: string): string | undefined {
 export function importCluster(source: string, opts: ImportOptions): ImportResult {
   const hosts = opts.hosts !== undefined ? parseHosts(opts.hosts) : undefined;
   const services = opts.services !== undefined ? parseServices(opts.services.text, opts.services.path) : builtinServices();
-  const read: ImportRead = readIpvsadm(source, { file: opts.file, hosts, services });
+  const from = opts.from ?? detectFormat(source);
+  const read: ImportRead =
+    from === "ipvsadm"
+      ? readIpvsadm(source, { file: opts.file, hosts, services })
+      : readKeepalived([{ path: opts.file, text: source }, ...(opts.more ?? [])], {
+          ...(opts.loader ?? { load: () => ({ error: "includes are not read here" }), glob: () => [] }),
+          ...(opts.configId !== undefined ? { configId: opts.configId } : {}),
+        });
   const files = [...read.files];
   let addresses: HostAddress[] | undefined;
   if (opts.addr !== undefined) {
@@ -73,10 +98,22 @@ export function importCluster(source: string, opts: ImportOptions): ImportResult
   }
   const input = files[0]!;
   if (read.clusters.length === 0 && countErrors(input.diagnostics) === 0)
-    input.diagnostics.push(diag("import-syntax", "the input holds no virtual service", START_OF_FILE, { hint: "give the output of `ipvsadm -S -n` on a director that has services" }));
+    input.diagnostics.push(
+      diag("import-syntax", "the input holds no virtual service", START_OF_FILE, {
+        hint: from === "ipvsadm" ? "give the output of `ipvsadm -S -n` on a director that has services" : "give the keepalived.conf that holds the virtual_server blocks (and the files it includes)",
+      }),
+    );
 
   const emitted = read.clusters.map((c) =>
-    emitConf(c, { source: opts.file.split(/[\\/]/).pop() ?? opts.file, from: "an `ipvsadm -S -n` table", version: VERSION, addresses, hosts, set: opts.set, type: opts.type }),
+    emitConf(c, {
+      source: opts.file.split(/[\\/]/).pop() ?? opts.file,
+      from: from === "ipvsadm" ? "an `ipvsadm -S -n` table" : "keepalived.conf",
+      version: VERSION,
+      addresses,
+      hosts,
+      set: opts.set,
+      type: opts.type,
+    }),
   );
   for (const e of emitted) input.diagnostics.push(...e.diagnostics);
   const several = emitted.length > 1;

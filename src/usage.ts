@@ -172,11 +172,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "import",
-    synopsis: "import TABLE -o DIR [options]",
-    summary: "write confs for a running cluster, from its ipvsadm -S -n table",
+    synopsis: "import TABLE|KEEPALIVED.CONF... -o DIR [options]",
+    summary: "write confs for a running cluster, from its ipvsadm -S -n table or its keepalived.conf",
     description: [
       "Reads TABLE, the output of \"ipvsadm -S -n\" on a director (a file, or - for standard input; --live runs ipvsadm -S -n and ip -o addr on this host), and writes into DIR a conf per VIP (lvs_<type>.conf, or lvs_<type>.conf.<VIP> when there are several) and a hosts file with the names they use. LVS_TYPE comes from the real servers' forwarding method (-g, -m, -i; the director itself, 127.0.0.1, is LocalNode). What the table does not say (the VIP's device and network, the DIP, the real servers' VIP device) comes from --addr (\"ip -o addr\" of the director) and --set, or is left as an \"lvsc import:\" comment that lint flags until it is filled in: never guessed.",
-      "What a conf cannot express (IPv6, SCTP, one-packet scheduling, scheduler flags, persistence engines, GUE/GRE tunnels, mixed forwarding methods) is an error at its line and column, and then nothing is written. Exit 0: the confs are written and complete; 3: written, with lines to fill in; 1: the table has problems, nothing written; 2: usage error or unreadable input.",
+      "Or reads a keepalived.conf as keepalived does (includes, @ID lines, $NAME parameters, ~SEQ and ~LST), applying keepalived's own defaults with a warning each; give both directors' files of a pair (keepalived.conf and keepalived.backup.conf) for one conf with DIRECTOR_PAIR. --from says which the input is when its first line does not.",
+      "What a conf cannot express (IPv6, SCTP, one-packet scheduling, scheduler flags, persistence engines, GUE/GRE tunnels, mixed forwarding methods, virtual_server_group) is an error at its line and column, and then nothing is written. Exit 0: the confs are written and complete; 3: written, with lines to fill in; 1: the table has problems, nothing written; 2: usage error or unreadable input.",
     ],
     options: [
       ...OUTPUT.slice(0, 1),
@@ -184,6 +185,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: "addr", arg: "FILE", complete: "file", help: "the director's addresses, as ip -o addr prints them: the VIP's device and network, and the DIP" },
       { long: "set", arg: "NAME=VALUE", repeatable: true, help: "a directive the table does not say, written as given (e.g. --set SERVER_VIP_DEVICE=dummy0); repeatable" },
       { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "LVS_TYPE, when no real server in the table tells it" },
+      { long: "from", arg: "FORMAT", values: ["ipvsadm", "keepalived"], help: "what the input is: ipvsadm (an ipvsadm -S -n table) or keepalived (keepalived.conf); default: a table when its first line is -A or -a" },
+      { long: "config-id", arg: "ID", help: "keepalived.conf: keepalived's -i, which @ID lines apply (default: a file whose @ lines name two ids is read for each, as a pair)" },
       { long: "format", short: "f", arg: "FORMAT", values: LINT_FORMATS, help: "how problems are printed: stylish (default, to stderr), json, github or sarif (to stdout)" },
       ...OUTPUT.filter((o) => o.long === "force" || o.long === "check"),
       ...INPUT,

@@ -128,7 +128,7 @@ describe("what a conf cannot express is a diagnostic at its token, and nothing i
     ["an IPv6 service", "-A -t [2001:db8::1]:80 -s rr -p 360 -M 64\n", [["import-ipv6", "1:7"]]],
     ["an IPv6 firewall mark", "-A -f 1 -6 -s rr\n", [["import-ipv6", "1:9"]]],
     ["SCTP", "-A --sctp-service 192.0.2.1:80 -s rr\n", [["import-sctp", "1:4"]]],
-    ["scheduler flags", "-A -t 192.0.2.1:80 -s sh -b sh-fallback,sh-port\n", [["import-ipvs-option", "1:26"]]],
+    ["scheduler flags", "-A -t 192.0.2.1:80 -s sh -b sh-fallback,sh-port\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -g -w 1\n", [["import-ipvs-option", "1:26"]]],
     ["a persistence engine", "-A -u 192.0.2.1:5060 -s rr -p 360 --pe sip\n", [["import-ipvs-option", "1:35"]]],
     ["one-packet scheduling", "-A -u 192.0.2.1:53 -s rr -o\n", [["import-ipvs-option", "1:26"]]],
     ["a GUE tunnel", "-A -t 192.0.2.1:80 -s rr\n-a -t 192.0.2.1:80 -r 192.0.2.10:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-nocsum\n", [["import-tunnel-type", "2:56"], ["import-tunnel-type", "2:60"], ["import-tunnel-type", "2:76"]]],
