@@ -11,7 +11,7 @@ hand() {
 	on vs1 "$@" || HAND_FAILED="$HAND_FAILED${HAND_FAILED:+; }$* (exit $?)"
 }
 
-# import_setup dr|nat: the lab (lib.sh's dr_net or nat_net) and the director's cluster by hand
+# import_setup dr|nat|refused: the lab (lib.sh's dr_net or nat_net) and the director's cluster by hand
 import_setup() {
 	case $1 in
 	dr)
@@ -69,6 +69,19 @@ import_setup() {
 		# a firewall-mark service
 		hand ipvsadm -A -f 2 -s lc
 		hand ipvsadm -a -f 2 -r 10.1.1.2 -m
+		;;
+	refused)
+		# what a conf cannot express (lvsc import must refuse it, at its token) or does not keep
+		# (a warning): one-packet scheduling, scheduler flags, thresholds; and a quiesced server
+		dr_net
+		hand ip addr add 192.168.0.101/24 brd 192.168.0.255 dev eth0 label eth0:101
+		hand ipvsadm -A -t 192.168.0.101:80 -s rr
+		hand ipvsadm -a -t 192.168.0.101:80 -r 192.168.0.3:80 -g -x 100 -y 10
+		hand ipvsadm -a -t 192.168.0.101:80 -r 192.168.0.4:80 -g -w 0
+		hand ipvsadm -A -u 192.168.0.101:53 -s rr -o
+		hand ipvsadm -a -u 192.168.0.101:53 -r 192.168.0.3:53 -g
+		hand ipvsadm -A -t 192.168.0.101:22 -s sh -b sh-port
+		hand ipvsadm -a -t 192.168.0.101:22 -r 192.168.0.3:22 -g
 		;;
 	*)
 		fail hand-setup "unknown lab '$1'"
