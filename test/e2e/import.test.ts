@@ -237,12 +237,12 @@ describe.skipIf(why !== undefined || CAPTURES.length === 0)(TITLE, () => {
     });
 
     it("names one-packet scheduling (-o) at its line and column of the live table", () => {
-      expect(r().importRun?.output, out()).toMatch(/error\[import-unsupported\]: lvsc cannot express one-packet scheduling/);
+      expect(r().importRun?.output, out()).toMatch(/error\[import-ipvs-option\]: lvsc cannot express one-packet scheduling/);
       expect(r().importRun?.output, out()).toContain(at(/^-A -u .* -o( |$)/, "-o"));
     });
 
     it("names the scheduler flags (-b) at their line and column", () => {
-      expect(r().importRun?.output, out()).toMatch(/error\[import-unsupported\]: lvsc cannot express scheduler flags/);
+      expect(r().importRun?.output, out()).toMatch(/error\[import-ipvs-option\]: lvsc cannot express scheduler flags/);
       expect(r().importRun?.output, out()).toContain(at(/^-A .* -b /, "-b"));
     });
 
@@ -259,7 +259,7 @@ describe.skipIf(why !== undefined || CAPTURES.length === 0)(TITLE, () => {
 
     // Found here: ipvsadm -S -n does not print a real server's thresholds (-x, -y), which the
     // kernel holds (ipvsadm -L -n --thresholds), so an import of a saved table cannot see them
-    // (its import-dropped warning comes only from a rules file written with -x/-y by hand).
+    // (its import-setting-dropped warning comes only from a rules file written with -x/-y by hand).
     it("the thresholds set by hand are in the kernel, and not in ipvsadm -S -n", () => {
       const th = dumpOf(vm1.console, `import-capture-${lab.lab}`, "thresholds") ?? "";
       expect(th, vm1.console.slice(-4000)).toMatch(/^\s*-> 192\.168\.0\.3:80\s+100\s+10\s/m);
