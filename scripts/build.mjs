@@ -6,14 +6,18 @@
 //   generator functions: no template compiler, and no Handlebars, at run time.
 // - The man page dist/lvsc.1 and bash/zsh completions in dist/completion/, from src/usage.ts.
 // - Type declarations for the library entry.
+// - Dependencies: what package.json's `dependencies` names stays external (required from node_modules
+//   at run time); everything else the bundles use is bundled, so a build-time package is a devDependency.
 import { build } from "esbuild";
+import fse from "fs-extra";
 import { execFileSync } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const gen = `${root}dist/.build`;
+const pkg = JSON.parse(await readFile(`${root}package.json`, "utf8"));
 
 /** `import x from "./t.hbs?raw"` -> the file's text, as Vite does in tests. */
 const rawPlugin = {
@@ -42,14 +46,16 @@ const common = {
   target: "node20",
   legalComments: "none",
   logLevel: "warning",
-  // Graphviz (WebAssembly, a few MB) stays in node_modules, loaded only to draw (show --format svg)
-  external: ["@viz-js/viz"],
+  // what package.json's dependencies name stays in node_modules, and is all that lvsc requires at
+  // run time (test/package.test.ts checks it): Graphviz (@viz-js/viz, WebAssembly, a few MB),
+  // loaded only to draw (show --format svg). Everything else, chevrotain included, is bundled.
+  external: Object.keys(pkg.dependencies ?? {}),
   // CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: 'import { createRequire as __lvscRequire } from "node:module"; const require = __lvscRequire(import.meta.url);' },
 };
 
-await rm(`${root}dist`, { recursive: true, force: true });
-await mkdir(gen, { recursive: true });
+await fse.remove(`${root}dist`);
+await fse.ensureDir(gen);
 
 // 1. precompile the templates with the project's own options and helpers
 await build({ ...common, entryPoints: [`${root}src/precompile.ts`], outfile: `${gen}/precompile.mjs`, plugins: [rawPlugin] });
@@ -87,16 +93,24 @@ const outputPartsPlugin = {
     b.onLoad({ filter: /.*/, namespace: "output-part" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(OUTPUT)}).${args.path};`, loader: "js" }));
   },
 };
+// Whitespace and syntax minified (the identifiers kept, for stack traces): a smaller file
+// to read, and to hand to V8 with its cache, and pure ASCII (comments gone; esbuild escapes the
+// rest), so that cli.cjs reads it as Latin-1 into a one-byte string: decoding UTF-8 into a
+// two-byte string, which one non-ASCII character in a comment caused, cost more than the read.
+const cliBundle = { ...common, banner: {}, format: "cjs", minifyWhitespace: true, minifySyntax: true, charset: "ascii" };
 await build({
-  ...common,
-  banner: {},
-  format: "cjs",
+  ...cliBundle,
   entryPoints: [`${root}src/bin.ts`],
   outfile: `${root}dist/lvsc.cjs`,
   plugins: [rawPlugin, outputPartsPlugin],
 });
 await writeFile(`${gen}/output.mjs`, `export * as templates from "./templates.precompiled.mjs";\n`);
-await build({ ...common, banner: {}, format: "cjs", entryPoints: [`${gen}/output.mjs`], outfile: `${root}dist/lvsc-output.cjs`, nodePaths: [`${root}node_modules`] });
+await build({ ...cliBundle, entryPoints: [`${gen}/output.mjs`], outfile: `${root}dist/lvsc-output.cjs`, nodePaths: [`${root}node_modules`] });
+for (const f of ["lvsc.cjs", OUTPUT.slice(2)]) {
+  const bytes = await readFile(`${root}dist/${f}`);
+  const at = bytes.findIndex((b) => b > 0x7f);
+  if (at !== -1) throw new Error(`dist/${f}: a byte over 0x7f at offset ${at}; cli.cjs reads the bundles as Latin-1, which needs pure ASCII`);
+}
 const cli = `${root}dist/cli.cjs`;
 await writeFile(cli, `#!/usr/bin/env node
 // lvsc's executable: runs dist/lvsc.cjs, and dist/lvsc-output.cjs when a command writes files, each
@@ -113,7 +127,7 @@ function load(name, require_) {
   try {
     cachedData = fs.readFileSync(file + ".cache");
   } catch {}
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "latin1")), { filename: file, cachedData });
   scripts.push({ file, script });
   // module.require: lodash (in chevrotain) looks for it, else falls back to process.binding()
   const module_ = { exports: {}, require: require_ };
@@ -136,8 +150,8 @@ const warm = await mkdtemp(`${tmpdir()}/lvsc-warm-`);
 for (const args of [["lint", `${root}examples`], ["show", `${root}examples/lvs_dr.conf`], ["compile", `${root}examples/lvs_tun.conf`, "-o", warm], ["compile", `${root}examples/lvs_dr.conf`, "-o", warm]]) {
   execFileSync(process.execPath, [cli, ...args], { env: { ...process.env, LVSC_BUILD_CODE_CACHE: "1" }, stdio: "ignore" });
 }
-await rm(warm, { recursive: true, force: true });
-await rm(gen, { recursive: true, force: true });
+await fse.remove(warm);
+await fse.remove(gen);
 
 // 4. type declarations
 execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });

@@ -1,7 +1,7 @@
 // The lvsc command: argv -> reads, library calls, formatted output, writes, exit code.
 // The only module that touches process, the environment and the file system (with write.ts).
 
-import { constants, existsSync, promises as fsp, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -226,7 +226,9 @@ function refused(st: import("node:fs").Stats): string {
  * A file's bytes, never more than MAX_FILE_SIZE, whatever the file is. It is opened without
  * blocking (opening a FIFO no one writes would wait forever), then read if it is a regular file
  * or a character device (/dev/null; /dev/zero stops at the limit) and refused otherwise; `-` is
- * standard input, read up to the same limit.
+ * standard input, read up to the same limit. A file is read with synchronous calls: each
+ * asynchronous one is a round trip to libuv's thread pool, and on a busy machine the waits for
+ * those threads to be scheduled (five per file, three files for a small conf) cost more than lint.
  */
 async function readBounded(path: string, io: Io): Promise<Read> {
   if (isStdin(path)) {
@@ -238,10 +240,10 @@ async function readBounded(path: string, io: Io): Promise<Read> {
       return { ok: false, reason: osReason(e) };
     }
   }
-  let h: fsp.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    h = await fsp.open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const st = await h.stat();
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const st = fstatSync(fd);
     if (!st.isFile() && !st.isCharacterDevice()) return { ok: false, reason: refused(st) };
     if (st.isFile() && st.size > MAX_FILE_SIZE) return { ok: true, tooLarge: true };
     // to the end, but never past the limit: a device may never end, a file may grow meanwhile
@@ -249,7 +251,7 @@ async function readBounded(path: string, io: Io): Promise<Read> {
     let total = 0;
     for (;;) {
       const b = Buffer.allocUnsafe(Math.min(MAX_FILE_SIZE + 1 - total, Math.max(64 * 1024, st.size - total + 1)));
-      const { bytesRead } = await h.read(b, 0, b.length, null);
+      const bytesRead = readSync(fd, b, 0, b.length, null);
       if (bytesRead === 0) break;
       chunks.push(b.subarray(0, bytesRead));
       total += bytesRead;
@@ -259,7 +261,10 @@ async function readBounded(path: string, io: Io): Promise<Read> {
   } catch (e) {
     return { ok: false, reason: osReason(e), absent: (e as NodeJS.ErrnoException).code === "ENOENT" };
   } finally {
-    await h?.close().catch(() => undefined);
+    if (fd !== undefined)
+      try {
+        closeSync(fd);
+      } catch {}
   }
 }
 
@@ -716,6 +721,7 @@ async function write(io: Io, dir: string, entries: Iterable<OutputEntry>, owns: 
 
 // ----------------- lint -----------------
 
+/** lint's paths: a directory is its lvs_*.conf files. Synchronous calls, as in readBounded, and no thread pool at all for lint. */
 async function expandLintArgs(paths: string[]): Promise<{ files: string[]; problems: { file: string; message: string }[] }> {
   const files: string[] = [];
   const problems: { file: string; message: string }[] = [];
@@ -724,7 +730,12 @@ async function expandLintArgs(paths: string[]): Promise<{ files: string[]; probl
       files.push(p);
       continue;
     }
-    const st = await fsp.stat(p).catch((e: NodeJS.ErrnoException) => e);
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      st = e as NodeJS.ErrnoException;
+    }
     if (st instanceof Error) {
       problems.push({ file: p, message: `cannot read ${shown(p)}: ${osReason(st)}` });
       continue;
@@ -735,7 +746,7 @@ async function expandLintArgs(paths: string[]): Promise<{ files: string[]; probl
     }
     let names: string[];
     try {
-      names = (await fsp.readdir(p)).filter((n) => /^lvs_[^/]*\.conf(\..+)?$/.test(n)).sort();
+      names = readdirSync(p).filter((n) => /^lvs_[^/]*\.conf(\..+)?$/.test(n)).sort();
     } catch (e) {
       problems.push({ file: p, message: `cannot read directory ${shown(p)}: ${osReason(e)}` });
       continue;
