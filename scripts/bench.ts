@@ -281,6 +281,29 @@ if (!ONLY_VM) {
     console.log(line("lvsc lint, against keepalived without checks", lintMs!, without, 1));
     console.log(`    lvsc lint against keepalived with checks: ${(lintMs!.median / withChecks!.median).toFixed(2)}x`);
   }
+  // lvsc import of the same 10,000 x 10 cluster: its ipvsadm -S -n table and its keepalived.conf
+  // (issue 20), against keepalived -t reading that keepalived.conf, taking turns
+  {
+    const imp = join(work, "import-goal");
+    execFileSync(process.execPath, [CLI, "compile", big, "--hosts", "/dev/null", "--target", "rules,keepalived", "-o", imp]);
+    const rules = join(imp, "ipvsadm.rules");
+    const kaConf = join(imp, "keepalived.conf");
+    const set = "--set 'VIP=eth0:1 10.0.0.1/8' --set 'DIRECTOR_INSIDEIP=eth0 10.0.0.2 10.0.0.0 255.0.0.0 10.255.255.255' --set SERVER_VIP_DEVICE=dummy0";
+    const fromTable = sh(`${lvscCmd} import ${shq(rules)} --hosts /dev/null ${set} --force -o ${shq(join(work, "imported-table"))}`);
+    const fromKa = sh(`${lvscCmd} import ${shq(kaConf)} --hosts /dev/null ${set} --force -o ${shq(join(work, "imported-ka"))}`);
+    console.log(`  lvsc import of the 10,000 x 10 cluster (${bigRounds} rounds)`);
+    if (has("keepalived")) {
+      const [ka, t, k] = rounds([sh(`keepalived -t -f ${shq(kaConf)}`), fromTable, fromKa], bigRounds);
+      console.log(line("keepalived -t of its keepalived.conf", ka!, undefined));
+      console.log(line("lvsc import of its ipvsadm -S -n table", t!, ka, undefined));
+      console.log(line("lvsc import of its keepalived.conf", k!, ka, undefined));
+    } else {
+      const [t, k] = rounds([fromTable, fromKa], bigRounds);
+      console.log(line("lvsc import of its ipvsadm -S -n table", t!, undefined));
+      console.log(line("lvsc import of its keepalived.conf", k!, undefined));
+      console.log(`    keepalived -t: NOT MEASURED, keepalived is not installed (apt-get install keepalived)`);
+    }
+  }
   console.log(`  load after the goals: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }
 

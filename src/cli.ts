@@ -44,6 +44,11 @@ const FAILURE = 2;
 
 /** Larger inputs are refused: no real cluster needs one, and /dev/zero must not fill memory. */
 export const MAX_FILE_SIZE = 16 * 1024 * 1024;
+/**
+ * lvsc import's inputs: a keepalived.conf with a health check per real server is about 20 times
+ * the conf (10,000 services x 10 real servers: 27 MB), a table about 5 times.
+ */
+export const MAX_IMPORT_SIZE = 128 * 1024 * 1024;
 
 /** How a path or other user-given text is printed: no control character reaches the terminal or a CI log. */
 function shown(s: string): string {
@@ -230,11 +235,11 @@ function refused(st: import("node:fs").Stats): string {
  * asynchronous one is a round trip to libuv's thread pool, and on a busy machine the waits for
  * those threads to be scheduled (five per file, three files for a small conf) cost more than lint.
  */
-async function readBounded(path: string, io: Io): Promise<Read> {
+async function readBounded(path: string, io: Io, max = MAX_FILE_SIZE): Promise<Read> {
   if (isStdin(path)) {
     if (io.readStdin === undefined) return { ok: false, reason: "there is no standard input" };
     try {
-      const r = await io.readStdin(MAX_FILE_SIZE);
+      const r = await io.readStdin(max);
       return r.truncated ? { ok: false, reason: `standard input ${ENDLESS}` } : { ok: true, bytes: r.bytes };
     } catch (e) {
       return { ok: false, reason: osReason(e) };
@@ -245,17 +250,17 @@ async function readBounded(path: string, io: Io): Promise<Read> {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const st = fstatSync(fd);
     if (!st.isFile() && !st.isCharacterDevice()) return { ok: false, reason: refused(st) };
-    if (st.isFile() && st.size > MAX_FILE_SIZE) return { ok: true, tooLarge: true };
+    if (st.isFile() && st.size > max) return { ok: true, tooLarge: true };
     // to the end, but never past the limit: a device may never end, a file may grow meanwhile
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const b = Buffer.allocUnsafe(Math.min(MAX_FILE_SIZE + 1 - total, Math.max(64 * 1024, st.size - total + 1)));
+      const b = Buffer.allocUnsafe(Math.min(max + 1 - total, Math.max(64 * 1024, st.size - total + 1)));
       const bytesRead = readSync(fd, b, 0, b.length, null);
       if (bytesRead === 0) break;
       chunks.push(b.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > MAX_FILE_SIZE) return st.isFile() ? { ok: true, tooLarge: true } : { ok: false, reason: `${ENDLESS.replace(/^gives/, "is a device that gives")}` };
+      if (total > max) return st.isFile() ? { ok: true, tooLarge: true } : { ok: false, reason: `${ENDLESS.replace(/^gives/, "is a device that gives")}` };
     }
     return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   } catch (e) {
@@ -507,7 +512,7 @@ async function runSystem(cmd: string, args: string[]): Promise<{ text: string } 
   if (path === undefined) return { reason: `${cmd} is not installed (looked in ${SYSTEM_PATH.join(", ")})` };
   const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
-    execFile(path, args, { encoding: "utf8", maxBuffer: MAX_FILE_SIZE, env: { PATH: SYSTEM_PATH.join(":"), LC_ALL: "C" } }, (err, stdout, stderr) => {
+    execFile(path, args, { encoding: "utf8", maxBuffer: MAX_IMPORT_SIZE, env: { PATH: SYSTEM_PATH.join(":"), LC_ALL: "C" } }, (err, stdout, stderr) => {
       if (err !== null) resolve({ reason: `${path} ${args.join(" ")} failed: ${(stderr || err.message).trim().split("\n")[0]}` });
       else resolve({ text: stdout });
     });
@@ -526,7 +531,7 @@ function keepalivedLoader(): import("./import-keepalived-lex.js").KeepalivedLoad
       try {
         const st = fs.statSync(path);
         if (!st.isFile()) return { error: "not a regular file" };
-        if (st.size > MAX_FILE_SIZE) return { error: `larger than ${LIMIT}` };
+        if (st.size > MAX_IMPORT_SIZE) return { error: `larger than ${MAX_IMPORT_SIZE / 1024 / 1024} MiB` };
         return { text: fs.readFileSync(path, "utf8") };
       } catch (e) {
         return { error: osReason(e) };
@@ -582,9 +587,9 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   const services = await servicesFrom(str(values, "services"), io);
   if (typeof services === "string") return io.stderr(`lvsc: ${services}\n`), FAILURE;
   const readText = async (path: string): Promise<{ text: string } | { reason: string }> => {
-    const r = await readBounded(path, io);
+    const r = await readBounded(path, io, MAX_IMPORT_SIZE);
     if (!r.ok) return { reason: `cannot read ${shown(displayName(path))}: ${r.reason}` };
-    if ("tooLarge" in r) return { reason: `${shown(displayName(path))} is larger than ${LIMIT}` };
+    if ("tooLarge" in r) return { reason: `${shown(displayName(path))} is larger than ${MAX_IMPORT_SIZE / 1024 / 1024} MiB` };
     return { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("utf8") };
   };
   const input = live ? await runSystem("ipvsadm", ["-S", "-n"]) : await readText(table);

@@ -37,7 +37,10 @@ export const LIMITS = {
   globMatches: 256,
   braceExpansions: 256,
   /** Logical lines after ~SEQ/~LST and multi-line parameters are expanded. */
-  lines: 200_000,
+  // the files' lines: 10,000 services x 10 real servers as lvsc writes them are 920,000
+  lines: 4_000_000,
+  /** lines made by ~SEQ and ~LST, which a few bytes of input can multiply */
+  repeated: 200_000,
   /** Nested substitutions of one line ($A uses $B uses $C ...). */
   substitutionDepth: 32,
   lineLength: 65_536,
@@ -65,6 +68,7 @@ export class Lexer {
   /** Every config id that an `@ID` or `@^ID` line names, in order of appearance. */
   readonly ids: string[] = [];
   private lineCount = 0;
+  private repeatedCount = 0;
   private limitReported = new Set<string>();
 
   constructor(
@@ -140,6 +144,7 @@ export class Lexer {
     let pos = 0;
     let multiline: RawLine | undefined; // a `$NAME=` definition still taking lines
     let joined: Seg | undefined; // a line ended by `\`, waiting for the next
+    let nextNul = text.indexOf("\0");
     while (pos < n) {
       let end = text.indexOf("\n", pos);
       if (end === -1) end = n;
@@ -151,8 +156,10 @@ export class Lexer {
         this.report(file, this.spanOf(file, start, start + 1), "import-syntax", `a line of more than ${LIMITS.lineLength} characters`, "keepalived ignores such a line; split it");
         continue;
       }
-      if (text.indexOf("\0", start) !== -1 && text.indexOf("\0", start) < lineEnd) {
-        const z = text.indexOf("\0", start);
+      // the next NUL, found once for all the lines before it (a search per line is quadratic)
+      if (nextNul !== -1 && nextNul < start) nextNul = text.indexOf("\0", start);
+      if (nextNul !== -1 && nextNul < lineEnd) {
+        const z = nextNul;
         this.report(file, this.spanOf(file, z, z + 1), "import-syntax", "a NUL character in a line", "keepalived ignores a line with a NUL in it; remove the NUL");
         continue;
       }
@@ -355,8 +362,8 @@ export class Lexer {
       const stepV = ns.length === 3 ? ns[1]! : endV >= startV ? 1 : -1;
       if (stepV === 0) return bad("a step of 0 never ends");
       const count = Math.floor((endV - startV) / stepV) + 1;
-      if (count > LIMITS.lines) {
-        this.limit(`lines`, seg, `\`~${kind}\` repeats its line ${count} times`, `lvsc reads at most ${LIMITS.lines} lines`);
+      if (count > LIMITS.repeated) {
+        this.limit(`lines`, seg, `\`~${kind}\` repeats its line ${count} times`, `lvsc makes at most ${LIMITS.repeated} lines by repetition`);
         return;
       }
       assignments = [];
@@ -366,8 +373,9 @@ export class Lexer {
       }
     }
     for (const a of assignments) {
-      if (this.lineCount++ > LIMITS.lines) {
-        this.limit("lines", seg, `more than ${LIMITS.lines} lines after \`~${kind}\` repetition`, "lvsc reads at most this many lines");
+      this.lineCount++;
+      if (this.repeatedCount++ > LIMITS.repeated) {
+        this.limit("lines", seg, `more than ${LIMITS.repeated} lines made by \`~${kind}\` repetition`, "lvsc makes at most this many lines by repetition");
         return;
       }
       for (const [name, value] of a) defs.set(name, { lines: [{ s: value, offs: Array(value.length).fill(seg.offs[0] ?? 0), file: seg.file }] });

@@ -583,11 +583,9 @@ describe("hostile input", () => {
   });
 
   it("~SEQ of a billion lines and nested ~LSTs are bounded", () => {
-    const t0 = Date.now();
     expect(codes(one(`~SEQ(N, 1, 1000000000) frobnicate $N\n`))).toEqual(["import-limit-exceeded"]);
     const nested = one(`~SEQ(A, 1, 1000) ~SEQ(B, 1, 1000) ~SEQ(C, 1, 1000) x $A\n`);
     expect(codes(nested)).toContain("import-limit-exceeded");
-    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
   it("a parameter doubling itself stops at the line-length bound", () => {
