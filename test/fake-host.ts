@@ -2,14 +2,16 @@
 // touching this machine: ip, sysctl, ipvsadm, modprobe, arping and id are stubs that read and
 // write a small model of the kernel's state in files (addresses with their primary/secondary
 // flags, links, the default route, sysctls, the IPVS table). Every call is logged. The rest of
-// the PATH is a whitelist of real tools, so a script that needs anything else fails here.
+// the PATH is a whitelist of real tools; a call of any other command is recorded, and the run
+// that made it throws (FakeHost.run, FakeHost.sh): a test of a path that needs a tool the fake
+// host lacks fails loudly instead of testing something else than it names.
 //
 // The model follows what the e2e VM showed on Linux 6.1: deleting a primary address deletes
 // the secondaries of its subnet (unless promote_secondaries), a sysctl of a missing device
 // cannot be read, ipip brings tunl0 (down), ip_vs brings the net.ipv4.vs.* sysctls, and
 // ipvsadm -R goes on after a line the kernel refuses, saying so on stderr.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +35,50 @@ const STUBS: Record<string, string> = {
 };
 
 /** The real tools a script may use besides the stubs (POSIX sh builtins aside). */
-const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rmdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+/** Tools a script looks for with `command -v` and does without: absent unless a run asks for them. */
+const OPTIONAL = ["flock"];
+
+/**
+ * Every other command name this machine has (on the PATH that runs the tests, and in the sbin
+ * directories the rc script appends to its PATH), each a link to one script that records the
+ * call in $STUB_DIR/missing and fails with 127. It comes after the stubs and the tools, so a
+ * script that calls a command the fake host lacks neither runs this machine's own tool nor fails
+ * quietly behind a 2>/dev/null: FakeHost.run throws, naming it. Made once per test process.
+ */
+let missingBin: string | undefined;
+function missingCommands(): string {
+  if (missingBin !== undefined) return missingBin;
+  const dir = mkdtempSync(join(tmpdir(), "lvsc-missing-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  const script = join(dir, "missing");
+  writeFileSync(
+    script,
+    '#!/bin/sh\nn=${0##*/}\necho "$n $*" >>"$STUB_DIR/missing"\necho "fake host: $n: not found (test/fake-host.ts does not provide it)" >&2\nexit 127\n',
+    { mode: 0o755 },
+  );
+  const provided = new Set([...Object.keys(STUBS), ...TOOLS, ...OPTIONAL]);
+  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+  for (const d of new Set(dirs.filter((d) => d.startsWith("/")))) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (provided.has(name) || existsSync(join(bin, name))) continue;
+      symlinkSync(script, join(bin, name));
+    }
+  }
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  missingBin = bin;
+  return bin;
+}
+
+/** The shell's own "not found" (dash: `x: 12: rmdir: not found`; bash: `x: line 12: rmdir: command not found`), for names this machine lacks too. */
+const NOT_FOUND = /: (?:line )?\d+: ([^\s:]+): (?:command )?not found$/gm;
 
 export interface HostSpec {
   /** Links and whether they are up: { eth0: "up" }. lo is always there, up. */
@@ -120,7 +165,7 @@ export class FakeHost {
 
   private env(env: RunEnv): NodeJS.ProcessEnv {
     return {
-      PATH: `${this.bin}:${join(this.dir, env.flock === true ? "tools-flock" : "tools")}:${join(this.dir, "tools")}`,
+      PATH: `${this.bin}:${join(this.dir, env.flock === true ? "tools-flock" : "tools")}:${join(this.dir, "tools")}:${missingCommands()}`,
       STUB_DIR: this.dir,
       STUB_UID: String(env.uid ?? 0),
       STUB_REFUSE: env.refuse ?? "",
@@ -149,7 +194,21 @@ export class FakeHost {
     const before = this.calls().length;
     const [cmd, ...rest] = this.argv(file, args);
     const p = spawnSync(cmd!, rest, { encoding: "utf8", env: this.env(env) });
+    this.checkCommands(`${file} ${args.join(" ")}`, p.stderr);
     return { status: p.status, stdout: p.stdout, stderr: p.stderr, calls: this.calls().slice(before) };
+  }
+
+  /** The calls, so far, of commands this fake host does not provide ("rmdir /tmp/…/lock.d.break"): a background run's too. */
+  missing(): string[] {
+    const f = join(this.dir, "missing");
+    return existsSync(f) ? readFileSync(f, "utf8").split("\n").filter((l) => l !== "") : [];
+  }
+
+  /** Fails the test, loudly, when a run called a command the fake host lacks: what it tests is then not what ran. */
+  private checkCommands(what: string, stderr: string): void {
+    const missing = [...this.missing(), ...[...stderr.matchAll(NOT_FOUND)].map((m) => m[1]!)];
+    if (missing.length > 0)
+      throw new Error(`${what}: called command(s) the fake host does not provide: ${missing.join("; ")}. Add the tool to TOOLS (or a stub) in test/fake-host.ts.\n${stderr}`);
   }
 
   /** Starts a run in the background (for lock tests). */
@@ -161,6 +220,7 @@ export class FakeHost {
   /** Runs a command with the stubs first in PATH (to change the fake host as an admin would). */
   sh(command: string): string {
     const p = spawnSync("sh", ["-c", command], { encoding: "utf8", env: this.env({}) });
+    this.checkCommands(command, p.stderr);
     if (p.status !== 0) throw new Error(`${command}: ${p.stderr}`);
     return p.stdout;
   }
