@@ -25,8 +25,11 @@ import { fileURLToPath } from "node:url";
 
 /** The stubs (test/fake-host/), and two small ones. */
 const HERE = fileURLToPath(new URL("./fake-host/", import.meta.url));
+/** The address arithmetic the ip stub's awk programs share, written into the stub (not read by a `cat` at each call). */
+const NET = readFileSync(`${HERE}net.awk`, "utf8");
+if (NET.includes("'")) throw new Error("test/fake-host/net.awk: no single quote, it goes in a '...' of the ip stub");
 const STUBS: Record<string, string> = {
-  ip: readFileSync(`${HERE}ip`, "utf8"),
+  ip: readFileSync(`${HERE}ip`, "utf8").replace("@NET@", () => NET),
   sysctl: readFileSync(`${HERE}sysctl`, "utf8"),
   modprobe: readFileSync(`${HERE}modprobe`, "utf8"),
   ipvsadm: readFileSync(`${HERE}ipvsadm`, "utf8"),
@@ -36,6 +39,15 @@ const STUBS: Record<string, string> = {
 
 /** The real tools a script may use besides the stubs (POSIX sh builtins aside). */
 const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rmdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+/** Where this machine has them, looked up once per test process (not by a shell per host). */
+const REAL: Record<string, string> = (() => {
+  const names = [...TOOLS, "flock"];
+  const p = spawnSync("sh", ["-c", 'for t; do command -v "$t" || echo; done', "sh", ...names], { encoding: "utf8" });
+  const paths = p.stdout.split("\n");
+  const real = Object.fromEntries(names.map((t, i) => [t, paths[i] ?? ""]));
+  for (const t of TOOLS) if (real[t] === "") throw new Error(`the fake host needs ${t} on this machine's PATH`);
+  return real;
+})();
 /** Tools a script looks for with `command -v` and does without: absent unless a run asks for them. */
 const OPTIONAL = ["flock"];
 
@@ -139,18 +151,15 @@ export class FakeHost {
       writeFileSync(join(this.bin, name), body);
       chmodSync(join(this.bin, name), 0o755);
     }
-    writeFileSync(join(this.dir, "net.awk"), readFileSync(`${HERE}net.awk`, "utf8"));
-    for (const t of TOOLS) {
-      const real = spawnSync("sh", ["-c", `command -v ${t}`], { encoding: "utf8" }).stdout.trim();
-      symlinkSync(real, join(this.dir, "tools", t));
-    }
-    const flock = spawnSync("sh", ["-c", "command -v flock"], { encoding: "utf8" }).stdout.trim();
-    if (flock !== "") symlinkSync(flock, join(this.dir, "tools-flock", "flock"));
+    writeFileSync(join(this.dir, "net.awk"), NET);
+    for (const t of TOOLS) symlinkSync(REAL[t]!, join(this.dir, "tools", t));
+    if (REAL["flock"] !== "") symlinkSync(REAL["flock"]!, join(this.dir, "tools-flock", "flock"));
 
     const links = { lo: "up", ...spec.links } as Record<string, string>;
     writeFileSync(join(this.k, "links"), Object.entries(links).map(([l, s]) => `${l} ${s}\n`).join(""));
     writeFileSync(join(this.k, "addrs"), "lo 127.0.0.1/8 primary -\n");
-    for (const a of spec.addrs ?? []) this.sh(`ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`);
+    // the stub decides primary or secondary, as for a script's own ip addr add: one shell for all
+    if (spec.addrs !== undefined && spec.addrs.length > 0) this.sh(spec.addrs.map((a) => `ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`).join(" && "));
     writeFileSync(join(this.k, "route"), spec.route ?? "");
     writeFileSync(join(this.k, "unreachable"), (spec.unreachable ?? []).map((g) => `${g}\n`).join(""));
     if (spec.dummyUnloaded === true) writeFileSync(join(this.k, "dummy-unloaded"), "");
