@@ -596,10 +596,12 @@ describe("one start or stop at a time", () => {
     const h = new FakeHost(REALSERVER);
     const rc = h.install(RC, "lvs/rc.lvs_dr");
     mkdirSync(h.stateDir, { recursive: true });
-    // another start holding the lock: flock(1) on the same file, for 3 s
-    const holder = spawn("flock", [join(h.stateDir, "lock"), "sh", "-c", "echo held; sleep 3"], { stdio: ["ignore", "pipe", "ignore"] });
+    // another start holding the lock: flock(1) on the same file, until this test lets it go
+    // (its stdin closed), however long this start takes to get to the lock on a busy machine
+    const holder = spawn("flock", [join(h.stateDir, "lock"), "sh", "-c", "echo held; read _ || :"], { stdio: ["pipe", "pipe", "ignore"] });
     await new Promise((resolve) => holder.stdout.once("data", resolve));
     const r = h.run(rc, ["start"], { flock: true, lockTimeout: 1 });
+    holder.stdin.end();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`rc.lvs_dr: error: another start or stop is running on this host (lock ${h.stateDir}/lock); gave up after 1 s.`);
     expect(changes(r.calls)).toEqual([]);
@@ -613,7 +615,9 @@ describe("one start or stop at a time", () => {
       const a = h.install(RC, "a/rc.lvs_dr");
       const b = h.install(DR_B, "b/rc.lvs_dr");
       const before = h.snapshot();
-      const runs = [h.spawn(a, ["start"], { flock }), h.spawn(b, ["start"], { flock })];
+      // the second waits as long as the first start takes on this machine: the test's own time
+      // limit is the guard against a hang, not a 5 s lock timeout
+      const runs = [h.spawn(a, ["start"], { flock, lockTimeout: 600 }), h.spawn(b, ["start"], { flock, lockTimeout: 600 })];
       const codes = await Promise.all(runs.map((p) => new Promise((resolve) => p.on("close", resolve))));
       expect([flock, codes]).toEqual([flock, [0, 0]]);
       expect(readFileSync(join(h.stateDir, "host", "sysctl.net.ipv4.conf.all.arp_ignore", "original"), "utf8")).toBe("0\n");
