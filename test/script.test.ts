@@ -35,6 +35,22 @@ const natVariant = (vip: string) =>
 const CHANGING = /^(ip (addr|link|route) (add|del|replace|set)|sysctl -q -w|ipvsadm -[RAEDaed]|modprobe)/;
 const changes = (calls: string[]) => calls.filter((c) => CHANGING.test(c));
 
+describe("the fake host itself", () => {
+  it("fails a run loudly that calls a command it does not provide, even one whose error goes to /dev/null", () => {
+    // ln is on this machine but not among the fake host's tools; the other is nowhere
+    const ln = new FakeHost(DIRECTOR);
+    expect(() => ln.run(ln.install("#!/bin/sh\nln -s a b 2>/dev/null || :\n", "ln.sh"), [])).toThrow(/called command\(s\) the fake host does not provide: ln -s a b\./);
+    expect(ln.missing()).toEqual(["ln -s a b"]);
+    const nowhere = new FakeHost(DIRECTOR);
+    expect(() => nowhere.run(nowhere.install("#!/bin/sh\nlvsc-no-such-tool || :\n", "x.sh"), [])).toThrow(/does not provide: lvsc-no-such-tool\./);
+    const admin = new FakeHost(DIRECTOR);
+    expect(() => admin.sh("ln -s a b || :")).toThrow(/does not provide: ln -s a b\./);
+    // and the tools it does provide run
+    const fine = new FakeHost(DIRECTOR);
+    expect(fine.run(fine.install("#!/bin/sh\nmkdir d && rmdir d && sysctl -n net.ipv4.ip_forward\n", "ok.sh"), []).stdout).toBe("0\n");
+  });
+});
+
 describe("rc.lvs_dr before it changes anything", () => {
   it("exits 4 (LSB: insufficient privilege) when not root, for every action", () => {
     const h = new FakeHost(DIRECTOR);
