@@ -2,14 +2,16 @@
 // touching this machine: ip, sysctl, ipvsadm, modprobe, arping and id are stubs that read and
 // write a small model of the kernel's state in files (addresses with their primary/secondary
 // flags, links, the default route, sysctls, the IPVS table). Every call is logged. The rest of
-// the PATH is a whitelist of real tools, so a script that needs anything else fails here.
+// the PATH is a whitelist of real tools; a call of any other command is recorded, and the run
+// that made it throws (FakeHost.run, FakeHost.sh): a test of a path that needs a tool the fake
+// host lacks fails loudly instead of testing something else than it names.
 //
 // The model follows what the e2e VM showed on Linux 6.1: deleting a primary address deletes
 // the secondaries of its subnet (unless promote_secondaries), a sysctl of a missing device
 // cannot be read, ipip brings tunl0 (down), ip_vs brings the net.ipv4.vs.* sysctls, and
 // ipvsadm -R goes on after a line the kernel refuses, saying so on stderr.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,8 +25,11 @@ import { fileURLToPath } from "node:url";
 
 /** The stubs (test/fake-host/), and two small ones. */
 const HERE = fileURLToPath(new URL("./fake-host/", import.meta.url));
+/** The address arithmetic the ip stub's awk programs share, written into the stub (not read by a `cat` at each call). */
+const NET = readFileSync(`${HERE}net.awk`, "utf8");
+if (NET.includes("'")) throw new Error("test/fake-host/net.awk: no single quote, it goes in a '...' of the ip stub");
 const STUBS: Record<string, string> = {
-  ip: readFileSync(`${HERE}ip`, "utf8"),
+  ip: readFileSync(`${HERE}ip`, "utf8").replace("@NET@", () => NET),
   sysctl: readFileSync(`${HERE}sysctl`, "utf8"),
   modprobe: readFileSync(`${HERE}modprobe`, "utf8"),
   ipvsadm: readFileSync(`${HERE}ipvsadm`, "utf8"),
@@ -33,7 +38,59 @@ const STUBS: Record<string, string> = {
 };
 
 /** The real tools a script may use besides the stubs (POSIX sh builtins aside). */
-const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rmdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+/** Where this machine has them, looked up once per test process (not by a shell per host). */
+const REAL: Record<string, string> = (() => {
+  const names = [...TOOLS, "flock"];
+  const p = spawnSync("sh", ["-c", 'for t; do command -v "$t" || echo; done', "sh", ...names], { encoding: "utf8" });
+  const paths = p.stdout.split("\n");
+  const real = Object.fromEntries(names.map((t, i) => [t, paths[i] ?? ""]));
+  for (const t of TOOLS) if (real[t] === "") throw new Error(`the fake host needs ${t} on this machine's PATH`);
+  return real;
+})();
+/** Tools a script looks for with `command -v` and does without: absent unless a run asks for them. */
+const OPTIONAL = ["flock"];
+
+/**
+ * Every other command name this machine has (on the PATH that runs the tests, and in the sbin
+ * directories the rc script appends to its PATH), each a link to one script that records the
+ * call in $STUB_DIR/missing and fails with 127. It comes after the stubs and the tools, so a
+ * script that calls a command the fake host lacks neither runs this machine's own tool nor fails
+ * quietly behind a 2>/dev/null: FakeHost.run throws, naming it. Made once per test process.
+ */
+let missingBin: string | undefined;
+function missingCommands(): string {
+  if (missingBin !== undefined) return missingBin;
+  const dir = mkdtempSync(join(tmpdir(), "lvsc-missing-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  const script = join(dir, "missing");
+  writeFileSync(
+    script,
+    '#!/bin/sh\nn=${0##*/}\necho "$n $*" >>"$STUB_DIR/missing"\necho "fake host: $n: not found (test/fake-host.ts does not provide it)" >&2\nexit 127\n',
+    { mode: 0o755 },
+  );
+  const provided = new Set([...Object.keys(STUBS), ...TOOLS, ...OPTIONAL]);
+  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+  for (const d of new Set(dirs.filter((d) => d.startsWith("/")))) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (provided.has(name) || existsSync(join(bin, name))) continue;
+      symlinkSync(script, join(bin, name));
+    }
+  }
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  missingBin = bin;
+  return bin;
+}
+
+/** The shell's own "not found" (dash: `x: 12: rmdir: not found`; bash: `x: line 12: rmdir: command not found`), for names this machine lacks too. */
+const NOT_FOUND = /: (?:line )?\d+: ([^\s:]+): (?:command )?not found$/gm;
 
 export interface HostSpec {
   /** Links and whether they are up: { eth0: "up" }. lo is always there, up. */
@@ -94,18 +151,15 @@ export class FakeHost {
       writeFileSync(join(this.bin, name), body);
       chmodSync(join(this.bin, name), 0o755);
     }
-    writeFileSync(join(this.dir, "net.awk"), readFileSync(`${HERE}net.awk`, "utf8"));
-    for (const t of TOOLS) {
-      const real = spawnSync("sh", ["-c", `command -v ${t}`], { encoding: "utf8" }).stdout.trim();
-      symlinkSync(real, join(this.dir, "tools", t));
-    }
-    const flock = spawnSync("sh", ["-c", "command -v flock"], { encoding: "utf8" }).stdout.trim();
-    if (flock !== "") symlinkSync(flock, join(this.dir, "tools-flock", "flock"));
+    writeFileSync(join(this.dir, "net.awk"), NET);
+    for (const t of TOOLS) symlinkSync(REAL[t]!, join(this.dir, "tools", t));
+    if (REAL["flock"] !== "") symlinkSync(REAL["flock"]!, join(this.dir, "tools-flock", "flock"));
 
     const links = { lo: "up", ...spec.links } as Record<string, string>;
     writeFileSync(join(this.k, "links"), Object.entries(links).map(([l, s]) => `${l} ${s}\n`).join(""));
     writeFileSync(join(this.k, "addrs"), "lo 127.0.0.1/8 primary -\n");
-    for (const a of spec.addrs ?? []) this.sh(`ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`);
+    // the stub decides primary or secondary, as for a script's own ip addr add: one shell for all
+    if (spec.addrs !== undefined && spec.addrs.length > 0) this.sh(spec.addrs.map((a) => `ip addr add ${a.split(" ")[1]} dev ${a.split(" ")[0]}`).join(" && "));
     writeFileSync(join(this.k, "route"), spec.route ?? "");
     writeFileSync(join(this.k, "unreachable"), (spec.unreachable ?? []).map((g) => `${g}\n`).join(""));
     if (spec.dummyUnloaded === true) writeFileSync(join(this.k, "dummy-unloaded"), "");
@@ -120,7 +174,7 @@ export class FakeHost {
 
   private env(env: RunEnv): NodeJS.ProcessEnv {
     return {
-      PATH: `${this.bin}:${join(this.dir, env.flock === true ? "tools-flock" : "tools")}:${join(this.dir, "tools")}`,
+      PATH: `${this.bin}:${join(this.dir, env.flock === true ? "tools-flock" : "tools")}:${join(this.dir, "tools")}:${missingCommands()}`,
       STUB_DIR: this.dir,
       STUB_UID: String(env.uid ?? 0),
       STUB_REFUSE: env.refuse ?? "",
@@ -149,7 +203,21 @@ export class FakeHost {
     const before = this.calls().length;
     const [cmd, ...rest] = this.argv(file, args);
     const p = spawnSync(cmd!, rest, { encoding: "utf8", env: this.env(env) });
+    this.checkCommands(`${file} ${args.join(" ")}`, p.stderr);
     return { status: p.status, stdout: p.stdout, stderr: p.stderr, calls: this.calls().slice(before) };
+  }
+
+  /** The calls, so far, of commands this fake host does not provide ("rmdir /tmp/…/lock.d.break"): a background run's too. */
+  missing(): string[] {
+    const f = join(this.dir, "missing");
+    return existsSync(f) ? readFileSync(f, "utf8").split("\n").filter((l) => l !== "") : [];
+  }
+
+  /** Fails the test, loudly, when a run called a command the fake host lacks: what it tests is then not what ran. */
+  private checkCommands(what: string, stderr: string): void {
+    const missing = [...this.missing(), ...[...stderr.matchAll(NOT_FOUND)].map((m) => m[1]!)];
+    if (missing.length > 0)
+      throw new Error(`${what}: called command(s) the fake host does not provide: ${missing.join("; ")}. Add the tool to TOOLS (or a stub) in test/fake-host.ts.\n${stderr}`);
   }
 
   /** Starts a run in the background (for lock tests). */
@@ -161,6 +229,7 @@ export class FakeHost {
   /** Runs a command with the stubs first in PATH (to change the fake host as an admin would). */
   sh(command: string): string {
     const p = spawnSync("sh", ["-c", command], { encoding: "utf8", env: this.env({}) });
+    this.checkCommands(command, p.stderr);
     if (p.status !== 0) throw new Error(`${command}: ${p.stderr}`);
     return p.stdout;
   }

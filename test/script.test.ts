@@ -35,6 +35,22 @@ const natVariant = (vip: string) =>
 const CHANGING = /^(ip (addr|link|route) (add|del|replace|set)|sysctl -q -w|ipvsadm -[RAEDaed]|modprobe)/;
 const changes = (calls: string[]) => calls.filter((c) => CHANGING.test(c));
 
+describe("the fake host itself", () => {
+  it("fails a run loudly that calls a command it does not provide, even one whose error goes to /dev/null", () => {
+    // ln is on this machine but not among the fake host's tools; the other is nowhere
+    const ln = new FakeHost(DIRECTOR);
+    expect(() => ln.run(ln.install("#!/bin/sh\nln -s a b 2>/dev/null || :\n", "ln.sh"), [])).toThrow(/called command\(s\) the fake host does not provide: ln -s a b\./);
+    expect(ln.missing()).toEqual(["ln -s a b"]);
+    const nowhere = new FakeHost(DIRECTOR);
+    expect(() => nowhere.run(nowhere.install("#!/bin/sh\nlvsc-no-such-tool || :\n", "x.sh"), [])).toThrow(/does not provide: lvsc-no-such-tool\./);
+    const admin = new FakeHost(DIRECTOR);
+    expect(() => admin.sh("ln -s a b || :")).toThrow(/does not provide: ln -s a b\./);
+    // and the tools it does provide run
+    const fine = new FakeHost(DIRECTOR);
+    expect(fine.run(fine.install("#!/bin/sh\nmkdir d && rmdir d && sysctl -n net.ipv4.ip_forward\n", "ok.sh"), []).stdout).toBe("0\n");
+  });
+});
+
 describe("rc.lvs_dr before it changes anything", () => {
   it("exits 4 (LSB: insufficient privilege) when not root, for every action", () => {
     const h = new FakeHost(DIRECTOR);
@@ -585,19 +601,23 @@ describe("one start or stop at a time", () => {
     mkdirSync(join(h.stateDir, "lock.d"), { recursive: true });
     writeFileSync(join(h.stateDir, "lock.d", "owner"), `${gone} ${BOOT}\n`);
     const r = h.run(rc, ["start"]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`removing the stale lock ${h.stateDir}/lock.d of process ${gone}, which is gone`);
-    expect(existsSync(join(h.stateDir, "lock.d"))).toBe(false);
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    // broken once (lock.d.break is the breaker's own lock, removed with rmdir), then taken, then released
+    expect(r.stdout.split(`removing the stale lock ${h.stateDir}/lock.d of process ${gone}, which is gone\n`)).toHaveLength(2);
+    expect(readdirSync(h.stateDir).filter((f) => f.startsWith("lock"))).toEqual([]);
+    expect(changes(r.calls)).toContain("ip addr add 192.168.0.101/32 dev dummy0");
   });
 
   it("uses flock(1) where there is one, with the same timeout", async () => {
     const h = new FakeHost(REALSERVER);
     const rc = h.install(RC, "lvs/rc.lvs_dr");
     mkdirSync(h.stateDir, { recursive: true });
-    // another start holding the lock: flock(1) on the same file, for 3 s
-    const holder = spawn("flock", [join(h.stateDir, "lock"), "sh", "-c", "echo held; sleep 3"], { stdio: ["ignore", "pipe", "ignore"] });
+    // another start holding the lock: flock(1) on the same file, until this test lets it go
+    // (its stdin closed), however long this start takes to get to the lock on a busy machine
+    const holder = spawn("flock", [join(h.stateDir, "lock"), "sh", "-c", "echo held; read _ || :"], { stdio: ["pipe", "pipe", "ignore"] });
     await new Promise((resolve) => holder.stdout.once("data", resolve));
     const r = h.run(rc, ["start"], { flock: true, lockTimeout: 1 });
+    holder.stdin.end();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`rc.lvs_dr: error: another start or stop is running on this host (lock ${h.stateDir}/lock); gave up after 1 s.`);
     expect(changes(r.calls)).toEqual([]);
@@ -611,7 +631,9 @@ describe("one start or stop at a time", () => {
       const a = h.install(RC, "a/rc.lvs_dr");
       const b = h.install(DR_B, "b/rc.lvs_dr");
       const before = h.snapshot();
-      const runs = [h.spawn(a, ["start"], { flock }), h.spawn(b, ["start"], { flock })];
+      // the second waits as long as the first start takes on this machine: the test's own time
+      // limit is the guard against a hang, not a 5 s lock timeout
+      const runs = [h.spawn(a, ["start"], { flock, lockTimeout: 600 }), h.spawn(b, ["start"], { flock, lockTimeout: 600 })];
       const codes = await Promise.all(runs.map((p) => new Promise((resolve) => p.on("close", resolve))));
       expect([flock, codes]).toEqual([flock, [0, 0]]);
       expect(readFileSync(join(h.stateDir, "host", "sysctl.net.ipv4.conf.all.arp_ignore", "original"), "utf8")).toBe("0\n");
