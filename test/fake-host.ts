@@ -92,8 +92,6 @@ export function withFakePath(script: string): string {
   const lines = script.split("\n");
   const at = lines.flatMap((l, i) => (/^\s*(export\s+)?PATH=/.test(l) ? [i] : []));
   if (at.length === 0) return script;
-  // (a script that appends the system directories to the caller's PATH finds the stubs first as it is)
-  if (at.length === 1 && lines[at[0]!]!.startsWith("PATH=$PATH:")) return script;
   if (at.length !== 1 || lines[at[0]!] !== SYSTEM_PATH) throw new Error(`fake host: unexpected PATH line(s) in the script: ${at.map((i) => lines[i]).join(" | ")}`);
   lines[at[0]!] = "PATH=$PATH";
   return lines.join("\n");
