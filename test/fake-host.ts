@@ -38,7 +38,7 @@ const STUBS: Record<string, string> = {
 };
 
 /** The real tools a script may use besides the stubs (POSIX sh builtins aside). */
-const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rmdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep"];
+const TOOLS = ["sh", "awk", "cat", "find", "mkdir", "rmdir", "rm", "mv", "tr", "head", "wc", "sleep", "grep", "env"];
 /** Where this machine has them, looked up once per test process (not by a shell per host). */
 const REAL: Record<string, string> = (() => {
   const names = [...TOOLS, "flock"];
@@ -120,6 +120,14 @@ export interface RunEnv {
   /** Also offer util-linux flock(1) on the PATH (otherwise the script must use its mkdir lock). */
   flock?: boolean;
   role?: string;
+  /** LVSC_STATE_DIR for this run instead of the host's own stateDir ("" leaves it unset). */
+  stateDir?: string;
+  /** The working directory of the run. */
+  cwd?: string;
+  /** More environment variables (an attacker's, in test/rc-attack.test.ts). */
+  vars?: Record<string, string>;
+  /** The shell that runs the script instead of sh (bash, for what only bash does). */
+  shell?: string;
 }
 
 export interface Run {
@@ -128,6 +136,22 @@ export interface Run {
   stderr: string;
   /** The stub calls of this run, in order: "ip addr add …". */
   calls: string[];
+}
+
+/**
+ * The rc script sets PATH to the system directories (a root script never runs what the
+ * caller's PATH offers): here, where the stubs must stand in for ip, sysctl and ipvsadm, that
+ * one line becomes PATH=$PATH, the stubs' PATH. Any other PATH line is an error, never a run
+ * of the host's real tools. test/rc-attack.test.ts runs the script unchanged.
+ */
+export const SYSTEM_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export function withFakePath(script: string): string {
+  const lines = script.split("\n");
+  const at = lines.flatMap((l, i) => (/^\s*(export\s+)?PATH=/.test(l) ? [i] : []));
+  if (at.length === 0) return script;
+  if (at.length !== 1 || lines[at[0]!] !== SYSTEM_PATH) throw new Error(`fake host: unexpected PATH line(s) in the script: ${at.map((i) => lines[i]).join(" | ")}`);
+  lines[at[0]!] = "PATH=$PATH";
+  return lines.join("\n");
 }
 
 const PER_LINK = { arp_ignore: "0", arp_announce: "0", rp_filter: "0", send_redirects: "1", promote_secondaries: "0", forwarding: "0" } as const;
@@ -180,29 +204,30 @@ export class FakeHost {
       STUB_REFUSE: env.refuse ?? "",
       STUB_S_FAIL: env.listFails === true ? "1" : "",
       STUB_IPVSADM_VERSION: env.ipvsadmVersion ?? "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)",
-      LVSC_STATE_DIR: this.stateDir,
+      ...(env.stateDir !== "" ? { LVSC_STATE_DIR: env.stateDir ?? this.stateDir } : {}),
       LVSC_LOCK_TIMEOUT: String(env.lockTimeout ?? 5),
       ...(env.role !== undefined ? { LVS_ROLE: env.role } : {}),
+      ...env.vars,
     };
   }
 
   /** The command line that runs `script` as root: directly when this process is root, else in a user namespace where it is. */
-  private argv(file: string, args: string[]): string[] {
-    return process.getuid?.() === 0 ? ["sh", file, ...args] : ["unshare", "-r", "sh", file, ...args];
+  private argv(file: string, args: string[], shell = "sh"): string[] {
+    return process.getuid?.() === 0 ? [shell, file, ...args] : ["unshare", "-r", shell, file, ...args];
   }
 
   /** Installs a script at `name` in this host's directory (its path is the script's identity). */
   install(script: string, name: string): string {
     const file = join(this.dir, name);
     mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(file, script, { mode: 0o755 });
+    writeFileSync(file, withFakePath(script), { mode: 0o755 });
     return file;
   }
 
   run(file: string, args: string[], env: RunEnv = {}): Run {
     const before = this.calls().length;
-    const [cmd, ...rest] = this.argv(file, args);
-    const p = spawnSync(cmd!, rest, { encoding: "utf8", env: this.env(env) });
+    const [cmd, ...rest] = this.argv(file, args, env.shell);
+    const p = spawnSync(cmd!, rest, { encoding: "utf8", env: this.env(env), ...(env.cwd !== undefined ? { cwd: env.cwd } : {}) });
     this.checkCommands(`${file} ${args.join(" ")}`, p.stderr);
     return { status: p.status, stdout: p.stdout, stderr: p.stderr, calls: this.calls().slice(before) };
   }
@@ -222,8 +247,8 @@ export class FakeHost {
 
   /** Starts a run in the background (for lock tests). */
   spawn(file: string, args: string[], env: RunEnv = {}) {
-    const [cmd, ...rest] = this.argv(file, args);
-    return spawn(cmd!, rest, { env: this.env(env), stdio: ["ignore", "pipe", "pipe"] });
+    const [cmd, ...rest] = this.argv(file, args, env.shell);
+    return spawn(cmd!, rest, { env: this.env(env), stdio: ["ignore", "pipe", "pipe"], ...(env.cwd !== undefined ? { cwd: env.cwd } : {}) });
   }
 
   /** Runs a command with the stubs first in PATH (to change the fake host as an admin would). */
