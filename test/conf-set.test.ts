@@ -1,12 +1,9 @@
 // Confs linted together (`lvsc lint DIR`): two pairs on the same directors (director-pair-shared),
 // and the code frame of a diagnostic that only the set finds, in a file that alone is clean.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type Io } from "../src/cli.js";
 import { checkConfSet, lint } from "../src/index.js";
-import { conf, EXAMPLE_HOSTS, EXAMPLES } from "./helpers.js";
+import { conf, dirWith, EXAMPLE_HOSTS, EXAMPLES, lvscInProcess } from "./helpers.js";
 
 const HOSTS = join(EXAMPLES, "hosts");
 
@@ -19,18 +16,7 @@ function set(files: [string, string][]) {
 const found = (files: [string, string][]) =>
   set(files).map((r) => r.diagnostics.map((d) => [d.code, d.span.start.line, d.span.start.column, d.span.end.column]));
 
-async function lvsc(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {} };
-  return { code: await main(args, io), stdout, stderr };
-}
-
-function dirWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-set-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const lvsc = lvscInProcess;
 
 describe("director-pair-shared", () => {
   // line 9 of each conf is the DIRECTOR_PAIR line: `DIRECTOR_PAIR=` is 14 characters

@@ -29,6 +29,22 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   { name: "lvs_tun_ha", conf: () => `${readExample("lvs_tun.conf")}DIRECTOR_PAIR=192.168.1.11 192.168.1.12\n`, file: "lvs_tun_ha.conf" },
 ];
 
+/** `lvsc ARGS` in this process (no terminal, no environment): its exit code and what it printed. */
+export async function lvscInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import("../src/cli.js");
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (x) => (stdout += x), stderr: (x) => (stderr += x), stdoutIsTTY: false, stderrIsTTY: false, env: {} });
+  return { code, stdout, stderr };
+}
+
+/** A new directory holding `files` (name -> text). */
+export function dirWith(files: Record<string, string>, prefix = "lvsc-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
 /** The built command, as `npm link` installs it. */
 export const CLI = join(ROOT, "dist/cli.cjs");
 

@@ -1,24 +1,11 @@
 // `lvsc lint` end to end, in process: accepted warnings and --max-warnings, problems in hosts
 // files shown at their own file and line in every format, and a hosts file that cannot be read.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main, type Io } from "../src/cli.js";
-import { conf, EXAMPLES } from "./helpers.js";
+import { conf, dirWith, EXAMPLES, lvscInProcess } from "./helpers.js";
 
-async function lvsc(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {} };
-  return { code: await main(args, io), stdout, stderr };
-}
-
-function dirWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-lint-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
+const lvsc = lvscInProcess;
 
 const HOSTS = join(EXAMPLES, "hosts");
 
