@@ -30,6 +30,7 @@ export const TOOLS = {
   script: { probe: ["script", "--version"], pkg: "bsdutils", why: "runs lvsc on a pseudo-terminal, where its output is coloured" },
   man: { probe: ["man", "--version"], pkg: "man-db", why: "man -l reads the generated lvsc.1" },
   zsh: { probe: ["zsh", "-c", "zmodload zsh/zpty"], pkg: "zsh", why: "runs the generated zsh completion" },
+  patch: { probe: ["patch", "--version"], pkg: "patch", why: "applies compile --check's diff, which must make the new set" },
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -6,6 +6,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { needTool } from "./tools.js";
 import { unifiedDiff } from "../src/write.js";
 import { BASE, EXAMPLES, ROOT } from "./helpers.js";
 
@@ -57,7 +58,8 @@ describe("compile --check", () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it("another conf: changed files with a unified diff that patch(1) applies, removed files named, exit 3", () => {
+  it("another conf: changed files with a unified diff that patch(1) applies, removed files named, exit 3", (ctx) => {
+    needTool(ctx, "patch");
     const dir = join(tmp(), "out");
     expect(lvsc(["compile", DR, "-o", dir]).code).toBe(0);
     const before = snapshot(dir);
