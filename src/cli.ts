@@ -15,7 +15,7 @@ import { show, topologyFile } from "./show.js";
 import { osReason } from "./oserror.js";
 import { checkConfSet } from "./ha.js";
 import { lint, type LintOptions, type LintResult } from "./lint.js";
-import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
+import { LVS_TYPES, TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { TARGETS, type Target } from "./plan.js";
 import { diag, START_OF_FILE, type Diagnostic } from "./diagnostics.js";
 import { closest, listing, plural, printable } from "./text.js";
@@ -274,10 +274,10 @@ async function readBounded(path: string, io: Io, max = MAX_FILE_SIZE): Promise<R
 }
 
 /** A hosts or services file's text, or the reason it cannot be used. */
-async function readTable(path: string, io: Io): Promise<{ text: string } | { reason: string; absent?: boolean }> {
-  const r = await readBounded(path, io);
+async function readTable(path: string, io: Io, max = MAX_FILE_SIZE): Promise<{ text: string } | { reason: string; absent?: boolean }> {
+  const r = await readBounded(path, io, max);
   if (!r.ok) return { reason: r.reason, absent: r.absent === true };
-  if ("tooLarge" in r) return { reason: `is larger than ${LIMIT}` };
+  if ("tooLarge" in r) return { reason: `is larger than ${max / 1024 / 1024} MiB` };
   return { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("utf8") };
 }
 
@@ -417,7 +417,7 @@ async function cmdCompile(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`one conf file, not ${positionals.length}`, "compile");
   const out = outDir("compile", values);
   const { explicitTargets, topology, ...extra } = outputOptions("compile", values);
-  if (str(values, "type") !== undefined) extra.type = oneOf("compile", "-t/--type", str(values, "type"), ["dr", "nat", "tun"] as LvsType[], "dr");
+  if (str(values, "type") !== undefined) extra.type = oneOf("compile", "-t/--type", str(values, "type"), LVS_TYPES, "dr");
   const conf = positionals[0]!;
   checkStdinOnce("compile", [conf, ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const { compileOutputs } = await import("./compile.js");
@@ -462,7 +462,7 @@ async function cmdVariants(args: string[], io: Io): Promise<number> {
   const types = strs(values, "type")?.flatMap((t) => t.split(",")).filter((t) => t !== "");
   if (types !== undefined) {
     if (types.length === 0) throw new UsageError("option --type needs at least one type", "variants");
-    for (const t of types) oneOf("variants", "-t/--type", t, ["dr", "nat", "tun"], "dr");
+    for (const t of types) oneOf("variants", "-t/--type", t, LVS_TYPES, "dr");
     extra.types = types as LvsType[];
   }
   const { variantOutputs } = await import("./compile.js");
@@ -569,8 +569,8 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     throw new UsageError(live ? "--live reads this host's table: no TABLE with it" : `one table, or one or two keepalived.conf files (a pair's), not ${positionals.length}`, "import");
   const out = outDir("import", values);
   const fmt: Format = oneOf("import", "-f/--format", str(values, "format"), LINT_FORMATS, "stylish");
-  const type = str(values, "type") !== undefined ? oneOf("import", "-t/--type", str(values, "type"), ["dr", "nat", "tun"] as LvsType[], "dr") : undefined;
-  const { checkSet, importCluster } = await import("./import.js");
+  const type = str(values, "type") !== undefined ? oneOf("import", "-t/--type", str(values, "type"), LVS_TYPES, "dr") : undefined;
+  const { checkSet, detectFormat, importCluster } = await import("./import.js");
   const set = new Map<string, string>();
   for (const kv of strs(values, "set") ?? []) {
     const eq = kv.indexOf("=");
@@ -581,23 +581,20 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
     set.set(name, value);
   }
   const table = positionals[0] ?? "ipvsadm -S -n";
-  if (!live) checkStdinOnce("import", [table, str(values, "addr"), ...(strs(values, "hosts") ?? []), str(values, "services")]);
+  if (!live) checkStdinOnce("import", [...positionals, str(values, "addr"), ...(strs(values, "hosts") ?? []), str(values, "services")]);
   const hosts = await hostsFor(live ? "-" : table, strs(values, "hosts"), io);
   if (typeof hosts === "string") return io.stderr(`lvsc: ${hosts}\n`), FAILURE;
   const services = await servicesFrom(str(values, "services"), io);
   if (typeof services === "string") return io.stderr(`lvsc: ${services}\n`), FAILURE;
   const readText = async (path: string): Promise<{ text: string } | { reason: string }> => {
-    const r = await readBounded(path, io, MAX_IMPORT_SIZE);
-    if (!r.ok) return { reason: `cannot read ${shown(displayName(path))}: ${r.reason}` };
-    if ("tooLarge" in r) return { reason: `${shown(displayName(path))} is larger than ${MAX_IMPORT_SIZE / 1024 / 1024} MiB` };
-    return { text: Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).toString("utf8") };
+    const r = await readTable(path, io, MAX_IMPORT_SIZE);
+    return "reason" in r ? { reason: `cannot read ${shown(displayName(path))}: ${r.reason}` } : r;
   };
   const input = live ? await runSystem("ipvsadm", ["-S", "-n"]) : await readText(table);
   if ("reason" in input) return io.stderr(`lvsc: ${input.reason}\n`), FAILURE;
   const addrPath = str(values, "addr");
   const addr = live ? await runSystem("ip", ["-o", "addr"]) : addrPath !== undefined ? await readText(addrPath) : undefined;
   if (addr !== undefined && "reason" in addr) return io.stderr(`lvsc: ${addr.reason}\n`), FAILURE;
-  const { detectFormat } = await import("./import.js");
   const format_ = live ? "ipvsadm" : (from ?? detectFormat(input.text));
   if (format_ === "ipvsadm" && positionals.length > 1) throw new UsageError("one table, not two: only keepalived.conf comes in a pair's two files", "import");
   const more: { path: string; text: string }[] = [];
@@ -640,7 +637,7 @@ async function cmdImport(args: string[], io: Io): Promise<number> {
   const code = await write(io, out, entries, { groups: [""], targets: ["conf", "hosts"] }, live ? "-" : table, values["force"] === true, dryRun);
   if (code !== OK || dryRun) return code;
   const left = r.confs.filter((c) => c.fillIn.length > 0);
-  for (const c of left) io.stderr(`lvsc: ${shown(join(out, c.path))}: fill in ${listing([...new Set(c.fillIn)])} (the \`lvsc import:\` lines), then lvsc lint it until it is clean\n`);
+  for (const c of left) io.stderr(`lvsc: ${shown(join(out, c.path))}: fill in ${listing(c.fillIn)} (the \`lvsc import:\` lines), then lvsc lint it until it is clean\n`);
   return left.length > 0 ? PENDING : OK;
 }
 

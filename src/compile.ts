@@ -3,9 +3,7 @@
 import { convert } from "./convert.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { analyze, result, type Analysis, type LintOptions, type LintResult, type Source } from "./lint.js";
-import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
-
-const LVS_TYPES: readonly LvsType[] = ["dr", "nat", "tun"];
+import { LVS_TYPES, TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
 import { formatIPv4 } from "./net.js";
 import { planOutputs, TARGETS, type ArpMethod, type EmitOptions, type OutputFile, type RenderPlan, type Target } from "./plan.js";
 import { renderChunks } from "./render.js";
@@ -100,7 +98,7 @@ export function compileOutputs(source: Source, opts: CompileOptions = {}): LintR
 
 /** variants() for the CLI: each type's files as jobs that plan and render while they are written. */
 export function variantOutputs(source: Source, opts: CompileOptions = {}): LintResult & { variants: VariantOutputs[]; convertible: LvsType[] } {
-  const r = variantsOf(source, opts, () => [...new Set(opts.types ?? LVS_TYPES)].sort((a, b) => LVS_TYPES.indexOf(a) - LVS_TYPES.indexOf(b)));
+  const r = variantsOf(source, opts, () => LVS_TYPES.filter((t) => (opts.types ?? LVS_TYPES).includes(t)));
   return { ...r, variants: r.variants.map((v) => ({ conf: v.conf, hosts: v.hosts, ...lazy(v, opts.targets) })) };
 }
 
@@ -125,7 +123,7 @@ function lazy(v: Planned, targets: readonly Target[] | undefined): LazyOutputs {
         if (targets !== undefined && !targets.includes(t)) continue;
         // a target may write several files (keepalived: keepalived.conf and, for a pair,
         // keepalived.backup.conf): every one of them
-        for (const plan of planOutputs(v.config, { ...v.emit, targets: [t] })) yield { path: plan.path, mode: plan.mode, target: plan.target, chunks: () => renderChunks(plan) };
+        for (const plan of plans(v, [t])) yield { path: plan.path, mode: plan.mode, target: plan.target, chunks: () => renderChunks(plan) };
       }
     },
     applicable: (only) => plans(v, only).map((p) => p.target),

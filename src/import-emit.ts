@@ -8,6 +8,7 @@
 // `missing-directive` then flags it until the admin fills it in.
 
 import { diag, type Diagnostic, type Span } from "./diagnostics.js";
+import { derivedRouterId } from "./ha.js";
 import { DEFAULT_PERSISTENCE_TIMEOUT } from "./directives.js";
 import type { HostTable } from "./hosts.js";
 import type { ImportedCluster, ImportedServer } from "./import-model.js";
@@ -82,6 +83,8 @@ export interface EmittedConf {
   text: string;
   /** The host names the conf uses, with their addresses, for the hosts file beside it. */
   names: Map<string, IPv4>;
+  /** Directives left for the admin to write, each an `lvsc import:` comment in `text`; SERVICE once. */
+  fillIn: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -171,17 +174,16 @@ export function emitConf(c: ImportedCluster, opts: EmitOptions): EmittedConf {
     dipWhy,
     "<device> <address> <network> <netmask> <broadcast>",
   );
-  const gw = set.get("DIRECTOR_DEFAULT_GW");
-  if (gw !== undefined) lines.push(`DIRECTOR_DEFAULT_GW=${gw}`);
-
-  if (c.pair !== undefined) {
-    lines.push(`DIRECTOR_PAIR=${formatIPv4(c.pair.director1)} ${formatIPv4(c.pair.director2)}`);
-    if (c.routerId !== undefined && vip !== undefined && c.routerId !== ((vip & 255) === 0 ? 1 : vip & 255)) lines.push(`VRRP_ROUTER_ID=${c.routerId}`);
-    if (c.pair.preempt) lines.push("VRRP_PREEMPT=on");
-  } else if (c.routerId !== undefined && vip !== undefined && c.routerId !== ((vip & 255) === 0 ? 1 : vip & 255)) lines.push(`VRRP_ROUTER_ID=${c.routerId}`);
-  for (const name of ["VRRP_ROUTER_ID", "VRRP_PREEMPT", "DIRECTOR_PAIR"]) {
-    const v = set.get(name);
-    if (v !== undefined && !lines.some((l) => l.startsWith(`${name}=`))) lines.push(`${name}=${v}`);
+  // the gateway, the pair and its VRRP settings: --set's where it gives them, as for every directive
+  const vrrpId = c.routerId !== undefined && vip !== undefined && c.routerId !== derivedRouterId(vip) ? String(c.routerId) : undefined;
+  for (const [name, value] of [
+    ["DIRECTOR_DEFAULT_GW", undefined],
+    ["DIRECTOR_PAIR", c.pair !== undefined ? `${formatIPv4(c.pair.director1)} ${formatIPv4(c.pair.director2)}` : undefined],
+    ["VRRP_ROUTER_ID", vrrpId],
+    ["VRRP_PREEMPT", c.pair?.preempt === true ? "on" : undefined],
+  ] as const) {
+    const v = set.get(name) ?? value;
+    if (v !== undefined) lines.push(`${name}=${v}`);
   }
 
   for (const s of c.services) {
@@ -195,7 +197,7 @@ export function emitConf(c: ImportedCluster, opts: EmitOptions): EmittedConf {
   if (type === "dr" || type === "tun") put("SERVER_VIP_DEVICE", undefined, "the real servers' device for the VIP is on the real servers, not in the input", type === "tun" ? "tunl0" : "dummy0");
   // every other --set directive as given (lint says where one has no effect for this type)
   for (const [name, v] of set) if (!lines.some((l) => l.startsWith(`${name}=`))) lines.push(`${name}=${v}`);
-  return { type, vip, text: lines.join("\n") + "\n", names, diagnostics };
+  return { type, vip, text: lines.join("\n") + "\n", names, fillIn: fill, diagnostics };
 }
 
 function dipField(device: string, address: IPv4, prefix: number): string {

@@ -123,8 +123,7 @@ export function importCluster(source: string, opts: ImportOptions): ImportResult
     const base = e.type !== undefined ? `lvs_${e.type}.conf` : "lvs_imported.conf";
     const path = several ? `${base}.${e.vip !== undefined ? formatIPv4(e.vip) : "fwmark"}` : base;
     for (const [n, a] of e.names) names.set(n, a);
-    const fillIn = [...e.text.matchAll(/^# lvsc import: ([A-Z_]+)=/gm)].map((m) => m[1]!);
-    confs.push({ path, contents: e.text, fillIn });
+    confs.push({ path, contents: e.text, fillIn: e.fillIn });
   }
   const hostsFile =
     names.size > 0

@@ -119,3 +119,6 @@ export interface VrrpId {
 }
 
 export const TYPE_NAMES: Record<LvsType, string> = { dr: "VS_DR", nat: "VS_NAT", tun: "VS_TUN" };
+
+/** The forwarding methods in lvsc's order (variants' directories, option values). */
+export const LVS_TYPES: readonly LvsType[] = ["dr", "nat", "tun"];

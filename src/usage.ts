@@ -4,6 +4,7 @@
 
 import { CONF_FORMAT } from "./directives.js";
 import { TARGETS } from "./plan.js";
+import { LVS_TYPES } from "./model.js";
 import { VERSION } from "./version.js";
 
 export interface OptionSpec {
@@ -108,7 +109,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       "DIR, DIR/.lvsc and every directory above DIR must be owned by root or the user running lvsc and not writable by group or others (an ancestor may be sticky, as /tmp); otherwise lvsc names the directory, its owner and mode, and exits 2.",
       "--check compares with the set in DIR and writes nothing (no DIR, no lock): exit 0 nothing would change, 3 something would, 1 problems in the conf, 2 usage error or a DIR or file a compile would refuse.",
     ],
-    options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
+    options: [...OUTPUT.slice(0, 1), { long: "type", short: "t", arg: "TYPE", values: LVS_TYPES, help: "compile the cluster as this forwarding method instead of its LVS_TYPE" }, ...OUTPUT.slice(1), ...INPUT, ...COMMON],
     operands: "file",
   },
   {
@@ -124,7 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         long: "type",
         short: "t",
         arg: "TYPE[,TYPE...]",
-        values: ["dr", "nat", "tun"],
+        values: LVS_TYPES,
         repeatable: true,
         help: "write only these types' directories (default: all three); for a conf that converts only to some of them",
       },
@@ -184,7 +185,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: "live", help: "read this director's own table and addresses: runs ipvsadm -S -n and ip -o addr (as root)" },
       { long: "addr", arg: "FILE", complete: "file", help: "the director's addresses, as ip -o addr prints them: the VIP's device and network, and the DIP" },
       { long: "set", arg: "NAME=VALUE", repeatable: true, help: "a directive the table does not say, written as given (e.g. --set SERVER_VIP_DEVICE=dummy0); repeatable" },
-      { long: "type", short: "t", arg: "TYPE", values: ["dr", "nat", "tun"], help: "LVS_TYPE, when no real server in the table tells it" },
+      { long: "type", short: "t", arg: "TYPE", values: LVS_TYPES, help: "LVS_TYPE, when no real server in the table tells it" },
       { long: "from", arg: "FORMAT", values: ["ipvsadm", "keepalived"], help: "what the input is: ipvsadm (an ipvsadm -S -n table) or keepalived (keepalived.conf); default: a table when its first line is -A or -a" },
       { long: "config-id", arg: "ID", help: "keepalived.conf: keepalived's -i, which @ID lines apply (default: a file whose @ lines name two ids is read for each, as a pair)" },
       { long: "format", short: "f", arg: "FORMAT", values: LINT_FORMATS, help: "how problems are printed: stylish (default, to stderr), json, github or sarif (to stdout)" },
