@@ -706,19 +706,21 @@ t lvsc co; t lvsc compile --ta; t lvsc compile --target r; t lvsc lint -f s; t l
     expect(p.status).toBe(0);
   });
 
+  // zpty -r with a pattern waits for that output however slow the machine is (no sleeps); the
+  // spawn's timeout is only a guard against a completion that never comes
   it("zsh completion completes an option and its value", (ctx) => {
     needTool(ctx, "zsh");
     const script = `zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}"
-sleep 0.5; zpty -r -t z junk
+zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}; print -r -- RE''ADY"
+zpty -r z junk '*READY*'
 zpty -w -n z $'lvsc compile --targ\\t'
-sleep 1; zpty -r -t z out; print -r -- "$out"
-zpty -w -n z $'\\C-u'; sleep 0.3; zpty -r -t z junk
+zpty -r z out '*--target*'; print -r -- "$out"
+zpty -w -n z $'\\C-u'
 zpty -w -n z $'lvsc compile --target rc-l\\t'
-sleep 1; zpty -r -t z out; print -r -- "$out"
+zpty -r z out '*rc-local*'; print -r -- "$out"
 zpty -d z`;
-    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 30_000 });
+    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 110_000 });
     expect(p.stdout).toContain("lvsc compile --target");
     expect(p.stdout).toContain("lvsc compile --target rc-local");
   });

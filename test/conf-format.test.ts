@@ -110,17 +110,17 @@ t lvsc help c; t lvsc help con`;
     expect(p.stdout).toBe("compile conf\nconf\n");
   });
 
-  // (the sleeps: compinit and a completion take a while on a loaded machine)
+  // zpty -r with a pattern waits for that output however slow the machine is (no sleeps)
   it("zsh offers it too", (ctx) => {
     needTool(ctx, "zsh");
     const script = `zmodload zsh/zpty
 zpty z zsh -f -i
-zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}"
-sleep 3; zpty -r -t z junk
+zpty -w z "PS1='>'; fpath=($1 \\$fpath); autoload -U compinit; compinit -u; lvsc(){}; print -r -- RE''ADY"
+zpty -r z junk '*READY*'
 zpty -w -n z $'lvsc help con\\t'
-sleep 2; zpty -r -t z out; print -r -- "$out"
+zpty -r z out '*help conf*'; print -r -- "$out"
 zpty -d z`;
-    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 30_000 });
+    const p = spawnSync("zsh", ["-c", script, "zsh", join(ROOT, "dist/completion")], { encoding: "utf8", timeout: 110_000 });
     expect(p.stdout).toContain("lvsc help conf");
   });
 });
