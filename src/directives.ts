@@ -111,6 +111,16 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
       use: "old spelling of `SERVER_VIP_DEVICE` (warning)",
     },
   },
+  // ---- lvsc extension: a health check per service (README, "Health checks") ----
+  CHECK: {
+    fields: undefined,
+    repeatable: true,
+    example: "CHECK=t www http path:/health status:200",
+    doc: {
+      fields: "see below",
+      use: "lvsc extension, repeatable, one per service: the health check keepalived (and mon) run on its real servers; lvsc's default check by port when absent ([Health checks](#health-checks))",
+    },
+  },
   // ---- lvsc extensions: two directors sharing the VIP through keepalived (README, "Two directors") ----
   DIRECTOR_PAIR: {
     fields: ["director1", "director2"],
