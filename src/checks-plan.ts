@@ -55,28 +55,25 @@ export function keepalivedCheck(c: HealthCheck): KeepalivedCheck {
 export function checkComment(c: HealthCheck, s: VirtualService): string[] {
   const line = `CHECK on line ${c.line}`;
   if (c.kind === "none") return [`${line}: no check: each real server stays in the table whatever happens to it.`];
-  const to = c.port !== undefined ? ` (port ${c.port})` : "";
-  const url = `${c.path}${c.host !== undefined ? ` with Host: ${c.host}` : ""}`;
-  const pass =
-    c.digest !== undefined
-      ? `a body whose MD5 is ${c.digest}${c.status.from === c.status.to ? ` and status ${c.status.from}` : ` and a status in ${c.status.from}-${c.status.to}`}`
-      : c.status.from === c.status.to
-        ? `status ${c.status.from}`
-        : `a status in ${c.status.from}-${c.status.to}`;
+  const to = c.port !== undefined ? ` on port ${c.port}` : "";
+  const url = `${c.path}${c.host !== undefined ? ` (Host: ${c.host})` : ""}`;
+  const codes = c.status.from === c.status.to ? `status ${c.status.from}` : `status ${c.status.from}-${c.status.to}`;
+  const pass = c.digest !== undefined ? `${codes} and a body of MD5 ${c.digest}` : codes;
   const what = {
-    http: `HTTP_GET: a GET of ${url}${to}, passing on ${pass}`,
-    https: `SSL_GET: a GET of ${url} over TLS${to} (the certificate is not verified), passing on ${pass}`,
-    tcp: `TCP_CHECK: a TCP connect${to}`,
-    dns: `DNS_CHECK: a ${c.dnsType} query for ${c.dnsName} over UDP${to}, passing when the answer's rcode is NOERROR`,
-    smtp: `SMTP_CHECK: an SMTP greeting and HELO ${c.helo ?? "(keepalived's host name)"}${to}`,
-    script: `MISC_CHECK: ${c.script ?? ""} ADDRESS PORT (the real server's), run as ${c.user}, passing on exit status 0`,
+    http: `HTTP_GET of ${url}${to}, passing on ${pass}`,
+    https: `SSL_GET of ${url}${to} over TLS (the certificate is not verified), passing on ${pass}`,
+    tcp: `TCP_CHECK, a TCP connect${to}`,
+    dns: `DNS_CHECK, a query for ${c.dnsName} (type ${c.dnsType}) over UDP${to}, passing on rcode NOERROR`,
+    smtp: `SMTP_CHECK, the SMTP greeting and HELO ${c.helo ?? "(this host's name)"}${to}`,
+    script: `MISC_CHECK, ${c.script ?? ""} ADDRESS PORT (the real server's) as user ${c.user}, passing on exit status 0`,
   }[c.kind];
   const b = detectionBound(c);
-  const every = `every ${c.interval} s, ${c.timeout} s to answer, after ${c.retries + 1} ${c.retries + 1 === 1 ? "failure" : "failures"}${c.retries > 0 ? ` ${c.retryDelay} s apart` : ""}`;
+  const n = c.retries + 1;
+  const failures = `${n} ${n === 1 ? "failure" : `failures ${c.retryDelay} s apart`}`;
   const refused = s.protocol === "udp" ? "fails at once" : "refuses or fails at once";
   return [
-    `${line}: ${what},`,
-    `${every}, a server leaves the table:`,
+    `${line}: ${what}.`,
+    `Every ${c.interval} s, with ${c.timeout} s to answer. After ${failures}, a server leaves the table:`,
     `within ${b.refused} s when it ${refused}, ${b.silent} s when it does not answer. It comes back at its first success.`,
   ];
 }
