@@ -463,6 +463,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
     isNat: config.type === "nat",
     natDevice: config.dip.device.device,
     services,
+    // a script check (CHECK=... script): keepalived 2.2 refuses to run it without this
+    scriptSecurity: config.services.some((s) => s.check?.kind === "script"),
     timers: {
       delayLoop: String(HEALTH_CHECK.delayLoop),
       retry: String(HEALTH_CHECK.retry),
