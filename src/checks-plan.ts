@@ -1,7 +1,16 @@
 // A service's CHECK (src/checks.ts) as keepalived.conf's checker block and mon.cf's monitor. Pure.
 
-import { detectionBound, type HealthCheck } from "./checks.js";
+import type { HealthCheck } from "./checks.js";
 import type { VirtualService } from "./model.js";
+
+/**
+ * Worst-case seconds from a real server's failure to its removal: a check may have just passed,
+ * then `retries + 1` attempts each time out, `retryDelay` apart. A server that refuses outright
+ * goes faster: interval + retries x retryDelay.
+ */
+export function detectionBound(c: Pick<HealthCheck, "interval" | "timeout" | "retries" | "retryDelay">): { refused: number; silent: number } {
+  return { refused: c.interval + c.retries * c.retryDelay, silent: c.interval + (c.retries + 1) * c.timeout + c.retries * c.retryDelay };
+}
 
 /** keepalived's checker for each kind (`none` has no block: the real server is always in). */
 const CHECKERS = { http: "HTTP_GET", https: "SSL_GET", tcp: "TCP_CHECK", dns: "DNS_CHECK", smtp: "SMTP_CHECK", script: "MISC_CHECK", none: "" } as const;

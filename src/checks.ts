@@ -14,6 +14,7 @@ import { subField, type Directive, type Field } from "./ast.js";
 import type { Code, Span } from "./diagnostics.js";
 import type { ServiceProtocol, VirtualService } from "./model.js";
 import { isHostname } from "./net.js";
+import { detectionBound } from "./checks-plan.js";
 import { printable } from "./text.js";
 
 export const CHECK_KINDS = ["http", "https", "tcp", "dns", "smtp", "script", "none"] as const;
@@ -85,15 +86,6 @@ const COMMON_OPTIONS = ["port", "interval", "timeout", "retries", "retry-delay"]
 
 /** The well-known port of a kind, for `check-port-mismatch`. */
 const KIND_PORTS: Partial<Record<CheckKind, number>> = { http: 80, https: 443, dns: 53 };
-
-/**
- * Worst-case seconds from a real server's failure to its removal: a check may have just passed,
- * then `retries + 1` attempts each time out, `retryDelay` apart. A server that refuses outright
- * goes faster: interval + retries x retryDelay.
- */
-export function detectionBound(c: Pick<HealthCheck, "interval" | "timeout" | "retries" | "retryDelay">): { refused: number; silent: number } {
-  return { refused: c.interval + c.retries * c.retryDelay, silent: c.interval + (c.retries + 1) * c.timeout + c.retries * c.retryDelay };
-}
 
 /** What checks.ts needs of the validator: its report and its service-field parsers. */
 export interface CheckContext {

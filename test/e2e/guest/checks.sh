@@ -1,0 +1,118 @@
+#!/bin/sh
+# Health checks per service (CHECK): one director runs the generated keepalived.conf, unchanged,
+# under Debian's keepalived; rs1 (.3) and rs2 (.4) on the LAN 192.168.0.0/24 serve HTTP on 80
+# and HTTPS on 443 (socat, a certificate the host made), DNS on 53/udp (a header-only responder)
+# and 8080 (a plain TCP listener). For each kind, rs2 is made unhealthy the way that kind sees
+# (/health answers 500 while / answers 200; SERVFAIL; the script's exit status) and the time until
+# it leaves the table is measured; then it is made healthy and must come back. MODE (in $DIR/mode):
+#   custom   the conf's CHECK lines: rs2 must leave, rs1 stay
+#   default  the same lab with lvsc's default checks: rs2 must stay (the negative control)
+. /lvs/lib.sh
+. /lvs/ha_lib.sh
+MODE=$(cat "$DIR/mode")
+RUNS=$(cat "$DIR/runs" 2>/dev/null || echo 3)
+CHECKS=/tmp/lvsc-checks
+KA=$DIR/keepalived.conf
+trap 'ha_cleanup; exit 1' TERM INT
+
+# keepalived runs the script check as nobody: the VM's passwd has only root
+grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >>/etc/passwd
+grep -q '^nogroup:' /etc/group 2>/dev/null || echo 'nogroup:x:65534:' >>/etc/group
+chmod 755 /lvs /lvs/checks_script.sh
+rm -rf "$CHECKS"
+mkdir -p "$CHECKS"
+chmod 755 "$CHECKS"
+
+modprobe ip_vs
+lan lan0
+host director && nic director eth0 lan0 192.168.0.1/24
+host rs1 && nic rs1 eth0 lan0 192.168.0.3/24
+host rs2 && nic rs2 eth0 lan0 192.168.0.4/24
+
+# serve H PROTO-ADDRESS SCRIPT: a socat responder on host H, its PID kept
+serve() {
+	ip netns exec "$1" socat "$2" SYSTEM:"exec /bin/sh /lvs/$3 $1" 2>>"$STATE/socat-$1.log" &
+	keep $!
+}
+for h in rs1 rs2; do
+	serve "$h" TCP4-LISTEN:80,reuseaddr,fork checks_http.sh
+	serve "$h" "OPENSSL-LISTEN:443,reuseaddr,fork,cert=$DIR/rs.pem,verify=0" checks_http.sh
+	serve "$h" UDP4-RECVFROM:53,reuseaddr,fork checks_dns.sh
+	ip netns exec "$h" socat TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:"echo $h" &
+	keep $!
+done
+sleep 1
+
+ka_start director "$KA"
+# every real server of every service in the table: their first checks passed
+for rip in 192.168.0.3:80 192.168.0.4:80 192.168.0.3:443 192.168.0.4:443 192.168.0.3:53 192.168.0.4:53 192.168.0.3:8080 192.168.0.4:8080; do
+	if ! wait_table director "$rip" present 20 >/dev/null; then
+		fail steady "$rip is not in the table 20 s after keepalived started"
+		ka_log director
+	fi
+done
+pass steady "keepalived started; all 8 real servers of the 4 services are in the table"
+
+# break KIND / heal KIND: make rs2 unhealthy (healthy) the way KIND's check sees it
+break_rs2() {
+	case $1 in
+	http | https) echo 500 >"$CHECKS/rs2-health" ;;
+	dns) echo 2 >"$CHECKS/rs2-rcode" ;;
+	script) : >"$CHECKS/fail-192.168.0.4" ;;
+	esac
+}
+heal_rs2() {
+	rm -f "$CHECKS/rs2-health" "$CHECKS/rs2-rcode" "$CHECKS/fail-192.168.0.4"
+}
+
+# the real server's application: / answers 200 while /health answers 500
+check_split_health() {
+	if on director wget -q -O /dev/null "http://192.168.0.4/" && ! on director wget -q -O /dev/null "http://192.168.0.4/health"; then
+		pass health-500-root-200 "while rs2 is out: its / answers 200 and its /health 500 (wget from the director)"
+	else
+		fail health-500-root-200 "rs2's / or /health does not answer as the lab set it"
+	fi
+}
+
+# measure KIND PORT BOUND: RUNS times, break rs2 and time until it leaves the table (the check
+# KIND-out-N; it must leave within BOUND + 3 s: the bound the keepalived.conf comment states, plus
+# the time a check takes under TCG and the 0.2 s polling), then heal it and wait for its return
+# (KIND-back-N). In the default mode, KIND-out-N must fail: rs2 stays in 3 x BOUND + 5 s.
+measure() {
+	kind=$1
+	port=$2
+	bound=$3
+	wait_for=$((3 * bound + 5))
+	for n in $(seq "$RUNS"); do
+		t0=$(now)
+		break_rs2 "$kind"
+		if took=$(wait_table director "192.168.0.4:$port" absent "$wait_for"); then
+			total=$(elapsed "$t0")
+			if le "$total" "$((bound + 3))" && in_table director "192.168.0.3:$port"; then
+				pass "$kind-out-$n" "rs2 left the $kind service's table $total s after it turned unhealthy (bound $bound s); rs1 stayed"
+			else
+				fail "$kind-out-$n" "rs2 left after $total s (bound $bound s), rs1 in the table: $(in_table director "192.168.0.3:$port" && echo yes || echo no)"
+			fi
+			[ "$kind" = http ] && [ "$n" = 1 ] && check_split_health
+		else
+			fail "$kind-out-$n" "rs2 is still in the $kind service's table $wait_for s after it turned unhealthy"
+		fi
+		t0=$(now)
+		heal_rs2
+		if took=$(wait_table director "192.168.0.4:$port" present 20); then
+			pass "$kind-back-$n" "rs2 was back $(elapsed "$t0") s after it turned healthy"
+		else
+			fail "$kind-back-$n" "rs2 is not back 20 s after it turned healthy"
+			ka_log director
+		fi
+	done
+}
+
+# the bounds: interval + retries x retry-delay of the conf's CHECK lines (1 + 1 x 1)
+measure http 80 2
+measure https 443 2
+measure dns 53 2
+measure script 8080 2
+ka_log director | grep -i -e error -e warn -e SECURITY | head -n 20
+ha_cleanup
+exit 0
