@@ -10,4 +10,5 @@ rcode=$(cat "$CHECKS/$1-rcode" 2>/dev/null || echo 0)
 hi=$(printf '%03o' "0x${id%??}")
 lo=$(printf '%03o' "0x${id#??}")
 fl=$(printf '%03o' $((128 + rcode)))
+# shellcheck disable=SC2059 # the format is the answer: octal escapes built above
 printf "\\$hi\\$lo\\201\\$fl\\000\\000\\000\\000\\000\\000\\000\\000"
