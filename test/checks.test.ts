@@ -56,6 +56,25 @@ describe("CHECK in keepalived.conf", () => {
     },
   );
 
+  it("keepalived -t accepts a digest, a status range, a Host header over TLS, a mark's port and INITIAL_STATE=off", (ctx) => {
+    needTool(ctx, "keepalived");
+    const text = conf({ 2: "INITIAL_STATE=off" }, [
+      "SERVICE=t https rr rs1 rs2",
+      "SERVICE=f 1 rr rs1 rs2 # lvsc-disable-line fwmark-rule-not-generated",
+      "CHECK=t www http path:/a%20b/c.html digest:9b3a0c85a887a256d6939da88aabd8cd status:200-399 # lvsc-disable-line check-not-in-mon",
+      "CHECK=t https https host:www.example.com digest:9B3A0C85A887A256D6939DA88AABD8CD # lvsc-disable-line check-not-in-mon",
+      "CHECK=f 1 http port:80 path:/health",
+      "CHECK=t telnet smtp retries:0 interval:5",
+    ]);
+    const [k] = keepalivedFiles(text);
+    expect(k!.contents).toContain("                digest 9b3a0c85a887a256d6939da88aabd8cd\n                virtualhost www.example.com\n");
+    expect(k!.contents).toContain("    real_server 192.168.0.3 0 {\n        weight 1\n        HTTP_GET {\n            url {\n                path /health\n");
+    expect(k!.contents).toContain("            connect_port 80\n");
+    const r = keepalivedTest(k!.contents);
+    expect(r.output).toBe("");
+    expect(r.status).toBe(0);
+  });
+
   it("turns script security on, without which the same keepalived -t refuses the script check", (ctx) => {
     needTool(ctx, "keepalived");
     const text = single[0]!.contents;
