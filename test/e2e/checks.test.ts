@@ -2,7 +2,8 @@
 // `lvsc compile` wrote runs unchanged under Debian's keepalived on a director (a network namespace
 // in the qemu VM), and real servers turn unhealthy the way each kind of check sees it: an
 // application whose /health answers 500 while / answers 200 (HTTP_GET), the same over TLS with a
-// self-signed certificate this test makes (SSL_GET), a DNS server answering SERVFAIL (DNS_CHECK),
+// self-signed certificate this test makes (SSL_GET), a DNS server answering SERVFAIL (DNS_CHECK;
+// test/e2e/dnsd.c, compiled here),
 // a script whose exit status says so (MISC_CHECK). Each must leave the table within its check's
 // bound and come back when healthy. The negative control is the same lab with lvsc's default
 // checks, which keep the unhealthy server in. One VM runs both scenarios.
@@ -10,9 +11,10 @@
 //   npx vitest run --config vitest.e2e.config.ts test/e2e/checks.test.ts
 //   LVSC_CHECKS_REPORT=FILE keeps the figures (README, "Health checks")
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe } from "vitest";
 import { bundle, compileInto, scenarioTests, selected, unavailableSuite } from "./suite.js";
 import { buildImage, runVm, unavailable, type VmRun } from "./vm.js";
@@ -79,8 +81,16 @@ function certificate(): string {
   return readFileSync(join(dir, "cert.pem"), "utf8") + readFileSync(join(dir, "key.pem"), "utf8");
 }
 
+/** The DNS real server (test/e2e/dnsd.c), a static binary made with the host's gcc. */
+function dnsd(): string {
+  const out = join(mkdtempSync(join(tmpdir(), "lvsc-e2e-dnsd-")), "dnsd");
+  execFileSync("gcc", ["-static", "-O2", "-o", out, fileURLToPath(new URL("./dnsd.c", import.meta.url))], { stdio: "inherit" });
+  return out;
+}
+
 function bundleOf(scenarios: Scenario[]): string {
   const pem = certificate();
+  const dns = dnsd();
   return bundle(
     "lvsc-e2e-checks-",
     scenarios,
@@ -90,6 +100,7 @@ function bundleOf(scenarios: Scenario[]): string {
       // the default mode needs one run per kind: rs2 staying in is the result
       writeFileSync(join(out, "runs"), `${s.mode === "custom" ? RUNS : 1}\n`);
       writeFileSync(join(out, "rs.pem"), pem);
+      copyFileSync(dns, join(out, "dnsd"));
     },
     (s) => `${s.name} checks ${s.mode === "custom" ? 1200 : 600}`,
   );
@@ -108,9 +119,10 @@ function median(xs: number[]): number {
 }
 
 const missing = unavailable();
-const noTool = ["keepalived", "openssl"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
+// gcc with a static libc (libc6-dev) builds the DNS real server
+const noTool = ["keepalived", "openssl", "gcc"].filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
 const why =
-  missing !== undefined ? `missing on this machine: ${missing.commands.join(", ")}` : noTool.length > 0 ? `missing on this machine: ${noTool.join(", ")} (keepalived is copied into the VM image; openssl makes the certificate)` : undefined;
+  missing !== undefined ? `missing on this machine: ${missing.commands.join(", ")}` : noTool.length > 0 ? `missing on this machine: ${noTool.join(", ")} (keepalived is copied into the VM image; openssl makes the certificate; gcc the DNS server)` : undefined;
 if (why !== undefined) unavailableSuite("health checks per service on a real kernel (qemu, keepalived)", why, [...(missing?.packages ?? []), ...noTool], missing?.commands[0] ?? noTool[0]!);
 
 describe.skipIf(why !== undefined)("health checks per service on a real kernel (qemu, keepalived)", () => {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Health checks per service (CHECK): one director runs the generated keepalived.conf, unchanged,
 # under Debian's keepalived; rs1 (.3) and rs2 (.4) on the LAN 192.168.0.0/24 serve HTTP on 80
-# and HTTPS on 443 (socat, a certificate the host made), DNS on 53/udp (a header-only responder)
+# and HTTPS on 443 (socat, a certificate the host made), DNS on 53/udp (dnsd, compiled by the host)
 # and 8080 (a plain TCP listener). For each kind, rs2 is made unhealthy the way that kind sees
 # (/health answers 500 while / answers 200; SERVFAIL; the script's exit status) and the time until
 # it leaves the table is measured; then it is made healthy and must come back. MODE (in $DIR/mode):
@@ -37,7 +37,8 @@ serve() {
 for h in rs1 rs2; do
 	serve "$h" TCP4-LISTEN:80,reuseaddr,fork checks_http.sh
 	serve "$h" "OPENSSL-LISTEN:443,reuseaddr,fork,cert=$DIR/rs.pem,verify=0" checks_http.sh
-	serve "$h" UDP4-RECVFROM:53,reuseaddr,fork checks_dns.sh
+	ip netns exec "$h" "$DIR/dnsd" "$CHECKS/$h-rcode" &
+	keep $!
 	# (a TCP connect check closes before the greeting is written: its EPIPE is no news)
 	ip netns exec "$h" socat TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:"echo $h" 2>/dev/null &
 	keep $!
