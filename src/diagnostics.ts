@@ -113,6 +113,16 @@ export const CODES = {
   "invalid-vrrp-preempt": { severity: "error", summary: "VRRP_PREEMPT is not `on` or `off`" },
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   "director-pair-shared": { severity: "error", summary: "two clusters linted together name the same director in DIRECTOR_PAIR: a host runs one keepalived and one sync daemon" },
+  // ---- health checks per service (lvsc extension CHECK) ----
+  "malformed-check": { severity: "error", summary: "a CHECK line out of shape: no kind, an option that is not `key:value`, not the kind's, or given twice" },
+  "invalid-check-kind": { severity: "error", summary: "a CHECK kind other than http, https, tcp, dns, smtp, script or none" },
+  "invalid-check-value": { severity: "error", summary: "a CHECK option's value out of shape or range: a path, a status, a timer, a script path..." },
+  "check-unknown-service": { severity: "error", summary: "a CHECK naming a service that no SERVICE line has" },
+  "duplicate-check": { severity: "error", summary: "two CHECK lines for one service" },
+  "check-protocol-mismatch": { severity: "error", summary: "a check that cannot work over its service: HTTP, HTTPS, SMTP or TCP on UDP; a port check without a port" },
+  "check-port-mismatch": { severity: "warning", summary: "a DNS check on a port other than 53, HTTP on 443 or HTTPS on 80" },
+  "check-slow-detection": { severity: "warning", summary: "CHECK timers that keep a silent real server in the table longer than the documented bound" },
+  "check-not-in-mon": { severity: "warning", summary: "a CHECK that mon.cf cannot express as keepalived.conf does: mon.cf runs a simpler check" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
   // ---- lvsc import: what a running cluster's table or keepalived.conf says that a conf cannot ----

@@ -111,6 +111,16 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
       use: "old spelling of `SERVER_VIP_DEVICE` (warning)",
     },
   },
+  // ---- lvsc extension: a health check per service (README, "Health checks") ----
+  CHECK: {
+    fields: undefined,
+    repeatable: true,
+    example: "CHECK=t www http path:/health status:200",
+    doc: {
+      fields: "see below",
+      use: "lvsc extension, repeatable, one per service: the health check keepalived (and mon) run on its real servers; lvsc's default check by port when absent ([Health checks](#health-checks))",
+    },
+  },
   // ---- lvsc extensions: two directors sharing the VIP through keepalived (README, "Two directors") ----
   DIRECTOR_PAIR: {
     fields: ["director1", "director2"],
@@ -212,10 +222,13 @@ export const CONF_FORMAT = {
     "SERVICE=f <mark> [<scheduler>] [<persistence>] <realserver>...",
     "persistence ::= ppc [-t <secs>] [-M <netmask>]",
     "realserver ::= host[:port][,weight]",
+    "CHECK=t|u <service> <kind> [<key>:<value>]...",
+    "CHECK=f <mark> <kind> [<key>:<value>]...",
   ],
   /** Paragraphs after the grammar. */
   notes: [
     `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask) count as one.`,
     `A real server's host is an address or a host name, its port a number or a service name (the service's port when absent), its weight 0..${MAX_WEIGHT} (1 when absent; 0 sends it no new connections). \`localhost\`/\`127.0.0.1\` as a real server is the director itself (LocalNode); it is sent with direct routing (\`-g\`) whatever the cluster's type, since the kernel does not masquerade to a loopback address, so it keeps the service's port. Only VS_NAT can send a service to another port (\`rs1:8080\`), and not to LocalNode.`,
+    "`CHECK` (an lvsc extension) names a service as its SERVICE line does and says how its real servers are checked: `http`, `https`, `tcp`, `dns`, `smtp`, `script` or `none`, then options as `key:value` (`path:/health status:200 interval:2 timeout:1 retries:2`); a service without one keeps lvsc's default check ([Health checks](#health-checks)).",
   ],
 } as const;

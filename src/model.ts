@@ -1,5 +1,6 @@
 // The validated model: canonical, typed values only (never raw token text in a command position).
 
+import type { HealthCheck } from "./checks.js";
 import type { Span } from "./diagnostics.js";
 import type { Iface, IPv4 } from "./net.js";
 
@@ -56,6 +57,8 @@ export interface VirtualService {
   realServers: RealServer[];
   /** 1-based line of the SERVICE directive. */
   line: number;
+  /** The service's CHECK (lvsc extension); lvsc's default check by protocol and port when absent. */
+  check?: HealthCheck | undefined;
 }
 
 /** One director of a pair: a host of its own, which holds the VIP and the DIP only while it is MASTER. */

@@ -3,6 +3,7 @@
 import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { derivedRouterId, vrrpInstances } from "./ha.js";
+import { checkComment as customCheckComment, keepalivedCheck, monCheck } from "./checks-plan.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
 export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules" | "keepalived.conf" | "mon.cf" | "lvs.service" | "sysctl.conf";
@@ -438,7 +439,10 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       check,
       http: check === "HTTP_GET",
       connectTimeout: String(timeout),
-      checkComment: checkComment(check, timeout),
+      checkComment: s.check !== undefined ? customCheckComment(s.check, s) : checkComment(check, timeout),
+      // the service's CHECK, when the conf gives one (templates/keepalived.conf.hbs writes it instead)
+      custom: s.check !== undefined ? keepalivedCheck(s.check) : false,
+      delayLoop: String(s.check !== undefined && s.check.kind !== "none" ? s.check.interval : HEALTH_CHECK.delayLoop),
       realServers: lazyMap(() => dests, realServer),
     };
   };
@@ -459,6 +463,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
     isNat: config.type === "nat",
     natDevice: config.dip.device.device,
     services,
+    // a script check (CHECK=... script): keepalived 2.2 refuses to run it without this
+    scriptSecurity: config.services.some((s) => s.check?.kind === "script"),
     timers: {
       delayLoop: String(HEALTH_CHECK.delayLoop),
       retry: String(HEALTH_CHECK.retry),
@@ -536,7 +542,8 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const hosts = new Map<number, [VirtualService, RealServer][]>();
   for (const s of config.services)
     for (const d of s.realServers) {
-      if (d.localNode) continue;
+      // CHECK=... none: nothing to watch, the real server stays in
+      if (d.localNode || s.check?.kind === "none") continue;
       const h = hosts.get(d.address);
       if (h === undefined) hosts.set(d.address, [[s, d]]);
       else h.push([s, d]);
@@ -544,10 +551,17 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const entry = ([s, d]: [VirtualService, RealServer]) => {
     const address = formatIPv4(d.address);
     const m = monitor(s, d.port);
+    const custom = s.check !== undefined ? monCheck(s.check, d.port) : undefined;
     return {
       name: s.protocol === "fwmark" ? `fwmark${s.fwmark}` : `${s.protocol}${s.port}`,
-      monitor: m.name,
-      monitorPort: m.port,
+      monitor: custom?.name ?? m.name,
+      monitorPort: custom !== undefined ? custom.port : m.port,
+      // a CHECK's monitor options, interval and failures before the alert
+      monitorTimeout: custom?.timeout ?? "",
+      monitorUrl: custom?.url ?? "",
+      dnsQuery: custom?.dnsQuery ?? "",
+      interval: s.check !== undefined ? `${s.check.interval}s` : "15s",
+      alertAfter: s.check !== undefined && s.check.retries > 0 ? String(s.check.retries + 1) : "",
       isUdp: s.protocol === "udp",
       isFwmark: s.protocol === "fwmark",
       virtual: s.protocol === "fwmark" ? String(s.fwmark) : `${c.vip}:${s.port}`,

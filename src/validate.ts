@@ -47,6 +47,7 @@ import {
   type IPv4,
 } from "./net.js";
 import { derivedRouterId } from "./ha.js";
+import { applyChecks } from "./checks.js";
 import { lookupService, type Protocol, type ServiceTable } from "./services.js";
 import { closest, didYouMean, listing, printable } from "./text.js";
 
@@ -153,6 +154,7 @@ class Validator {
   run(ast: ConfFile): ValidateResult {
     const single = new Map<string, Directive>();
     const services: Directive[] = [];
+    const checks: Directive[] = [];
 
     // ---- names: unknown, deprecated, duplicated ----
     for (const d of ast.directives) {
@@ -160,6 +162,10 @@ class Validator {
       const spec = DIRECTIVES[name];
       if (spec === undefined) {
         if (!d.broken) this.unknownDirective(d);
+        continue;
+      }
+      if (name === "CHECK") {
+        checks.push(d);
         continue;
       }
       if (spec.repeatable) {
@@ -294,6 +300,8 @@ class Validator {
     if (type !== undefined && vip !== undefined && dip !== undefined) this.networkChecks(type.value, vip, dip);
     // ---- two directors (lvsc extension) ----
     const ha = this.ha(ok, present, type?.value, vip, dip, serverGateway, validServices);
+    // ---- health checks per service (lvsc extension CHECK) ----
+    this.checks(checks, validServices, ha.pair === undefined, validServices.length === services.length);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
       return { config: undefined, diagnostics: this.out, names: this.names };
@@ -314,6 +322,23 @@ class Validator {
       diagnostics: this.out,
       names: this.names,
     };
+  }
+
+  /** The CHECK lines (src/checks.ts), each set on the service it names. */
+  private checks(directives: Directive[], services: ParsedService[], hasMon: boolean, allServices: boolean): void {
+    if (directives.length === 0) return;
+    applyChecks(
+      directives,
+      services,
+      {
+        report: (code, message, span, hint, related) => this.report(code, message, span, hint, related),
+        protocol: (f) => this.protocol(f),
+        port: (f, proto, what) => this.port(f, proto, what),
+        fwmark: (f) => this.fwmark(f),
+      },
+      hasMon,
+      allServices,
+    );
   }
 
   // ---------------- directive names ----------------

@@ -27,7 +27,44 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   { name: "lvs_dr_ha", conf: () => readExample("lvs_dr_ha.conf"), file: "lvs_dr_ha.conf" },
   { name: "lvs_nat_ha", conf: () => readExample("lvs_nat_ha.conf"), file: "lvs_nat_ha.conf" },
   { name: "lvs_tun_ha", conf: () => `${readExample("lvs_tun.conf")}DIRECTOR_PAIR=192.168.1.11 192.168.1.12\n`, file: "lvs_tun_ha.conf" },
+  // a CHECK of every kind (lvsc extension): keepalived.conf's checkers and mon.cf's monitors
+  { name: "lvs_dr-checks", conf: () => checksConf(), file: "lvs_dr.conf" },
+  // the same checks on two directors: both keepalived files
+  { name: "lvs_dr_ha-checks", conf: () => checksConf(["DIRECTOR_PAIR=director1 director2"], CHECK_LINES.map(withoutMonComment)), file: "lvs_dr.conf" },
 ];
+
+/**
+ * A CHECK for each kind, for the services of checksConf(). Where mon.cf runs a simpler check, the
+ * line accepts the warning that says so (a pair has no mon.cf: see withoutMonComment).
+ */
+export const CHECK_LINES = [
+  "CHECK=t www http path:/health status:200 host:www.example.com interval:2 timeout:1 retries:2   # lvsc-disable-line check-not-in-mon",
+  "CHECK=t https https path:/health status:200-299 interval:2 timeout:2   # lvsc-disable-line check-not-in-mon",
+  "CHECK=u domain dns name:example.com type:A interval:2 timeout:1",
+  "CHECK=t smtp smtp helo:director.example.com   # lvsc-disable-line check-not-in-mon",
+  "CHECK=t 8080 script run:/usr/local/lib/lvs/check-app timeout:2   # lvsc-disable-line check-not-in-mon",
+  "CHECK=t telnet tcp port:23 retries:0",
+  "CHECK=t ssh none",
+] as const;
+
+/** A CHECK line without its `lvsc-disable-line` comment. */
+export function withoutMonComment(line: string): string {
+  return line.replace(/ +# lvsc-disable-line .*$/, "");
+}
+
+/** The walkthrough's cluster with a service for each kind of check, and the CHECK lines. */
+export function checksConf(extra: string[] = [], checks: readonly string[] = CHECK_LINES): string {
+  return conf({}, [
+    "SERVICE=t https rr rs1:https rs2:https",
+    "SERVICE=u domain rr rs1:domain rs2:domain",
+    "SERVICE=t smtp rr rs1:smtp rs2:smtp",
+    "SERVICE=t 8080 rr rs1:8080 rs2:8080",
+    "SERVICE=t ssh rr rs1 rs2",
+    "# what healthy means, per service",
+    ...checks,
+    ...extra,
+  ]);
+}
 
 /** `lvsc ARGS` in this process (no terminal, no environment): its exit code and what it printed. */
 export async function lvscInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
