@@ -1237,7 +1237,7 @@ class Validator {
     if (version === 2 && fraction) {
       this.report(
         "vrrp-v2-fraction",
-        `VRRPv2 counts whole seconds: advert interval \`${printable(advertField.text)}\` cannot be sent`,
+        `advert interval \`${printable(advertField.text)}\` has a fraction, which VRRPv2 cannot send: it counts whole seconds`,
         advertField.span,
         "remove `VRRP_VERSION=2` (a fraction means VRRPv3), or give whole seconds; keepalived would round it to a second",
         [{ message: "VRRP_VERSION=2 given here", span: versionField!.span }],

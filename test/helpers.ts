@@ -27,6 +27,9 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   { name: "lvs_dr_ha", conf: () => readExample("lvs_dr_ha.conf"), file: "lvs_dr_ha.conf" },
   { name: "lvs_nat_ha", conf: () => readExample("lvs_nat_ha.conf"), file: "lvs_nat_ha.conf" },
   { name: "lvs_tun_ha", conf: () => `${readExample("lvs_tun.conf")}DIRECTOR_PAIR=192.168.1.11 192.168.1.12\n`, file: "lvs_tun_ha.conf" },
+  // two directors with fast timers (VRRP_ADVERT): VRRPv3, sub-second adverts, the bounds they give
+  { name: "lvs_dr_ha-fast", conf: () => `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=0.2\n`, file: "lvs_dr_ha.conf" },
+  { name: "lvs_nat_ha-fast", conf: () => `${readExample("lvs_nat_ha.conf")}VRRP_ADVERT=0.1\n`, file: "lvs_nat_ha.conf" },
 ];
 
 /** `lvsc ARGS` in this process (no terminal, no environment): its exit code and what it printed. */

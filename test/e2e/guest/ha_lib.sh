@@ -129,7 +129,8 @@ ticker() {
 	keep $!
 }
 
-# probes_start URL: from the client, a request every 0.25 s (each given 3 s, in the background); each
+# probes_start URL: from the client, a request every $PROBE_EVERY s (0.25 unless a scenario sets it;
+# each given 3 s, in the background); each
 # appends "START END PAGE" (PAGE "real server #N", or FAIL) to $STATE/probes. The loop runs
 # inside the client's namespace and reads the clock without forking: the VM has one slow CPU.
 probes_start() {
@@ -144,9 +145,9 @@ probes_start() {
 				read -r e _ </proc/uptime
 				echo "$s $e ${page:-FAIL}" >>"$1/probes"
 			) &
-			sleep 0.25
+			sleep "$3"
 		done
-		wait' probes "$STATE" "$1" &
+		wait' probes "$STATE" "$1" "${PROBE_EVERY:-0.25}" &
 	PROBER=$!
 }
 
@@ -223,13 +224,14 @@ ha_cleanup() {
 	teardown
 }
 
-# failover KIND N DEV: director1 is MASTER; fault it and measure, from the fault, the first
+# failover KIND N DEV [BOUND]: director1 is MASTER; fault it and measure, from the fault, the first
 # request served through director2. KIND stop: director1's keepalived stops; link: director1's
 # DEV goes down. Checks failover-KIND-N: the VIP (on $VIP_DEV) and the DIP moved, a request
-# succeeded, and none failed after it.
+# succeeded, none failed after it, and (given BOUND) it took at most BOUND seconds.
 failover() {
 	kind=$1
 	n=$2
+	bound=${4:-}
 	probes_start "http://$VIP/test.html"
 	sleep 1
 	t0=$(now)
@@ -263,8 +265,11 @@ failover() {
 	else
 		took=$(elapsed "$t0" "$first")
 		bad=$(failures_after "$first")
-		if [ "$bad" = 0 ]; then
-			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s); $(probes_after "$first") later requests, none failed"
+		if [ -n "$bound" ] && ! le "$took" "$bound"; then
+			fail "$id" "$took s from the fault to the first request served through director2 (bound: $bound s); the VIP reached director2 $moved s after the VIP left director1"
+			ka_log director2
+		elif [ "$bad" = 0 ]; then
+			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s)${bound:+, bound $bound s}; $(probes_after "$first") later requests, none failed"
 		else
 			fail "$id" "$took s to the first request served, but $bad of $(probes_after "$first") later requests failed"
 		fi
@@ -287,4 +292,44 @@ switch_back() {
 	wait_holds director1 "$VIP" "$VIP_DEV" 15 >/dev/null || note "director1 did not take the VIP back"
 	ka_start director2 "$KA2"
 	sleep 2
+}
+
+# masters HOST: how many times HOST's keepalived has entered MASTER state (any instance)
+masters() {
+	grep -c "Entering MASTER STATE" "$STATE/ka-$1.log" 2>/dev/null || :
+}
+
+# steady SECS: the pair left alone for SECS seconds, requests every 0.25 s from the client; checks
+# steady-master: director1 stays MASTER throughout (polled every 0.5 s, and director2's keepalived
+# never logs "Entering MASTER STATE"), steady-requests: no request failed
+steady() {
+	d2=$(masters director2)
+	d1=$(masters director1)
+	polls=0
+	lost=0
+	probes_start "http://$VIP/test.html"
+	t0=$(now)
+	while le "$(elapsed "$t0")" "$1"; do
+		polls=$((polls + 1))
+		if holds director2 "$VIP" "$VIP_DEV" || ! holds director1 "$VIP" "$VIP_DEV"; then
+			lost=$((lost + 1))
+			note "at $(elapsed "$t0") s the VIP is not on director1 alone"
+		fi
+		sleep 0.5
+	done
+	probes_stop
+	d2now=$(masters director2)
+	d1now=$(masters director1)
+	if [ "$lost" = 0 ] && [ "$d2now" = "$d2" ] && [ "$d1now" = "$d1" ]; then
+		pass steady-master "$1 s: director1 MASTER in all $polls polls; director2 never entered MASTER state"
+	else
+		fail steady-master "$1 s: the VIP was off director1 (or on director2) in $lost of $polls polls; director2 entered MASTER state $((d2now - d2)) times, director1 $((d1now - d1)) times again"
+		grep -i "state\|advert\|timer" "$STATE/ka-director2.log" | tail -n 20 | sed "s/^/[$SCEN] director2: /"
+	fi
+	bad=$(failures_after "$t0")
+	if [ "$bad" = 0 ]; then
+		pass steady-requests "none of $(probes_after "$t0") requests failed"
+	else
+		fail steady-requests "$bad of $(probes_after "$t0") requests failed"
+	fi
 }
