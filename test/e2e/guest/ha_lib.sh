@@ -266,10 +266,10 @@ failover() {
 		took=$(elapsed "$t0" "$first")
 		bad=$(failures_after "$first")
 		if [ -n "$bound" ] && ! le "$took" "$bound"; then
-			fail "$id" "$took s from the fault to the first request served through director2 (bound: $bound s); the VIP reached director2 $moved s after the VIP left director1"
+			fail "$id" "$took s from the fault to the first request served through director2 (bound: $bound s); the VIP left director1 after $(elapsed "$t0" "$gone") s and reached director2 $moved s later"
 			ka_log director2
 		elif [ "$bad" = 0 ]; then
-			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s)${bound:+, bound $bound s}; $(probes_after "$first") later requests, none failed"
+			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s${bound:+ and reached director2 $moved s later; bound $bound s}); $(probes_after "$first") later requests, none failed"
 		else
 			fail "$id" "$took s to the first request served, but $bad of $(probes_after "$first") later requests failed"
 		fi
@@ -299,6 +299,14 @@ masters() {
 	grep -c "Entering MASTER STATE" "$STATE/ka-$1.log" 2>/dev/null || :
 }
 
+# vrrp_cpu HOST: CPU seconds HOST's keepalived VRRP process has used (user + system)
+vrrp_cpu() {
+	pid=$(cat "$STATE/ka-$1-vrrp.pid" 2>/dev/null) || { echo 0; return; }
+	hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
+	# the fields after "(keepalived)": utime is the 14th of the line, stime the 15th
+	awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0
+}
+
 # steady SECS: the pair left alone for SECS seconds, requests every 0.25 s from the client; checks
 # steady-master: director1 stays MASTER throughout (polled every 0.5 s, and director2's keepalived
 # never logs "Entering MASTER STATE"), steady-requests: no request failed
@@ -309,6 +317,8 @@ steady() {
 	lost=0
 	probes_start "http://$VIP/test.html"
 	t0=$(now)
+	cpu0=$(vrrp_cpu director1)
+	cpu20=$(vrrp_cpu director2)
 	while le "$(elapsed "$t0")" "$1"; do
 		polls=$((polls + 1))
 		if holds director2 "$VIP" "$VIP_DEV" || ! holds director1 "$VIP" "$VIP_DEV"; then
@@ -318,10 +328,13 @@ steady() {
 		sleep 0.5
 	done
 	probes_stop
+	cpu=$(awk -v a="$cpu0" -v b="$(vrrp_cpu director1)" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / s * 100 }')
+	cpu2=$(awk -v a="$cpu20" -v b="$(vrrp_cpu director2)" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / s * 100 }')
+	note "keepalived's VRRP process used $cpu % of a CPU on director1 (MASTER), $cpu2 % on director2 (BACKUP)"
 	d2now=$(masters director2)
 	d1now=$(masters director1)
 	if [ "$lost" = 0 ] && [ "$d2now" = "$d2" ] && [ "$d1now" = "$d1" ]; then
-		pass steady-master "$1 s: director1 MASTER in all $polls polls; director2 never entered MASTER state"
+		pass steady-master "$1 s: director1 MASTER in all $polls polls; director2 never entered MASTER state; VRRP process CPU: $cpu % (MASTER), $cpu2 % (BACKUP)"
 	else
 		fail steady-master "$1 s: the VIP was off director1 (or on director2) in $lost of $polls polls; director2 entered MASTER state $((d2now - d2)) times, director1 $((d1now - d1)) times again"
 		grep -i "state\|advert\|timer" "$STATE/ka-director2.log" | tail -n 20 | sed "s/^/[$SCEN] director2: /"
