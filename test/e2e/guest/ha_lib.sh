@@ -130,20 +130,23 @@ ticker() {
 }
 
 # probes_start URL: from the client, a request every $PROBE_EVERY s (0.25 unless a scenario sets it;
-# each given 3 s, in the background); each
-# appends "START END PAGE" (PAGE "real server #N", or FAIL) to $STATE/probes. The loop runs
-# inside the client's namespace and reads the clock without forking: the VM has one slow CPU.
+# each given 3 s by wget -T, in the background); probes_stop then writes $STATE/probes, a line
+# "START END PAGE" a request (PAGE "real server #N", or FAIL). The loop runs inside the client's
+# namespace and reads the clock without forking, and a request is one subshell and one wget (the
+# page goes to a file of its own): the VM has one slow CPU, which the probes must not fill.
 probes_start() {
-	: >"$STATE/probes"
-	rm -f "$STATE/probes-stop"
+	rm -rf "$STATE/probes.d" "$STATE/probes-stop"
+	mkdir "$STATE/probes.d"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ip netns exec client sh -c '
+		i=0
 		while [ ! -e "$1/probes-stop" ]; do
+			i=$((i + 1))
 			(
 				read -r s _ </proc/uptime
-				page=$(timeout 3 wget -q -O - "$2" 2>/dev/null)
+				if wget -q -T 3 -O "$1/probes.d/$i" "$2" 2>/dev/null; then r=ok; else r=FAIL; fi
 				read -r e _ </proc/uptime
-				echo "$s $e ${page:-FAIL}" >>"$1/probes"
+				echo "$s $e $r $i" >>"$1/probes.d/index"
 			) &
 			sleep "$3"
 		done
@@ -154,6 +157,11 @@ probes_start() {
 probes_stop() {
 	: >"$STATE/probes-stop"
 	wait "$PROBER" 2>/dev/null || :
+	awk -v d="$STATE/probes.d" '{
+		page = "FAIL"
+		if ($3 == "ok") { f = d "/" $4; if ((getline line < f) > 0 && line != "") page = line; close(f) }
+		print $1, $2, page
+	}' "$STATE/probes.d/index" >"$STATE/probes" 2>/dev/null || : >"$STATE/probes"
 }
 
 # first_success T0: END of the first successful probe that started at T0 or later
@@ -244,7 +252,12 @@ failover() {
 			sleep 0.05
 		done
 		;;
-	link) on director1 ip link set "$3" down ;;
+	link)
+		# the fault's time is read in director1's namespace the moment the link is down: under a
+		# loaded TCG guest, starting `ip netns exec` alone can take seconds
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		t0=$(ip netns exec director1 sh -c 'ip link set "$1" down && read -r up _ </proc/uptime && echo "$up"' fault "$3") || t0=$(now)
+		;;
 	esac
 	# from here no request can be served by director1: the VIP has left it, or its link is down;
 	# a request that succeeds from now on went through director2
