@@ -130,9 +130,9 @@ ticker() {
 }
 
 # probes_start URL: from the client, a request every $PROBE_EVERY s (0.25 unless a scenario sets it;
-# each given 3 s by wget -T, in the background); probes_stop then writes $STATE/probes, a line
+# each given 3 s, in the background); probes_stop then writes $STATE/probes, a line
 # "START END PAGE" a request (PAGE "real server #N", or FAIL). The loop runs inside the client's
-# namespace and reads the clock without forking, and a request is one subshell and one wget (the
+# namespace and reads the clock without forking, and a request is one subshell, timeout and wget (the
 # page goes to a file of its own): the VM has one slow CPU, which the probes must not fill.
 probes_start() {
 	rm -rf "$STATE/probes.d" "$STATE/probes-stop"
@@ -144,7 +144,7 @@ probes_start() {
 			i=$((i + 1))
 			(
 				read -r s _ </proc/uptime
-				if wget -q -T 3 -O "$1/probes.d/$i" "$2" 2>/dev/null; then r=ok; else r=FAIL; fi
+				if timeout 3 wget -q -O "$1/probes.d/$i" "$2" 2>/dev/null; then r=ok; else r=FAIL; fi
 				read -r e _ </proc/uptime
 				echo "$s $e $r $i" >>"$1/probes.d/index"
 			) &
