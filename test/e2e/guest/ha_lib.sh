@@ -339,7 +339,7 @@ steady() {
 		# the longest the guest took between two polls (0.5 s apart plus two `ip netns exec`): how
 		# late its timers could fire
 		t=$(now)
-		gap=$(awk -v a="$last" -v b="$t" -v g="$gap" 'BEGIN { d = b - a; printf "%.2f", d > g ? d : g }')
+		gap=$(awk -v a="$last" -v b="$t" -v g="$gap" 'BEGIN { d = b - a; printf "%.2f", (d > g ? d : g) }')
 		last=$t
 		if holds director2 "$VIP" "$VIP_DEV" || ! holds director1 "$VIP" "$VIP_DEV"; then
 			lost=$((lost + 1))
