@@ -25,6 +25,8 @@ interface Scenario {
   hosts: string;
   /** Checks that must be reported and pass. */
   passes: string[];
+  /** The scenario's bound in the VM, in seconds (run.sh's default: 300). */
+  seconds?: number;
   /** More files for the guest script: name → text (the steady run's length). */
   extra?: Record<string, string>;
   /** A negative control: change the keepalived files, then these checks must fail. */
@@ -135,6 +137,8 @@ const ALL_SCENARIOS: Scenario[] = [
     name: "ha-dr-fast",
     topology: "ha_dr",
     mode: "fast",
+    // six failovers, each followed by a switch back: near run.sh's 300 s on a loaded machine
+    seconds: 600,
     file: "lvs_dr.conf",
     conf: fastDr(),
     hosts: DR_HOSTS,
@@ -146,6 +150,7 @@ const ALL_SCENARIOS: Scenario[] = [
           name: "ha-dr-steady",
           topology: "ha_dr" as const,
           mode: "steady",
+          seconds: STEADY + 600,
           file: "lvs_dr.conf",
           conf: fastDr(),
           hosts: DR_HOSTS,
@@ -157,6 +162,7 @@ const ALL_SCENARIOS: Scenario[] = [
           name: "ha-dr-steady-default",
           topology: "ha_dr" as const,
           mode: "steady",
+          seconds: STEADY + 600,
           file: "lvs_dr.conf",
           conf: dr("on"),
           hosts: DR_HOSTS,
@@ -215,7 +221,7 @@ function bundleOf(scenarios: Scenario[]): string {
       writeFileSync(join(out, "mode"), `${s.mode}\n`);
       for (const [name, text] of Object.entries(s.extra ?? {})) writeFileSync(join(out, name), text);
     },
-    (s) => `${s.name} ${s.topology}`,
+    (s) => `${s.name} ${s.topology}${s.seconds !== undefined ? ` ${s.seconds}` : ""}`,
   );
 }
 
