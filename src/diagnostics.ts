@@ -111,6 +111,9 @@ export const CODES = {
   "director-address-conflict": { severity: "error", summary: "a director's own address that is also the other director's, the VIP, the DIP or a real server" },
   "invalid-vrrp-router-id": { severity: "error", summary: "a VRRP_ROUTER_ID outside 1..255" },
   "invalid-vrrp-preempt": { severity: "error", summary: "VRRP_PREEMPT is not `on` or `off`" },
+  "invalid-vrrp-advert": { severity: "error", summary: "a VRRP_ADVERT that is not seconds keepalived can send: outside its version's range, or finer than a hundredth" },
+  "invalid-vrrp-version": { severity: "error", summary: "VRRP_VERSION is not `2` or `3`" },
+  "vrrp-v2-fraction": { severity: "error", summary: "VRRP_VERSION=2 with a VRRP_ADVERT that has a fraction: VRRPv2 counts whole seconds" },
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   "director-pair-shared": { severity: "error", summary: "two clusters linted together name the same director in DIRECTOR_PAIR: a host runs one keepalived and one sync daemon" },
   // ---- health checks per service (lvsc extension CHECK) ----

@@ -150,6 +150,25 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
       use: "lvsc extension, with `DIRECTOR_PAIR`: `off` (default) leaves the VIP with director2 when director1 returns; `on` gives it back",
     },
   },
+  VRRP_ADVERT: {
+    fields: ["seconds"],
+    repeatable: false,
+    example: "VRRP_ADVERT=0.2",
+    note: "whole seconds (VRRPv2, 1..255), or a fraction to the hundredth (VRRPv3, 0.01..40.95)",
+    doc: {
+      fields: "seconds: `1`..`255`, or `0.01`..`40.95` to the hundredth",
+      use: "lvsc extension, with `DIRECTOR_PAIR`: keepalived's `advert_int`, `1` when absent; a fraction means VRRPv3 (`version 3`); director2 takes over within 3 adverts plus a skew ([Failover timers](#failover-timers))",
+    },
+  },
+  VRRP_VERSION: {
+    fields: ["2|3"],
+    repeatable: false,
+    example: "VRRP_VERSION=3",
+    doc: {
+      fields: "`2` or `3`",
+      use: "lvsc extension, with `DIRECTOR_PAIR`: the VRRP version of the adverts; `3` when `VRRP_ADVERT` has a fraction, else `2`; VRRPv2 counts whole seconds",
+    },
+  },
 };
 
 /** Names people write that are not directives, and what they meant. */

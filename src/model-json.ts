@@ -22,7 +22,7 @@ export interface ModelJson {
   directorGateway: string | null;
   realServerSetup: { vipDevice: string | null; netDevice: string | null; gateway: string | null };
   /** DIRECTOR_PAIR: two directors under keepalived, director1 first; null for a single director. */
-  pair: { directors: { role: "director1" | "director2"; address: string; written: string; priority: number }[]; preempt: boolean } | null;
+  pair: { directors: { role: "director1" | "director2"; address: string; written: string; priority: number }[]; preempt: boolean; advertInterval: number; vrrpVersion: 2 | 3 } | null;
   /** The VRRP router id of the keepalived files, and whether VRRP_ROUTER_ID gave it (else the VIP's last octet). */
   vrrp: { routerId: number; given: boolean } | null;
   services: {
@@ -84,6 +84,8 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
         : {
             directors: config.pair.directors.map((d) => ({ role: d.role, address: formatIPv4(d.address), written: d.written, priority: d.priority })),
             preempt: config.pair.preempt,
+            advertInterval: config.pair.timers.advertCs / 100,
+            vrrpVersion: config.pair.timers.version,
           },
     vrrp: config.vrrp === undefined ? null : { routerId: config.vrrp.routerId, given: config.vrrp.given },
     services: config.services.map((s) => ({

@@ -3,6 +3,7 @@
 import type { HealthCheck } from "./checks.js";
 import type { Span } from "./diagnostics.js";
 import type { Iface, IPv4 } from "./net.js";
+import type { VrrpTimers } from "./vrrp-timers.js";
 
 export type LvsType = "dr" | "nat" | "tun";
 
@@ -90,6 +91,8 @@ export interface DirectorPair {
   directors: [Director, Director];
   /** VRRP_PREEMPT=on: director1 takes the addresses back when it returns. Off (the default): they stay. */
   preempt: boolean;
+  /** VRRP_ADVERT and VRRP_VERSION: the adverts' interval and VRRP version, the same in both files. */
+  timers: VrrpTimers;
 }
 
 export interface LvsConfig {

@@ -4,6 +4,7 @@ import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { derivedRouterId, vrrpInstances } from "./ha.js";
 import { checkComment as customCheckComment, keepalivedCheck, monCheck } from "./checks-plan.js";
+import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
 export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules" | "keepalived.conf" | "mon.cf" | "lvs.service" | "sysctl.conf";
@@ -502,6 +503,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         peer: { role: peer.role, name: directorName(peer), address: formatIPv4(peer.address) },
         preempt: pair.preempt,
         preemptDelay: String(PREEMPT_DELAY),
+        ...vrrpTimersContext(pair.timers),
         rcProg: c.prog,
         syncDevice: syncInstance.device,
         syncInstance: syncInstance.name,
@@ -520,6 +522,27 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       },
     };
   });
+}
+
+/**
+ * What a pair's keepalived files say of their VRRP timers (VRRP_ADVERT, VRRP_VERSION): the
+ * advert_int and version lines, and the failover bounds the header states. keepalived's
+ * defaults (1 s, VRRPv2) keep the files as they were before the timers could be set.
+ */
+function vrrpTimersContext(t: VrrpTimers) {
+  const b = failoverBounds(t);
+  const advert = formatCs(t.advertCs);
+  return {
+    timersDefault: isDefaultTimers(t),
+    advertInt: advert,
+    vrrpV3: t.version === 3,
+    vrrpVersion: String(t.version),
+    advertEvery: isDefaultTimers(t) ? "every second" : `every ${advert} s, VRRPv${t.version}`,
+    downAdverts: String(DOWN_TIMER_ADVERTS),
+    downBound: b.down,
+    stopBound: b.stop,
+    skew: b.skew,
+  };
 }
 
 /** mon's monitor for a real server's port: by well-known port, else a TCP connect, else ping. */

@@ -48,6 +48,7 @@ import {
 } from "./net.js";
 import { derivedRouterId } from "./ha.js";
 import { applyChecks } from "./checks.js";
+import { DEFAULT_VRRP_TIMERS, parseAdvert, VRRP_ADVERT_LIMITS, type VrrpTimers } from "./vrrp-timers.js";
 import { lookupService, type Protocol, type ServiceTable } from "./services.js";
 import { closest, didYouMean, listing, printable } from "./text.js";
 
@@ -1102,6 +1103,7 @@ class Validator {
   ): { pair: DirectorPair | undefined; vrrp: VrrpId | undefined } {
     const given = this.vrrpRouterId(ok("VRRP_ROUTER_ID"));
     const preempt = this.vrrpPreempt(ok("VRRP_PREEMPT"));
+    const timers = this.vrrpTimers(ok, present, present("DIRECTOR_PAIR") !== undefined);
     const pairDirective = present("DIRECTOR_PAIR");
     const preemptDirective = present("VRRP_PREEMPT");
     if (pairDirective === undefined && preemptDirective !== undefined)
@@ -1180,7 +1182,8 @@ class Validator {
         ]);
     }
     if (errors || vrrp === undefined) return { pair: undefined, vrrp };
-    return { pair: { directors: [d1, d2], preempt: preempt ?? false }, vrrp };
+    if (timers === undefined) return { pair: undefined, vrrp };
+    return { pair: { directors: [d1, d2], preempt: preempt ?? false, timers }, vrrp };
   }
 
   private vrrpRouterId(d: Directive | undefined): Located<number> | undefined {
@@ -1200,5 +1203,83 @@ class Validator {
 
   private vrrpPreempt(d: Directive | undefined): boolean | undefined {
     return this.onOff(d, "invalid-vrrp-preempt", "VRRP_PREEMPT", "`off` (the default): the VIP stays with director2 when director1 returns; `on`: director1 takes it back");
+  }
+
+  // ---------------- a pair's VRRP timers: VRRP_ADVERT, VRRP_VERSION (lvsc extensions; src/vrrp-timers.ts) ----------------
+
+  /**
+   * The pair's advert interval and VRRP version; keepalived's defaults (1 s, VRRPv2) when neither
+   * is given. Undefined when either is wrong (reported), so that no pair is built from it.
+   */
+  private vrrpTimers(ok: (name: string) => Directive | undefined, present: (name: string) => Directive | undefined, hasPair: boolean): VrrpTimers | undefined {
+    for (const name of ["VRRP_ADVERT", "VRRP_VERSION"]) {
+      const p = present(name);
+      if (!hasPair && p !== undefined)
+        this.report(
+          "unused-directive",
+          `\`${name}\` has no effect without \`DIRECTOR_PAIR\`: a single director has no BACKUP to take over from it`,
+          p.name.span,
+          "remove the line, or name the two directors with `DIRECTOR_PAIR=<director1> <director2>`",
+        );
+    }
+    const advertDirective = ok("VRRP_ADVERT");
+    const versionDirective = ok("VRRP_VERSION");
+    const advertField = advertDirective !== undefined ? this.fields(advertDirective)?.[0] : undefined;
+    const versionField = versionDirective !== undefined ? this.fields(versionDirective)?.[0] : undefined;
+    if ((advertDirective !== undefined && advertField === undefined) || (versionDirective !== undefined && versionField === undefined)) return undefined;
+    let version: 2 | 3 | undefined;
+    if (versionField !== undefined) {
+      if (versionField.text === "2" || versionField.text === "3") version = Number(versionField.text) as 2 | 3;
+      else {
+        this.report(
+          "invalid-vrrp-version",
+          `VRRP version \`${printable(versionField.text)}\` is not \`2\` or \`3\``,
+          versionField.span,
+          "`2` (keepalived's default, whole seconds) or `3` (adverts to the hundredth of a second)",
+        );
+        return undefined;
+      }
+    }
+    if (advertField === undefined) return { advertCs: DEFAULT_VRRP_TIMERS.advertCs, version: version ?? DEFAULT_VRRP_TIMERS.version };
+    const parsed = parseAdvert(advertField.text);
+    const range = (v: 2 | 3) => (v === 2 ? "whole seconds from 1 to 255" : "seconds to the hundredth from 0.01 to 40.95");
+    if (!parsed.ok) {
+      const text = printable(advertField.text);
+      this.report(
+        "invalid-vrrp-advert",
+        parsed.why === "precision"
+          ? `advert interval \`${text}\` is finer than keepalived sends: VRRPv3 counts hundredths of a second`
+          : `advert interval \`${text}\` is not a number of seconds`,
+        advertField.span,
+        parsed.why === "precision"
+          ? `keepalived would round it to 10 ms; write it to the hundredth, e.g. \`VRRP_ADVERT=${text.slice(0, text.indexOf(".") + 3)}\``
+          : `${range(2)} (VRRPv2), or ${range(3)} (VRRPv3), e.g. \`VRRP_ADVERT=0.2\``,
+      );
+      return undefined;
+    }
+    const cs = parsed.cs;
+    const fraction = cs % 100 !== 0;
+    if (version === 2 && fraction) {
+      this.report(
+        "vrrp-v2-fraction",
+        `advert interval \`${printable(advertField.text)}\` has a fraction, which VRRPv2 cannot send: it counts whole seconds`,
+        advertField.span,
+        "remove `VRRP_VERSION=2` (a fraction means VRRPv3), or give whole seconds; keepalived would round it to a second",
+        [{ message: "VRRP_VERSION=2 given here", span: versionField!.span }],
+      );
+      return undefined;
+    }
+    const v: 2 | 3 = version ?? (fraction ? 3 : 2);
+    const limits = VRRP_ADVERT_LIMITS[v];
+    if (cs < limits.min || cs > limits.max) {
+      this.report(
+        "invalid-vrrp-advert",
+        `advert interval \`${printable(advertField.text)}\` is outside VRRPv${v}'s range: ${range(v)}`,
+        advertField.span,
+        v === 3 ? "VRRPv3 sends the interval in 12 bits of hundredths: at most 40.95 s; keepalived would cut it to that" : "VRRPv2 sends the interval in 8 bits of seconds: 1..255",
+      );
+      return undefined;
+    }
+    return { advertCs: cs, version: v };
   }
 }

@@ -31,6 +31,9 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   { name: "lvs_dr-checks", conf: () => checksConf(), file: "lvs_dr.conf" },
   // the same checks on two directors: both keepalived files
   { name: "lvs_dr_ha-checks", conf: () => checksConf(["DIRECTOR_PAIR=director1 director2"], CHECK_LINES.map(withoutMonComment)), file: "lvs_dr.conf" },
+  // two directors with fast timers (VRRP_ADVERT): VRRPv3, sub-second adverts, the bounds they give
+  { name: "lvs_dr_ha-fast", conf: () => `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=0.2\n`, file: "lvs_dr_ha.conf" },
+  { name: "lvs_nat_ha-fast", conf: () => `${readExample("lvs_nat_ha.conf")}VRRP_ADVERT=0.1\n`, file: "lvs_nat_ha.conf" },
 ];
 
 /**

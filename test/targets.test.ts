@@ -47,6 +47,11 @@ describe("keepalived.conf", () => {
     ["the NAT variant of the walkthrough's two directors", readExample("lvs_dr_ha.conf"), "lvs_dr_ha.conf"] as const,
     ["the TUN variant of the walkthrough's two directors", readExample("lvs_dr_ha.conf"), "lvs_dr_ha.conf"] as const,
     ["a NAT cluster whose director serves a share (LocalNode)", routedNatConf(["SERVICE=t smtp rr rs1 localhost"]), "lvs_nat.conf"] as const,
+    ["two directors with fast timers (VRRPv3, 0.2 s)", `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=0.2\n`, "lvs_dr_ha.conf"] as const,
+    ["two NAT directors with the fastest timers (VRRPv3, 0.01 s)", `${readExample("lvs_nat_ha.conf")}VRRP_ADVERT=0.01\n`, "lvs_nat_ha.conf"] as const,
+    ["two directors with the slowest VRRPv3 timers (40.95 s)", `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=40.95\n`, "lvs_dr_ha.conf"] as const,
+    ["two directors with VRRPv3 and whole seconds", `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=2\nVRRP_VERSION=3\n`, "lvs_dr_ha.conf"] as const,
+    ["two directors with the slowest VRRPv2 timers (255 s)", `${readExample("lvs_dr_ha.conf")}VRRP_ADVERT=255\n`, "lvs_dr_ha.conf"] as const,
   ];
 
   it.for(cases)("%s: keepalived -t accepts every file without a message", ([name, text, file], ctx) => {
@@ -179,6 +184,50 @@ describe("keepalived files of a pair of directors", () => {
       "lvs.service",
       "90-lvs-realserver.conf",
     ]);
+  });
+});
+
+describe("a pair's VRRP timers (VRRP_ADVERT, VRRP_VERSION)", () => {
+  const files = (extra: string, example = "lvs_dr_ha.conf") =>
+    Object.fromEntries(compileText(`${readExample(example)}${extra}`, { file: example, targets: ["keepalived"] }).files.map((f) => [f.path, f.contents]));
+  const timerLines = (k: string) => k.match(/^ {4}(version|advert_int) .*$/gm);
+
+  it("writes today's advert_int 1 and no version line when neither is given, or VRRP_ADVERT=1", () => {
+    for (const extra of ["", "VRRP_ADVERT=1\n", "VRRP_VERSION=2\n", "VRRP_ADVERT=1.00\nVRRP_VERSION=2\n"]) {
+      const f = files(extra);
+      expect([extra, f]).toEqual([extra, files("")]);
+      expect(timerLines(f["keepalived.conf"]!)).toEqual(["    advert_int 1"]);
+    }
+  });
+
+  it("makes a fraction VRRPv3, in both files and every instance of a sync group", () => {
+    const nat = files("VRRP_ADVERT=0.25\n", "lvs_nat_ha.conf");
+    for (const k of Object.values(nat)) expect(timerLines(k)).toEqual(["    version 3", "    advert_int 0.25", "    version 3", "    advert_int 0.25"]);
+    expect(timerLines(files("VRRP_ADVERT=0.50\n")["keepalived.backup.conf"]!)).toEqual(["    version 3", "    advert_int 0.5"]);
+    expect(timerLines(files("VRRP_ADVERT=3\nVRRP_VERSION=3\n")["keepalived.conf"]!)).toEqual(["    version 3", "    advert_int 3"]);
+  });
+
+  it("gives the two files of a pair the same timers, so that neither director logs an interval mismatch", () => {
+    for (const extra of ["VRRP_ADVERT=0.2\n", "VRRP_ADVERT=0.07\n", "VRRP_ADVERT=5\n"]) {
+      const f = files(extra);
+      expect(timerLines(f["keepalived.conf"]!)).toEqual(timerLines(f["keepalived.backup.conf"]!));
+    }
+  });
+
+  it("states the failover bounds of its timers: 3 adverts plus director2's skew, and the skew alone on a stop", () => {
+    const fast = files("VRRP_ADVERT=0.2\n")["keepalived.conf"]!;
+    // VRRPv3 skew at priority 200: 56/256 × 0.2 s = 0.04375 s, so 0.6 + 0.044 ≤ 0.65 s
+    expect(fast).toContain("director takes both over: within 0.65 s of the last advert it heard (3 adverts of 0.2 s,\n! VRRPv3, plus director2's skew of 0.05 s), or within 0.05 s when the MASTER's keepalived\n");
+    expect(fast).toContain("The adverts (every 0.2 s, VRRPv3) go out on eth0");
+    // VRRPv2's skew is (256 - priority)/256 s whatever the interval: 5 × 3 + 0.22
+    expect(files("VRRP_ADVERT=5\n")["keepalived.conf"]).toContain("within 15.22 s of the last advert it heard (3 adverts of 5 s,\n! VRRPv2, plus director2's skew of 0.22 s), or within 0.22 s");
+    expect(files("")["keepalived.conf"]).toContain("about 3 s after the last advert it heard, or within a second");
+  });
+
+  it("leaves a single director's file alone (VRRP_ADVERT only warns there)", () => {
+    const r = compileText(`${readExample("lvs_dr.conf")}VRRP_ADVERT=0.2\n`, { file: "lvs_dr.conf", targets: ["keepalived"] });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["unused-directive"]);
+    expect(r.files[0]!.contents).toBe(compileText(readExample("lvs_dr.conf"), { file: "lvs_dr.conf", targets: ["keepalived"] }).files[0]!.contents);
   });
 });
 

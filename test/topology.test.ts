@@ -230,6 +230,15 @@ describe("show --format json", () => {
     expect(json.lvscModel).toBe(1);
   });
 
+  it("gives a pair's VRRP timers: keepalived's defaults, or VRRP_ADVERT's VRRPv3 interval", async () => {
+    const pairOf = async (extra: string) => JSON.parse(await show(model(`${readExample("lvs_dr_ha.conf")}${extra}`, "lvs_dr_ha.conf"), "json", "lvs_dr_ha.conf"));
+    const plain = await pairOf("");
+    expect([plain.pair.advertInterval, plain.pair.vrrpVersion]).toEqual([1, 2]);
+    const fast = await pairOf("VRRP_ADVERT=0.2\n");
+    expect([fast.pair.advertInterval, fast.pair.vrrpVersion]).toEqual([0.2, 3]);
+    expect(validate(fast), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it("is checked by a schema that does refuse a wrong document", async () => {
     const json = JSON.parse(await show(model(readExample("lvs_dr.conf")), "json", "lvs_dr.conf"));
     json.services[0].realServers[0].address = "192.168.0.300";

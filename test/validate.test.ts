@@ -24,6 +24,8 @@ interface Case {
   expect: Expect[];
 }
 
+const PAIR_LINE = "DIRECTOR_PAIR=director1 director2";
+
 const INVALID: Case[] = [
   // ---- input and syntax ----
   {
@@ -303,6 +305,19 @@ const INVALID: Case[] = [
     expect: [{ code: "check-slow-detection", line: 9, at: "interval:30 timeout:10 retries:2" }],
   },
   { name: "an HTTPS check mon.cf cannot run", text: conf({}, ["SERVICE=t https rr rs1:https", "CHECK=t https https"]), expect: [{ code: "check-not-in-mon", line: 10, at: "https", nth: 2 }] },
+  // a pair's VRRP timers: what keepalived 2.2.7 can send as written
+  { name: "an advert interval finer than a hundredth", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0.125"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "0.125" }] },
+  { name: "an advert interval of 0", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "0" }] },
+  { name: "an advert interval of 0.00", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0.00"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "0.00" }] },
+  { name: "a VRRPv2 advert interval past 255 s", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=256"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "256" }] },
+  { name: "a VRRPv3 advert interval past 40.95 s", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=41", "VRRP_VERSION=3"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "41" }] },
+  { name: "a fractional advert interval past 40.95 s", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=50.5"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "50.5" }] },
+  { name: "an advert interval in milliseconds", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=200ms"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: "200ms" }] },
+  { name: "an advert interval without its leading 0", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=.5"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: ".5" }] },
+  { name: "VRRPv2 with a fraction", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0.5", "VRRP_VERSION=2"]), expect: [{ code: "vrrp-v2-fraction", line: 10, at: "0.5" }] },
+  { name: "VRRP_VERSION=v3", text: conf({}, [PAIR_LINE, "VRRP_VERSION=v3"]), expect: [{ code: "invalid-vrrp-version", line: 10, at: "v3" }] },
+  { name: "VRRP_ADVERT without a pair", text: conf({}, ["VRRP_ADVERT=0.2"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_ADVERT" }] },
+  { name: "VRRP_VERSION without a pair", text: conf({}, ["VRRP_VERSION=3"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_VERSION" }] },
 ];
 
 function columnOf(text: string, e: Expect): { start: number; end: number } {

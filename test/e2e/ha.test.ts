@@ -25,6 +25,10 @@ interface Scenario {
   hosts: string;
   /** Checks that must be reported and pass. */
   passes: string[];
+  /** The scenario's bound in the VM, in seconds (run.sh's default: 300). */
+  seconds?: number;
+  /** More files for the guest script: name → text (the steady run's length). */
+  extra?: Record<string, string>;
   /** A negative control: change the keepalived files, then these checks must fail. */
   breakKeepalived?: (text: string) => string;
   fails?: string[];
@@ -72,6 +76,13 @@ function replace(from: string | RegExp, to: string) {
 }
 
 const FAILOVERS = (kind: string, n: number) => Array.from({ length: n }, (_, i) => `failover-${kind}-${i + 1}`);
+
+/** The fast timers the sub-second scenarios run: VRRPv3, an advert every 0.2 s (the bound: 0.65 s after the last advert). */
+const FAST_ADVERT = process.env["LVSC_HA_ADVERT"] ?? "0.2";
+const fastDr = () => `${dr("on")}VRRP_ADVERT=${FAST_ADVERT}\n`;
+
+/** LVSC_HA_STEADY=SECS adds the long steady run (not in CI: see scripts/steady-failover.sh). */
+const STEADY = Number(process.env["LVSC_HA_STEADY"] ?? 0);
 
 const ALL_SCENARIOS: Scenario[] = [
   {
@@ -121,7 +132,57 @@ const ALL_SCENARIOS: Scenario[] = [
     hosts: NAT_HOSTS,
     passes: [...[1, 2].flatMap((n) => [`failover-link-${n}`, `replies-through-director2-${n}`, `director1-returns-${n}`])],
   },
+  // ---- sub-second failover (VRRP_ADVERT): link down within 1 s, keepalived stopped within 0.6 s ----
+  {
+    name: "ha-dr-fast",
+    topology: "ha_dr",
+    mode: "fast",
+    // six failovers, each followed by a switch back: near run.sh's 300 s on a loaded machine
+    seconds: 600,
+    file: "lvs_dr.conf",
+    conf: fastDr(),
+    hosts: DR_HOSTS,
+    passes: ["rules", "placement", ...FAILOVERS("link", 3), ...FAILOVERS("stop", 3)],
+  },
+  ...(STEADY > 0
+    ? [
+        {
+          name: "ha-dr-steady",
+          topology: "ha_dr" as const,
+          mode: "steady",
+          seconds: STEADY + 600,
+          file: "lvs_dr.conf",
+          conf: fastDr(),
+          hosts: DR_HOSTS,
+          extra: { "steady-seconds": `${STEADY}\n` },
+          passes: ["rules", "placement", "steady-master", "steady-requests"],
+        },
+        {
+          // the same run with the default timers, beside it: what the load alone does
+          name: "ha-dr-steady-default",
+          topology: "ha_dr" as const,
+          mode: "steady",
+          seconds: STEADY + 600,
+          file: "lvs_dr.conf",
+          conf: dr("on"),
+          hosts: DR_HOSTS,
+          extra: { "steady-seconds": `${STEADY}\n` },
+          passes: ["rules", "placement", "steady-master", "steady-requests"],
+        },
+      ]
+    : []),
   // ---- negative controls ----
+  {
+    // the default timers (advert_int 1) cannot meet the fast scenario's 1 s bound on a link failure
+    name: "broken-ha-dr-default-timers",
+    topology: "ha_dr",
+    mode: "fast-link",
+    file: "lvs_dr.conf",
+    conf: dr("on"),
+    hosts: DR_HOSTS,
+    passes: ["rules", "placement"],
+    fails: FAILOVERS("link", 3),
+  },
   {
     name: "broken-ha-dr-no-sync",
     topology: "ha_dr",
@@ -158,15 +219,17 @@ function bundleOf(scenarios: Scenario[]): string {
     (s, out) => {
       compileInto(s, s.conf, out, (f) => (s.breakKeepalived !== undefined && f.path.startsWith("keepalived") ? s.breakKeepalived(f.contents) : f.contents));
       writeFileSync(join(out, "mode"), `${s.mode}\n`);
+      for (const [name, text] of Object.entries(s.extra ?? {})) writeFileSync(join(out, name), text);
     },
-    (s) => `${s.name} ${s.topology}`,
+    (s) => `${s.name} ${s.topology}${s.seconds !== undefined ? ` ${s.seconds}` : ""}`,
   );
 }
 
 /** Seconds measured by a check: the first "N s" of its detail. */
 function seconds(vm: VmRun, scenario: string, check: string): number | undefined {
   const d = vm.scenarios.get(scenario)?.checks.get(check);
-  const m = d?.pass === true ? /([\d.]+) s\b/.exec(d.detail) : null;
+  // a failover past its bound still measured its time: the figures count it too
+  const m = d !== undefined && (d.pass || /^[\d.]+ s from the fault/.test(d.detail)) ? /([\d.]+) s\b/.exec(d.detail) : null;
   return m === null ? undefined : Number(m[1]);
 }
 
@@ -205,11 +268,22 @@ describe.skipIf(why !== undefined)("two directors on a real kernel (qemu, keepal
       ["real server out of the table", [1, 2, 3].map((n) => ["ha-dr-rs", `rs-removal-${n}`])],
       ["real server back in the table", [1, 2, 3].map((n) => ["ha-dr-rs", `rs-return-${n}`])],
       ["INITIAL_STATE=off: healthy server in the table", [["ha-dr-off", "initial-off-healthy-added"]]],
+      [`fast timers (VRRP_ADVERT=${FAST_ADVERT}): failover, link down (DR)`, FAILOVERS("link", 3).map((c) => ["ha-dr-fast", c])],
+      [`fast timers (VRRP_ADVERT=${FAST_ADVERT}): failover, keepalived stopped (DR)`, FAILOVERS("stop", 3).map((c) => ["ha-dr-fast", c])],
+      ["default timers, against the 1 s bound: failover, link down (DR)", FAILOVERS("link", 3).map((c) => ["broken-ha-dr-default-timers", c])],
     ];
     const lines = figures.flatMap(([what, checks]) => {
       const xs = checks.map(([s, c]) => seconds(vm, s, c)).filter((x): x is number => x !== undefined);
       return xs.length === 0 ? [] : [`${what}: median ${median(xs).toFixed(2)} s over ${xs.length} (${xs.map((x) => x.toFixed(2)).join(", ")})`];
     });
+    for (const [scenario, timers] of [
+      ["ha-dr-steady", `VRRP_ADVERT=${FAST_ADVERT}`],
+      ["ha-dr-steady-default", "default timers"],
+    ])
+      for (const c of ["steady-master", "steady-requests"]) {
+        const d = vm.scenarios.get(scenario!)?.checks.get(c);
+        if (d !== undefined) lines.push(`steady run (${timers}), ${c}: ${d.pass ? "pass" : "FAIL"}: ${d.detail}`);
+      }
     console.log(lines.join("\n"));
     const report = process.env["LVSC_HA_REPORT"];
     if (report !== undefined && report !== "") writeFileSync(report, `${vm.accel}\n${lines.join("\n")}\n`);

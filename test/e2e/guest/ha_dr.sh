@@ -9,6 +9,10 @@
 #   nosync  the same (the host side removed lvs_sync_daemon)
 #   rs      a real server fails and returns, three times
 #   off     INITIAL_STATE=off: healthy real servers enter the table once checked
+#   fast    fast VRRP timers: director1's link down three times (bound 1 s), its keepalived
+#           stopped three times (bound 0.6 s), requests every 0.1 s
+#   fast-link  the link failovers alone, against the same bound (the default timers' control)
+#   steady  the pair left alone for $DIR/steady-seconds s: director1 stays MASTER
 . /lvs/lib.sh
 . /lvs/ha_lib.sh
 MODE=$(cat "$DIR/mode")
@@ -148,6 +152,26 @@ conn | nosync)
 		fail connection-survives "the connection to $server stopped: $before lines before the failover, $at_failover 5 s after, $after 8 s after; client: $(kill -0 "$stream" 2>/dev/null && echo running || echo "ended, $(cat "$STATE/stream.err")")"
 	fi
 	kill "$stream" 2>/dev/null || :
+	;;
+fast | fast-link)
+	# ---- 6. sub-second failover: the same faults, finer probes, the issue's bounds
+	PROBE_EVERY=0.1
+	for n in 1 2 3; do
+		failover link "$n" eth0 1
+		recover_director1 link eth0
+		switch_back
+	done
+	if [ "$MODE" = fast ]; then
+		for n in 1 2 3; do
+			failover stop "$n" "" 0.6
+			recover_director1 stop
+			switch_back
+		done
+	fi
+	;;
+steady)
+	# ---- 7. no false failover: the pair on its own, with traffic, for a long time
+	steady "$(cat "$DIR/steady-seconds")"
 	;;
 rs)
 	# ---- 4. a real server fails: out of both tables within the check's delay plus its timeout

@@ -129,30 +129,39 @@ ticker() {
 	keep $!
 }
 
-# probes_start URL: from the client, a request every 0.25 s (each given 3 s, in the background); each
-# appends "START END PAGE" (PAGE "real server #N", or FAIL) to $STATE/probes. The loop runs
-# inside the client's namespace and reads the clock without forking: the VM has one slow CPU.
+# probes_start URL: from the client, a request every $PROBE_EVERY s (0.25 unless a scenario sets it;
+# each given 3 s, in the background); probes_stop then writes $STATE/probes, a line
+# "START END PAGE" a request (PAGE "real server #N", or FAIL). The loop runs inside the client's
+# namespace and reads the clock without forking, and a request is one subshell, timeout and wget (the
+# page goes to a file of its own): the VM has one slow CPU, which the probes must not fill.
 probes_start() {
-	: >"$STATE/probes"
-	rm -f "$STATE/probes-stop"
+	rm -rf "$STATE/probes.d" "$STATE/probes-stop"
+	mkdir "$STATE/probes.d"
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	ip netns exec client sh -c '
+		i=0
 		while [ ! -e "$1/probes-stop" ]; do
+			i=$((i + 1))
 			(
 				read -r s _ </proc/uptime
-				page=$(timeout 3 wget -q -O - "$2" 2>/dev/null)
+				if timeout 3 wget -q -O "$1/probes.d/$i" "$2" 2>/dev/null; then r=ok; else r=FAIL; fi
 				read -r e _ </proc/uptime
-				echo "$s $e ${page:-FAIL}" >>"$1/probes"
+				echo "$s $e $r $i" >>"$1/probes.d/index"
 			) &
-			sleep 0.25
+			sleep "$3"
 		done
-		wait' probes "$STATE" "$1" &
+		wait' probes "$STATE" "$1" "${PROBE_EVERY:-0.25}" &
 	PROBER=$!
 }
 
 probes_stop() {
 	: >"$STATE/probes-stop"
 	wait "$PROBER" 2>/dev/null || :
+	awk -v d="$STATE/probes.d" '{
+		page = "FAIL"
+		if ($3 == "ok") { f = d "/" $4; if ((getline line < f) > 0 && line != "") page = line; close(f) }
+		print $1, $2, page
+	}' "$STATE/probes.d/index" >"$STATE/probes" 2>/dev/null || : >"$STATE/probes"
 }
 
 # first_success T0: END of the first successful probe that started at T0 or later
@@ -223,13 +232,14 @@ ha_cleanup() {
 	teardown
 }
 
-# failover KIND N DEV: director1 is MASTER; fault it and measure, from the fault, the first
+# failover KIND N DEV [BOUND]: director1 is MASTER; fault it and measure, from the fault, the first
 # request served through director2. KIND stop: director1's keepalived stops; link: director1's
 # DEV goes down. Checks failover-KIND-N: the VIP (on $VIP_DEV) and the DIP moved, a request
-# succeeded, and none failed after it.
+# succeeded, none failed after it, and (given BOUND) it took at most BOUND seconds.
 failover() {
 	kind=$1
 	n=$2
+	bound=${4:-}
 	probes_start "http://$VIP/test.html"
 	sleep 1
 	t0=$(now)
@@ -242,7 +252,12 @@ failover() {
 			sleep 0.05
 		done
 		;;
-	link) on director1 ip link set "$3" down ;;
+	link)
+		# the fault's time is read in director1's namespace the moment the link is down: under a
+		# loaded TCG guest, starting `ip netns exec` alone can take seconds
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		t0=$(ip netns exec director1 sh -c 'ip link set "$1" down && read -r up _ </proc/uptime && echo "$up"' fault "$3") || t0=$(now)
+		;;
 	esac
 	# from here no request can be served by director1: the VIP has left it, or its link is down;
 	# a request that succeeds from now on went through director2
@@ -263,8 +278,11 @@ failover() {
 	else
 		took=$(elapsed "$t0" "$first")
 		bad=$(failures_after "$first")
-		if [ "$bad" = 0 ]; then
-			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s); $(probes_after "$first") later requests, none failed"
+		if [ -n "$bound" ] && ! le "$took" "$bound"; then
+			fail "$id" "$took s from the fault to the first request served through director2 (bound: $bound s); the VIP left director1 after $(elapsed "$t0" "$gone") s and reached director2 $moved s later"
+			ka_log director2
+		elif [ "$bad" = 0 ]; then
+			pass "$id" "$took s from the fault to the first request served through director2 (the VIP left director1 after $(elapsed "$t0" "$gone") s${bound:+ and reached director2 $moved s later; bound $bound s}); $(probes_after "$first") later requests, none failed"
 		else
 			fail "$id" "$took s to the first request served, but $bad of $(probes_after "$first") later requests failed"
 		fi
@@ -287,4 +305,64 @@ switch_back() {
 	wait_holds director1 "$VIP" "$VIP_DEV" 15 >/dev/null || note "director1 did not take the VIP back"
 	ka_start director2 "$KA2"
 	sleep 2
+}
+
+# masters HOST: how many times HOST's keepalived has entered MASTER state (any instance)
+masters() {
+	grep -c "Entering MASTER STATE" "$STATE/ka-$1.log" 2>/dev/null || :
+}
+
+# vrrp_cpu HOST: CPU seconds HOST's keepalived VRRP process has used (user + system)
+vrrp_cpu() {
+	pid=$(cat "$STATE/ka-$1-vrrp.pid" 2>/dev/null) || { echo 0; return; }
+	hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
+	# the fields after "(keepalived)": utime is the 14th of the line, stime the 15th
+	awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0
+}
+
+# steady SECS: the pair left alone for SECS seconds, requests every 0.25 s from the client; checks
+# steady-master: director1 stays MASTER throughout (polled every 0.5 s, and director2's keepalived
+# never logs "Entering MASTER STATE"), steady-requests: no request failed
+steady() {
+	d2=$(masters director2)
+	d1=$(masters director1)
+	polls=0
+	lost=0
+	probes_start "http://$VIP/test.html"
+	t0=$(now)
+	cpu0=$(vrrp_cpu director1)
+	cpu20=$(vrrp_cpu director2)
+	last=$t0
+	gap=0
+	while le "$(elapsed "$t0")" "$1"; do
+		polls=$((polls + 1))
+		# the longest the guest took between two polls (0.5 s apart plus two `ip netns exec`): how
+		# late its timers could fire
+		t=$(now)
+		gap=$(awk -v a="$last" -v b="$t" -v g="$gap" 'BEGIN { d = b - a; printf "%.2f", (d > g ? d : g) }')
+		last=$t
+		if holds director2 "$VIP" "$VIP_DEV" || ! holds director1 "$VIP" "$VIP_DEV"; then
+			lost=$((lost + 1))
+			note "at $(elapsed "$t0") s the VIP is not on director1 alone"
+		fi
+		sleep 0.5
+	done
+	probes_stop
+	cpu=$(awk -v a="$cpu0" -v b="$(vrrp_cpu director1)" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / s * 100 }')
+	cpu2=$(awk -v a="$cpu20" -v b="$(vrrp_cpu director2)" -v s="$1" 'BEGIN { printf "%.2f", (b - a) / s * 100 }')
+	note "keepalived's VRRP process used $cpu % of a CPU on director1 (MASTER), $cpu2 % on director2 (BACKUP)"
+	d2now=$(masters director2)
+	d1now=$(masters director1)
+	if [ "$lost" = 0 ] && [ "$d2now" = "$d2" ] && [ "$d1now" = "$d1" ]; then
+		pass steady-master "$1 s: director1 MASTER in all $polls polls (at most $gap s apart); director2 never entered MASTER state; VRRP process CPU: $cpu % (MASTER), $cpu2 % (BACKUP)"
+	else
+		fail steady-master "$1 s: the VIP was off director1 (or on director2) in $lost of $polls polls (at most $gap s apart); director2 entered MASTER state $((d2now - d2)) times, director1 $((d1now - d1)) times again; VRRP process CPU: $cpu % (MASTER), $cpu2 % (BACKUP)"
+		grep -i "state\|advert\|timer" "$STATE/ka-director2.log" | tail -n 20 | sed "s/^/[$SCEN] director2: /"
+	fi
+	bad=$(failures_after "$t0")
+	if [ "$bad" = 0 ]; then
+		pass steady-requests "none of $(probes_after "$t0") requests failed"
+	else
+		fail steady-requests "$bad of $(probes_after "$t0") requests failed"
+	fi
 }
