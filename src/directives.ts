@@ -148,7 +148,7 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     note: "two or more directors, each one's own address (or host name) on the DIP's network",
     doc: {
       fields: "director1 director2 ...: two or more, each one's own address (or host name) on the DIP's network",
-      use: "lvsc extension, DR and TUN: every director is active and announces the VIP to the router(s) of `BGP_PEER` by BGP (BIRD 2); the router spreads flows over them by ECMP, and the `mh` scheduler makes each director pick the same real server; `lvsc compile` writes `bird.<director>.conf` for each and the router's `bird.router.conf` and `90-lvs-router.conf`, and no keepalived or `mon.cf` ([N active directors](#n-active-directors))",
+      use: "lvsc extension, DR and TUN: every director is active and announces the VIP to the router(s) of `BGP_PEER` by BGP (BIRD 2); the router spreads flows over them by ECMP, and the `mh` scheduler makes each director pick the same real server; `lvsc compile` writes `bird.<director>.conf` for each and the router's `bird.router.conf` and `90-lvs-router.conf`, a `keepalived.conf` for the health checks only, and no `mon.cf` ([N active directors](#n-active-directors))",
     },
   },
   BGP_LOCAL_AS: {

@@ -502,8 +502,18 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       delayBeforeRetry: String(HEALTH_CHECK.delayBeforeRetry),
     },
   };
-  // N active directors: no VRRP, and health through the rc script (README, "N active directors")
-  if (config.active !== undefined) return [];
+  // N active directors: one file for all of them, checks only (no VRRP): a failing real server
+  // is quiesced (weight 0) and the quorum scripts ask the rc script to re-check the announcement
+  if (config.active !== undefined)
+    return [
+      {
+        target: "keepalived",
+        template: "keepalived.conf",
+        path: "keepalived.conf",
+        mode: 0o644,
+        context: { ...shared, pair: false, active: true, rcPath: `${opts.exportDir}/${c.prog}`, path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}_active` },
+      },
+    ];
   const pair = config.pair;
   if (pair === undefined)
     return [
@@ -512,7 +522,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         template: "keepalived.conf",
         path: "keepalived.conf",
         mode: 0o644,
-        context: { ...shared, pair: false, path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}` },
+        context: { ...shared, pair: false, active: false, rcPath: "", path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}` },
       },
     ];
   const instances = vrrpInstances(config);
@@ -528,6 +538,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       context: {
         ...shared,
         pair: true,
+        active: false,
+        rcPath: "",
         path: paths[i]!,
         peerPath: paths[1 - i]!,
         routerId: `lvs_${c.vip.replaceAll(".", "_")}_${self.role}`,

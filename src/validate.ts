@@ -321,7 +321,8 @@ class Validator {
         serverNetDevice: serverNetDevice?.value,
         serverGateway: serverGateway?.value,
         pair: ha.pair,
-        vrrp: ha.vrrp,
+        // N active directors run no VRRP
+        vrrp: active !== undefined ? undefined : ha.vrrp,
         ...(active !== undefined ? { active } : {}),
       },
       diagnostics: this.out,

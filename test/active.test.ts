@@ -203,6 +203,20 @@ describe("the IPVS table", () => {
     expect(heredoc(a["rc.lvs_dr"]!)).toContain(a["ipvsadm.rules"]!.trimEnd());
   });
 
+  it("gives the active directors one keepalived.conf for checks only: inhibit_on_failure, the quorum scripts run the rc script's health", (ctx) => {
+    const ka = filesOf()["keepalived.conf"]!;
+    expect(ka).not.toMatch(/vrrp_instance|lvs_sync_daemon/);
+    expect(ka).toMatch(/\n {4}inhibit_on_failure\n {4}quorum_up "\/etc\/lvs\/rc\.lvs_dr health"\n {4}quorum_down "\/etc\/lvs\/rc\.lvs_dr health"\n/);
+    // the real servers in the table's order, so a keepalived that builds the table (started
+    // first) makes the same one as the rc script's ipvsadm -R
+    expect([...ka.matchAll(/real_server (\S+) 80/g)].map((m) => m[1])).toEqual(["192.0.2.21", "192.0.2.22", "192.0.2.23"]);
+    needTool(ctx, "keepalived");
+    const file = join(mkdtempSync(join(tmpdir(), "lvsc-ka-")), "keepalived.conf");
+    writeFileSync(file, ka);
+    const r = spawnSync("keepalived", ["-t", "-f", file], { encoding: "utf8" });
+    expect([r.status, r.stdout + r.stderr]).toEqual([0, ""]);
+  });
+
   it("gives keepalived the flags as its keywords", () => {
     const ka = compileText(conf({ 6: "SERVICE=t www mh -b mh-fallback,mh-port rs1:www rs2:www" }), { targets: ["keepalived"] }).files[0]!.contents;
     expect(ka).toMatch(/lvs_sched mh\n {4}mh-fallback\n {4}mh-port\n/);
@@ -343,6 +357,44 @@ describe("rc.lvs_dr on an active director (fake host)", () => {
     const st = h.run(rc, ["status"]);
     expect([st.status, st.stdout]).toEqual([3, expect.stringContaining("differs  BGP: announce the VIP 203.0.113.10")]);
     expect(steps(h.run(rc, ["start"]).calls)).toEqual(["birdcl enable vip"]);
+  });
+
+  it("health (keepalived's quorum scripts): withdraws while no real server has a weight above 0, announces again after, and keeps a drained director withdrawn", () => {
+    const h = new FakeHost(D2);
+    const rc = h.install(RC, "lvs/rc.lvs_dr");
+    h.run(rc, ["start"]);
+    // keepalived quiesces two of the three: the VIP stays announced
+    h.sh("ipvsadm -e -t 203.0.113.10:80 -r 192.0.2.21:80 -g -w 0 && ipvsadm -e -t 203.0.113.10:80 -r 192.0.2.22:80 -g -w 0");
+    expect(steps(h.run(rc, ["health"]).calls)).toEqual([]);
+    // ... and the last: withdrawn, the table (and its order) untouched
+    h.sh("ipvsadm -e -t 203.0.113.10:80 -r 192.0.2.23:80 -g -w 0");
+    const down = h.run(rc, ["health"]);
+    expect([down.status, steps(down.calls)]).toEqual([0, ["birdcl disable vip"]]);
+    expect(h.sh("ipvsadm -S -n").split("\n").filter((l) => l.startsWith("-a")).map((l) => l.split(" ")[4])).toEqual(["192.0.2.21:80", "192.0.2.22:80", "192.0.2.23:80"]);
+    // one passes again: announced
+    h.sh("ipvsadm -e -t 203.0.113.10:80 -r 192.0.2.22:80 -g -w 1");
+    expect(steps(h.run(rc, ["health"]).calls)).toEqual(["birdcl enable vip"]);
+    // drained: health leaves it withdrawn, start announces again
+    h.run(rc, ["drain"]);
+    const drained = h.run(rc, ["health"]);
+    expect([drained.status, steps(drained.calls), drained.stdout]).toEqual([0, [], expect.stringContaining("health: drained")]);
+    expect(steps(h.run(rc, ["start"]).calls)).toContain("birdcl enable vip");
+    // a second health after start: already announced, nothing to do
+    expect(steps(h.run(rc, ["health"]).calls)).toEqual([]);
+  });
+
+  it("health before start announces nothing", () => {
+    const h = new FakeHost(D2);
+    const r = h.run(h.install(RC, "lvs/rc.lvs_dr"), ["health"]);
+    expect([r.status, r.stdout, steps(r.calls)]).toEqual([0, "rc.lvs_dr: health: rc.lvs_dr start has not run in this boot: nothing to announce\n", []]);
+  });
+
+  it("start leaves the VIP withdrawn while no real server has a weight above 0 (INITIAL_STATE=off: keepalived adds them)", () => {
+    const h = new FakeHost(D2);
+    const r = h.run(h.install(filesOf(edit("INITIAL_STATE=on", "INITIAL_STATE=off"))["rc.lvs_dr"]!, "lvs/rc.lvs_dr"), ["start"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("the VIP stays withdrawn");
+    expect(r.calls.filter((c) => c.startsWith("birdcl e"))).toEqual([]);
   });
 
   it("is a real server's script too: drain there is refused, start sets up the real server", () => {

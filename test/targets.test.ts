@@ -340,12 +340,13 @@ describe("--target", () => {
       "lvs.service",
     ]);
     expect(compileText(readExample("lvs_dr.conf"), { targets: ["keepalived", "rc"] }).files.map((f) => f.path)).toEqual(["rc.lvs_dr", "keepalived.conf"]);
-    // N active directors: a bird.conf per director and the router's files; no keepalived, no mon.cf
+    // N active directors: a bird.conf per director and the router's files; keepalived for the checks only, no mon.cf
     expect(compileText(readExample("lvs_dr_ecmp.conf"), { file: "lvs_dr_ecmp.conf" }).files.map((f) => f.path)).toEqual([
       "rc.lvs_dr",
       "rc.local.lvs_dr",
       "exports",
       "ipvsadm.rules",
+      "keepalived.conf",
       "lvs.service",
       "90-lvs-realserver.conf",
       "bird.d1.conf",
