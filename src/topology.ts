@@ -193,7 +193,12 @@ function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: Grap
     return id;
   });
   if (localNode) ids.push((nodes.push(LOCAL_NODE), LOCAL_NODE.id));
-  clusters.push({ id: "director_host", label: `${active.directors.length} active directors, one mh table on each (AS ${active.localAs})`, nodes: ids });
+  const lan = `${formatIPv4(config.dip.network)}/${config.dip.prefix}`;
+  clusters.push({
+    id: "director_host",
+    label: `${active.directors.length} active directors on ${config.dip.device.device} ${lan} (AS ${active.localAs}), one mh table on each; no director holds the DIP ${formatIPv4(config.dip.address)}`,
+    nodes: ids,
+  });
 }
 
 /** The cluster as a graph; deterministic: the same conf gives the same graph. */

@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACTIVE_CONF, compileText, conf, lintText, readExample } from "./helpers.js";
+import { variants } from "../src/index.js";
+import { ACTIVE_CONF, compileText, conf, EXAMPLE_HOSTS, lintText, readExample } from "./helpers.js";
 import { FakeHost, type HostSpec } from "./fake-host.js";
 import { needTool } from "./tools.js";
 
@@ -38,6 +39,18 @@ describe("the example with three active directors", () => {
       peers: [[(192 << 24) + (2 << 8) + 1, 65000]].map(([a, as]) => [a! >>> 0, as]),
       bfd: true,
     });
+  });
+});
+
+describe("the other forwarding methods", () => {
+  it("converts to VS_TUN, and refuses VS_NAT at DIRECTOR_ACTIVE (active-nat)", () => {
+    const r = variants(ECMP, { file: ACTIVE_CONF, hosts: [EXAMPLE_HOSTS] });
+    expect(r.convertible).toEqual(["dr", "tun"]);
+    const d = r.diagnostics.find((x) => x.code === "active-nat")!;
+    expect([d.span.start.line, d.message]).toEqual([14, "`DIRECTOR_ACTIVE` cannot be converted to VS_NAT"]);
+    const tun = variants(ECMP, { file: ACTIVE_CONF, hosts: [EXAMPLE_HOSTS], types: ["tun"] }).variants[0]!;
+    expect(tun.config.active?.directors.length).toBe(3);
+    expect(tun.files.map((f) => f.path)).toContain("bird.d1.conf");
   });
 });
 
