@@ -475,7 +475,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       check,
       http: check === "HTTP_GET",
       connectTimeout: String(timeout),
-      checkComment: checkComment(check, timeout),
+      // active directors quiesce (inhibit_on_failure) rather than remove
+      checkComment: config.active !== undefined ? checkComment(check, timeout).map((l) => l.replace("a server leaves the table", "a server's weight goes to 0")) : checkComment(check, timeout),
       realServers: lazyMap(() => dests, realServer),
     };
   };
