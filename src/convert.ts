@@ -69,6 +69,14 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
         { hint: `${to} real servers must not route through the director: add \`SERVER_DEFAULT_GW=<router>\` for their network` },
       ),
     );
+  // N active directors: no NAT (the replies would have to return through N directors)
+  const activeLine = byName.get("DIRECTOR_ACTIVE");
+  if (config.active !== undefined && target === "nat" && activeLine !== undefined)
+    out.push(
+      diag("active-nat", `\`DIRECTOR_ACTIVE\` cannot be converted to ${to}`, activeLine.name.span, {
+        hint: "under NAT the real servers' replies must return through the director that translated the request, and the router spreads flows over N directors: the cluster has a DR and a TUN form only",
+      }),
+    );
   if (out.some((d) => d.severity === "error")) return { text: undefined, diagnostics: out };
 
   // ---- the converted text: line edits, keyed by 1-based line ----

@@ -4,6 +4,7 @@
 // package). `lvscModel` is the shape's version: a change that could break a reader (a field
 // removed, renamed or given another meaning) raises it; new fields do not.
 
+import { birdPath } from "./bgp.js";
 import { forwardingOf } from "./ipvs.js";
 import type { LvsConfig } from "./model.js";
 import { formatIPv4, type Iface } from "./net.js";
@@ -23,6 +24,8 @@ export interface ModelJson {
   realServerSetup: { vipDevice: string | null; netDevice: string | null; gateway: string | null };
   /** DIRECTOR_PAIR: two directors under keepalived, director1 first; null for a single director. */
   pair: { directors: { role: "director1" | "director2"; address: string; written: string; priority: number }[]; preempt: boolean; advertInterval: number; vrrpVersion: 2 | 3 } | null;
+  /** DIRECTOR_ACTIVE: N active directors announcing the VIP by BGP; null otherwise (a new field: lvscModel stays 1). */
+  active: { directors: { address: string; written: string; birdConf: string }[]; localAs: number; peers: { address: string; as: number }[]; bfd: boolean } | null;
   /** The VRRP router id of the keepalived files, and whether VRRP_ROUTER_ID gave it (else the VIP's last octet). */
   vrrp: { routerId: number; given: boolean } | null;
   services: {
@@ -31,6 +34,8 @@ export interface ModelJson {
     fwmark: number | null;
     written: string;
     scheduler: string;
+    /** `-b`'s flags in ipvsadm's order; empty for none (a new field). */
+    schedFlags: string[];
     persistence: { timeout: number; netmask: string } | null;
     line: number;
     realServers: {
@@ -87,6 +92,15 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
             advertInterval: config.pair.timers.advertCs / 100,
             vrrpVersion: config.pair.timers.version,
           },
+    active:
+      config.active === undefined
+        ? null
+        : {
+            directors: config.active.directors.map((d) => ({ address: formatIPv4(d.address), written: d.written, birdConf: birdPath(d) })),
+            localAs: config.active.localAs,
+            peers: config.active.peers.map((p) => ({ address: formatIPv4(p.address), as: p.as })),
+            bfd: config.active.bfd,
+          },
     vrrp: config.vrrp === undefined ? null : { routerId: config.vrrp.routerId, given: config.vrrp.given },
     services: config.services.map((s) => ({
       protocol: s.protocol,
@@ -94,6 +108,7 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
       fwmark: s.fwmark ?? null,
       written: s.written,
       scheduler: s.scheduler,
+      schedFlags: [...(s.schedFlags ?? [])],
       persistence: s.persistence === undefined ? null : { timeout: s.persistence.timeout, netmask: formatIPv4(s.persistence.netmask) },
       line: s.line,
       realServers: s.realServers.map((rs) => ({

@@ -8,7 +8,7 @@
 // that counts the rest. `lvsc show --format text|json` always lists everything.
 
 import { forwardingOf } from "./ipvs.js";
-import { TYPE_NAMES, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
+import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { formatIPv4 } from "./net.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
@@ -63,7 +63,7 @@ function serviceName(config: LvsConfig, s: VirtualService): string {
 }
 
 function serviceDetails(s: VirtualService): string[] {
-  const out = [`scheduler ${s.scheduler}`];
+  const out = [`scheduler ${s.scheduler}${s.schedFlags !== undefined && s.schedFlags.length > 0 ? ` (${s.schedFlags.join(",")})` : ""}`];
   if (s.persistence !== undefined) {
     const mask = s.persistence.netmask === 0xffffffff ? "" : `, mask ${formatIPv4(s.persistence.netmask)}`;
     out.push(`persistent ${s.persistence.timeout} s${mask}`);
@@ -171,6 +171,36 @@ function groupServices(config: LvsConfig): ServiceGroup[] {
   return [...alike.values()].map((services) => ({ services, shared: false }));
 }
 
+/**
+ * N active directors (DIRECTOR_ACTIVE): one node each, in one group, every one with a BGP
+ * session to the router(s) and the router's ECMP route to it; the router node names the peers.
+ */
+function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: GraphNode[], edges: GraphEdge[], clusters: GraphCluster[], localNode: boolean): void {
+  const vip = formatIPv4(config.vip.address);
+  const router = nodes.find((n) => n.id === "router")!;
+  router.lines = active.peers.map((p) => `${formatIPv4(p.address)} (AS ${p.as}): BGP with every director`);
+  router.lines.push(`ECMP: one route to ${vip}/32 via ${active.directors.length} directors`);
+  const ids = active.directors.map((d, i) => {
+    const address = formatIPv4(d.address);
+    const id = i === 0 ? "director" : `director${i + 1}`;
+    nodes.push({
+      id,
+      kind: "director",
+      title: d.written === address ? `director ${address}` : `director ${d.written} ${address}`,
+      lines: [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/32 on ${config.vip.device.device}, ARP hidden`, "sloppy_tcp=1: continues moved flows", `BIRD: announces ${vip}/32 (AS ${active.localAs})`],
+    });
+    edges.push({ from: "router", to: id, label: `BGP${active.bfd ? " + BFD" : ""}; ECMP next hop ${address}`, dashed: false });
+    return id;
+  });
+  if (localNode) ids.push((nodes.push(LOCAL_NODE), LOCAL_NODE.id));
+  const lan = `${formatIPv4(config.dip.network)}/${config.dip.prefix}`;
+  clusters.push({
+    id: "director_host",
+    label: `${active.directors.length} active directors on ${config.dip.device.device} ${lan} (AS ${active.localAs}), one mh table on each; no director holds the DIP ${formatIPv4(config.dip.address)}`,
+    nodes: ids,
+  });
+}
+
 /** The cluster as a graph; deterministic: the same conf gives the same graph. */
 export function topology(config: LvsConfig, source: string): Graph {
   const vip = formatIPv4(config.vip.address);
@@ -205,7 +235,9 @@ export function topology(config: LvsConfig, source: string): Graph {
   if (config.type === "nat") directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
   if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatIPv4(config.directorGateway)}`);
   const localNode = config.services.some((s) => s.realServers.some((rs) => rs.localNode));
-  if (pair === undefined) {
+  const active = config.active;
+  if (active !== undefined) activeDirectors(config, active, nodes, edges, clusters, localNode);
+  else if (pair === undefined) {
     const director = add({ id: "director", kind: "director", title: "director", lines: directorLines });
     edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
     // a LocalNode real server is the director itself: drawn in one box with it
@@ -231,7 +263,8 @@ export function topology(config: LvsConfig, source: string): Graph {
     edges.push({ from: "router", to: backup, label: "after a failover", dashed: true });
     edges.push({ from: director, to: backup, label: "VRRP adverts, connection sync", dashed: true, reply: true });
   }
-  const director = "director";
+  // N active directors all run the table: the services hang from the group of them
+  const director = active !== undefined ? "director_host" : "director";
 
   // ---- services and real servers
   const hosts = new Map<number, RealServer>();
@@ -327,7 +360,7 @@ export function topology(config: LvsConfig, source: string): Graph {
         : {
             from: rsCluster.id,
             to: "router",
-            label: `replies from the VIP${config.serverGateway !== undefined ? ` via ${formatIPv4(config.serverGateway)}` : ""}, bypassing the director`,
+            label: `replies from the VIP${config.serverGateway !== undefined ? ` via ${formatIPv4(config.serverGateway)}` : ""}, bypassing the director${config.active !== undefined ? "s" : ""}`,
             dashed: true,
             reply: true,
           },

@@ -192,7 +192,7 @@ describe("lint", () => {
   it("lints every lvs_*.conf of a directory and gives one total", async () => {
     const r = await lvsc(["lint", EXAMPLES]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("✔ no problems in 5 files\n");
+    expect(r.stdout).toBe("✔ no problems in 6 files\n");
   });
 
   it("prints a code frame with the span underlined and the hint", async () => {
@@ -581,7 +581,7 @@ describe("commands, help and option errors (#13)", () => {
     [["compile", "x.conf", "-o", "d", "--ouput", "d"], "lvsc compile: unknown option `--ouput`; did you mean `--out`?\n"],
     [["compile", "x.conf", "-o", "d", "--arp", "weird"], "lvsc compile: option --arp must be sysctl or hidden, not `weird`\n"],
     [["compile", "x.conf", "-o", "d", "--type", "lvs"], "lvsc compile: option -t/--type must be dr, nat or tun, not `lvs`\n"],
-    [["compile", "x.conf", "-o", "d", "--target", "nginx"], "lvsc compile: option --target must be rc, rc-local, exports, rules, keepalived, mon, systemd, sysctl, topology or all, not `nginx`\n"],
+    [["compile", "x.conf", "-o", "d", "--target", "nginx"], "lvsc compile: option --target must be rc, rc-local, exports, rules, keepalived, mon, systemd, sysctl, bird, router, topology or all, not `nginx`\n"],
     [["compile", "x.conf", "-o"], "lvsc compile: option -o/--out needs a value: DIR\n"],
     [["compile", "x.conf", "-o", "d", "--force=yes"], "lvsc compile: option --force takes no value\n"],
     [["lint", "x.conf", "--format", "xml"], "lvsc lint: option -f/--format must be stylish, json, github or sarif, not `xml`\n"],
@@ -696,7 +696,7 @@ describe("the package (#18)", () => {
 t() { COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=(); _lvsc; echo "\${COMPREPLY[*]}"; }
 t lvsc co; t lvsc compile --ta; t lvsc compile --target r; t lvsc lint -f s; t lvsc help v; t lvsc variants --a`;
     const p = spawnSync("bash", ["-c", script, "bash", join(ROOT, "dist/completion/lvsc.bash")], { encoding: "utf8" });
-    expect(p.stdout).toBe("compile\n--target\nrc rc-local rules\nstylish sarif\nvariants\n--arp\n");
+    expect(p.stdout).toBe("compile\n--target\nrc rc-local rules router\nstylish sarif\nvariants\n--arp\n");
   });
 
   it("bash completion passes shellcheck", (ctx) => {

@@ -44,10 +44,12 @@ function same(plan: RenderPlan): void {
 }
 
 describe("the templates' code renders what Handlebars renders", () => {
-  it.each(["lvs_dr.conf", "lvs_nat.conf", "lvs_tun.conf"])("%s, as every type, every file", (name) => {
+  it.each(["lvs_dr.conf", "lvs_nat.conf", "lvs_tun.conf", "lvs_dr_ecmp.conf"])("%s, as every type, every file", (name) => {
     const plans = plansOf(readExample(name), name);
-    // the walkthrough converts to every type, so it has every file
-    if (name === "lvs_dr.conf") expect(new Set(plans.map((p) => p.target))).toEqual(new Set(TARGETS));
+    // the walkthrough converts to every type, so it has every file but the active directors' (bird, router)
+    if (name === "lvs_dr.conf") expect(new Set(plans.map((p) => p.target))).toEqual(new Set(TARGETS.filter((t) => t !== "bird" && t !== "router")));
+    // N active directors: their BIRD files and the router's
+    if (name === "lvs_dr_ecmp.conf") expect(plans.map((p) => p.template)).toEqual(expect.arrayContaining(["bird.conf", "bird.router.conf", "router-sysctl.conf", "keepalived.conf"]));
     expect(plans.length).toBeGreaterThan(5);
     for (const p of plans) same(p);
   });

@@ -13,7 +13,7 @@ import { show } from "../src/show.js";
 import { DETAIL_LIMITS, SUMMARY_LIMITS, topology, toDot, toMermaid } from "../src/topology.js";
 import type { LvsConfig } from "../src/index.js";
 import { formatIPv4 } from "../src/net.js";
-import { conf, EXAMPLE_CONFS, HA_CONFS, EXAMPLES, lintText, readExample, ROOT } from "./helpers.js";
+import { conf, EXAMPLE_CONFS, HA_CONFS, EXAMPLES, lintText, readExample, ROOT, ACTIVE_CONF } from "./helpers.js";
 import { needTool } from "./tools.js";
 
 function model(text: string, file = "lvs_dr.conf"): LvsConfig {
@@ -40,7 +40,7 @@ const KITCHEN_SINK = conf({ 2: "INITIAL_STATE=off", 5: "SERVICE=f 7 wrr ppc -t 6
 ]);
 
 const CASES: [string, string, string][] = [
-  ...[...EXAMPLE_CONFS, ...HA_CONFS].map((c) => [c, readExample(c), c] as [string, string, string]),
+  ...[...EXAMPLE_CONFS, ...HA_CONFS, ACTIVE_CONF].map((c) => [c, readExample(c), c] as [string, string, string]),
   ["every kind of service", KITCHEN_SINK, "lvs_dr.conf"],
 ];
 
@@ -60,6 +60,8 @@ function addressesAndPorts(c: LvsConfig): { addresses: string[]; ports: string[]
       ...(c.directorGateway !== undefined ? [c.directorGateway] : []),
       ...(c.serverGateway !== undefined ? [c.serverGateway] : []),
       ...(c.pair?.directors.map((d) => d.address) ?? []),
+      ...(c.active?.directors.map((d) => d.address) ?? []),
+      ...(c.active?.peers.map((p) => p.address) ?? []),
     ].map(formatIPv4),
   );
   const ports = new Set<string>();
