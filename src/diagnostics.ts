@@ -107,12 +107,25 @@ export const CODES = {
   "unused-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that accepts no warning" },
   "invalid-disable-comment": { severity: "warning", summary: "an lvsc-disable comment that names no code, an unknown code, or an error" },
   // ---- two directors (lvsc extension DIRECTOR_PAIR) ----
-  "director-outside-network": { severity: "error", summary: "a director of DIRECTOR_PAIR whose own address is not a host on the DIP's network" },
-  "director-address-conflict": { severity: "error", summary: "a director's own address that is also the other director's, the VIP, the DIP or a real server" },
+  "director-outside-network": { severity: "error", summary: "a director of DIRECTOR_PAIR or DIRECTOR_ACTIVE whose own address is not a host on the DIP's network" },
+  "director-address-conflict": { severity: "error", summary: "a director's own address that is also another director's, the VIP, the DIP, a real server or a BGP peer" },
   "invalid-vrrp-router-id": { severity: "error", summary: "a VRRP_ROUTER_ID outside 1..255" },
   "invalid-vrrp-preempt": { severity: "error", summary: "VRRP_PREEMPT is not `on` or `off`" },
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   "director-pair-shared": { severity: "error", summary: "two clusters linted together name the same director in DIRECTOR_PAIR: a host runs one keepalived and one sync daemon" },
+  // ---- N active directors (lvsc extension DIRECTOR_ACTIVE) and mh ----
+  "active-nat": { severity: "error", summary: "DIRECTOR_ACTIVE with VS_NAT: the real servers' replies cannot return through N directors" },
+  "active-with-pair": { severity: "error", summary: "a conf with both DIRECTOR_PAIR and DIRECTOR_ACTIVE" },
+  "active-too-few": { severity: "error", summary: "DIRECTOR_ACTIVE with fewer than two directors" },
+  "active-vip-device": { severity: "error", summary: "with DIRECTOR_ACTIVE, a VIP that is not a /32 on dummy or lo: every director holds it, none may answer ARP for it" },
+  "active-vip-on-lan": { severity: "warning", summary: "with DIRECTOR_ACTIVE, a VIP inside the directors' LAN, which the router and the real servers would ARP for" },
+  "active-scheduler": { severity: "warning", summary: "a scheduler other than mh behind N active directors: each director would pick another real server for a moved flow" },
+  "mh-without-fallback": { severity: "warning", summary: "mh without mh-fallback where a real server has weight 0 (or N active directors quiesce failing ones): its clients get no server" },
+  "mh-table-uneven": { severity: "warning", summary: "more real servers (weight units) than the kernel's mh table of 4093 serves within 1 %" },
+  "invalid-sched-flag": { severity: "error", summary: "a -b scheduler flag that its scheduler does not have, given twice, or without a scheduler" },
+  "invalid-bgp-as": { severity: "error", summary: "an AS number outside 1..4294967294, or a reserved one (23456, 65535)" },
+  "bgp-peer-outside-network": { severity: "error", summary: "a BGP_PEER that is not a host on the DIP's network" },
+  "invalid-bgp-bfd": { severity: "error", summary: "BGP_BFD is not `on` or `off`" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
   // ---- lvsc import: what a running cluster's table or keepalived.conf says that a conf cannot ----

@@ -140,6 +140,44 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
       use: "lvsc extension, with `DIRECTOR_PAIR`: `off` (default) leaves the VIP with director2 when director1 returns; `on` gives it back",
     },
   },
+  // ---- lvsc extensions: N active directors behind an ECMP router, each announcing the VIP by BGP (README, "N active directors") ----
+  DIRECTOR_ACTIVE: {
+    fields: undefined,
+    repeatable: false,
+    example: "DIRECTOR_ACTIVE=director1 director2 director3",
+    note: "two or more directors, each one's own address (or host name) on the DIP's network",
+    doc: {
+      fields: "director1 director2 ...: two or more, each one's own address (or host name) on the DIP's network",
+      use: "lvsc extension, DR and TUN: every director is active and announces the VIP to the router(s) of `BGP_PEER` by BGP (BIRD 2); the router spreads flows over them by ECMP, and the `mh` scheduler makes each director pick the same real server; `lvsc compile` writes `bird.<director>.conf` for each and the router's `bird.router.conf` and `90-lvs-router.conf`, and no keepalived or `mon.cf` ([N active directors](#n-active-directors))",
+    },
+  },
+  BGP_LOCAL_AS: {
+    fields: ["as"],
+    repeatable: false,
+    example: "BGP_LOCAL_AS=65010",
+    doc: {
+      fields: "AS number, 1..4294967295 (not 23456)",
+      use: "lvsc extension, with `DIRECTOR_ACTIVE` (required): the directors' AS",
+    },
+  },
+  BGP_PEER: {
+    fields: ["address", "as"],
+    repeatable: true,
+    example: "BGP_PEER=192.168.0.254 65000",
+    doc: {
+      fields: "address, AS number",
+      use: "lvsc extension, with `DIRECTOR_ACTIVE` (at least one; repeatable): a router on the DIP's network that every director peers with",
+    },
+  },
+  BGP_BFD: {
+    fields: ["on|off"],
+    repeatable: false,
+    example: "BGP_BFD=on",
+    doc: {
+      fields: "`on` or `off`",
+      use: "lvsc extension, with `DIRECTOR_ACTIVE`: `on` (default) runs BFD (100 ms × 3) on every BGP session, so a dead director is withdrawn in about 0.3 s instead of the BGP hold time",
+    },
+  },
 };
 
 /** Names people write that are not directives, and what they meant. */
@@ -210,12 +248,28 @@ export const CONF_FORMAT = {
   grammar: [
     "SERVICE=t|u <service> [<scheduler>] [<persistence>] <realserver>...",
     "SERVICE=f <mark> [<scheduler>] [<persistence>] <realserver>...",
+    "scheduler ::= <name> [-b <flag>[,<flag>]]",
     "persistence ::= ppc [-t <secs>] [-M <netmask>]",
     "realserver ::= host[:port][,weight]",
   ],
   /** Paragraphs after the grammar. */
   notes: [
-    `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask) count as one.`,
+    `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask) count as one. \`-b\` gives the scheduler's flags as ipvsadm does, comma-separated: \`mh-fallback\` and \`mh-port\` for \`mh\` (lvsc extension), \`sh-fallback\` and \`sh-port\` for \`sh\`.`,
     `A real server's host is an address or a host name, its port a number or a service name (the service's port when absent), its weight 0..${MAX_WEIGHT} (1 when absent; 0 sends it no new connections). \`localhost\`/\`127.0.0.1\` as a real server is the director itself (LocalNode); it is sent with direct routing (\`-g\`) whatever the cluster's type, since the kernel does not masquerade to a loopback address, so it keeps the service's port. Only VS_NAT can send a service to another port (\`rs1:8080\`), and not to LocalNode.`,
   ],
 } as const;
+
+/** Scheduler flags (`ipvsadm -b`) by scheduler, in the order ipvsadm 1.31 prints them (print_sched_flags). */
+export const SCHED_FLAGS: Record<string, readonly string[]> = {
+  mh: ["mh-fallback", "mh-port"],
+  sh: ["sh-fallback", "sh-port"],
+};
+
+/**
+ * The kernel's `mh` lookup table size: primes[CONFIG_IP_VS_MH_TAB_INDEX - 8] in
+ * net/netfilter/ipvs/ip_vs_mh.c, with Debian's CONFIG_IP_VS_MH_TAB_INDEX=12.
+ */
+export const MH_TABLE_SIZE = 4093;
+
+/** Maglev's rule (NSDI 2016): a table M > 100·N keeps every server's share within 1 %: N ≤ 40 for 4093. */
+export const MH_EVEN_SERVERS = Math.floor((MH_TABLE_SIZE - 1) / 100);

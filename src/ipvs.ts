@@ -73,7 +73,9 @@ export function ipvsRules(config: LvsConfig): string[] {
 export function* ipvsRuleLines(config: LvsConfig): Generator<string, void, undefined> {
   for (const { service, dests } of sortedTable(config)) {
     const spec = serviceSpec(config, service);
-    yield `-A ${spec} -s ${service.scheduler}${serviceOptions(service)}`;
+    // ipvsadm 1.31 prints the flags last (print_service_entry), in the order of print_sched_flags
+    const flags = service.schedFlags !== undefined && service.schedFlags.length > 0 ? ` -b ${service.schedFlags.join(",")}` : "";
+    yield `-A ${spec} -s ${service.scheduler}${serviceOptions(service)}${flags}`;
     if (!config.initialState) continue;
     // ipvsadm 1.31 saves tunnel destinations with their encapsulation; lvsc uses plain IPIP
     for (const d of dests) {
@@ -96,6 +98,7 @@ export function ipvsListing(config: LvsConfig): string {
         ? `FWM  ${service.fwmark}`
         : `${service.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${service.port}`.slice(0, 33);
     let line = `${name} ${service.scheduler}`;
+    if (service.schedFlags !== undefined && service.schedFlags.length > 0) line += ` (${service.schedFlags.join(",")})`;
     if (service.persistence !== undefined) {
       line += ` persistent ${service.persistence.timeout}`;
       if (service.persistence.netmask !== 0xffffffff) line += ` mask ${formatIPv4(service.persistence.netmask)}`;

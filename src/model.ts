@@ -52,6 +52,8 @@ export interface VirtualService {
   /** The service as written (`www`, `80`, `1` for a mark). */
   written: string;
   scheduler: string;
+  /** The scheduler's flags (`-b`), in ipvsadm's order; absent or empty for none. */
+  schedFlags?: readonly string[] | undefined;
   persistence: Persistence | undefined;
   realServers: RealServer[];
   /** 1-based line of the SERVICE directive. */
@@ -104,8 +106,41 @@ export interface LvsConfig {
   serverGateway: IPv4 | undefined;
   /** DIRECTOR_PAIR: two directors and keepalived; absent for a single director. */
   pair?: DirectorPair | undefined;
+  /** DIRECTOR_ACTIVE: N active directors announcing the VIP by BGP; absent otherwise. */
+  active?: ActiveDirectors | undefined;
   /** The VRRP router id of the cluster's keepalived files (single director or pair). */
   vrrp?: VrrpId | undefined;
+}
+
+/** One of N active directors (DIRECTOR_ACTIVE): a host of its own, always holding the VIP. */
+export interface ActiveDirector {
+  /** The director's own address on the DIP's network: its BGP router id and next hop. */
+  address: IPv4;
+  /** As written in the conf (a name or an address): its bird.<written>.conf. */
+  written: string;
+  span: Span;
+}
+
+/** A router every active director peers with (BGP_PEER). */
+export interface BgpPeer {
+  address: IPv4;
+  as: number;
+  span: Span;
+}
+
+/**
+ * N active directors behind an ECMP router (the lvsc extension `DIRECTOR_ACTIVE`, with
+ * `BGP_LOCAL_AS`, `BGP_PEER` and `BGP_BFD`). Each holds the VIP on a device that faces no
+ * network, runs the same IPVS table (`mh`, real servers in one canonical order) and announces
+ * the VIP /32 to the routers by BGP (BIRD 2); the routers spread flows over the directors by
+ * ECMP. No connection sync: `mh` and sloppy TCP let any director continue any flow.
+ */
+export interface ActiveDirectors {
+  /** In the conf's order. */
+  directors: ActiveDirector[];
+  localAs: number;
+  peers: BgpPeer[];
+  bfd: boolean;
 }
 
 /** A VRRP router id (virtual_router_id): every VRRP instance of the cluster uses it, each on its own network. */

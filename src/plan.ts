@@ -3,12 +3,24 @@
 import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { derivedRouterId, vrrpInstances } from "./ha.js";
+import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
-export type TemplateName = "rc.lvs.sh" | "rc.local.sh" | "exports" | "ipvsadm.rules" | "keepalived.conf" | "mon.cf" | "lvs.service" | "sysctl.conf";
+export type TemplateName =
+  | "rc.lvs.sh"
+  | "rc.local.sh"
+  | "exports"
+  | "ipvsadm.rules"
+  | "keepalived.conf"
+  | "mon.cf"
+  | "lvs.service"
+  | "sysctl.conf"
+  | "bird.conf"
+  | "bird.router.conf"
+  | "router-sysctl.conf";
 
 /** What `lvsc compile --target` selects; each names one output file. */
-export const TARGETS = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl"] as const;
+export const TARGETS = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl", "bird", "router"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** How the real servers hide the VIP from ARP in the rc.local snippet. */
@@ -53,13 +65,13 @@ const FORWARD_NAMES: Record<LvsType, string> = {
   tun: "IPIP tunnelling, ipvsadm -i",
 };
 
-interface Sysctl {
+export interface Sysctl {
   key: string;
   value: string;
 }
 
 /** Sysctls set together, under one comment (a line per array entry). */
-interface SysctlGroup {
+export interface SysctlGroup {
   comment: string[];
   sysctls: Sysctl[];
 }
@@ -73,6 +85,7 @@ export function confKey(device: string, param: string): string {
 }
 
 function directorSysctls(config: LvsConfig): SysctlGroup[] {
+  if (config.active !== undefined) return activeSysctls(config);
   if (config.type === "nat")
     return [
       {
@@ -271,6 +284,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       serverGateway,
       serverGatewayComment,
       ...haFacts(config),
+      ...activeFacts(config),
     },
   };
 }
@@ -339,6 +353,27 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
   // would reach director2's NFS server after a failover, with other file handles (ESTALE).
   // director2 mounts it too: it runs the same script and reads keepalived.backup.conf from it.
   const pair = config.pair;
+  // N active directors: nobody holds the DIP; the first director shares it with the others
+  const active = config.active;
+  if (active !== undefined) {
+    const others = active.directors.slice(1).map((d) => formatIPv4(d.address));
+    return {
+      target: "exports",
+      template: "exports",
+      path: "exports",
+      mode: 0o644,
+      context: {
+        ...common(config, opts),
+        exportDir: opts.exportDir,
+        clients: [...others, ...realServers.filter((a) => !others.includes(a))],
+        server: formatIPv4(active.directors[0]!.address),
+        isPair: false,
+        director2: "",
+        isActive: true,
+        otherDirectors: others.join(" "),
+      },
+    };
+  }
   const server = pair !== undefined ? formatIPv4(pair.directors[0].address) : formatIPv4(config.dip.address);
   const director2 = pair !== undefined ? formatIPv4(pair.directors[1].address) : undefined;
   const clients = director2 !== undefined ? [director2, ...realServers.filter((a) => a !== director2)] : realServers;
@@ -347,7 +382,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
     template: "exports",
     path: "exports",
     mode: 0o644,
-    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, isPair: pair !== undefined, director2: director2 ?? "" },
+    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, isPair: pair !== undefined, director2: director2 ?? "", isActive: false, otherDirectors: "" },
   };
 }
 
@@ -431,6 +466,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       port: String(s.port),
       protocol: s.protocol.toUpperCase(),
       scheduler: s.scheduler,
+      // keepalived's keywords for ipvsadm's -b flags (mh-fallback, mh-port, sh-fallback, sh-port)
+      schedFlags: s.schedFlags ?? [],
       persistent: s.persistence !== undefined,
       timeout: String(s.persistence?.timeout ?? ""),
       granularity: s.persistence !== undefined && s.persistence.netmask !== 0xffffffff ? formatIPv4(s.persistence.netmask) : "",
@@ -465,6 +502,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       delayBeforeRetry: String(HEALTH_CHECK.delayBeforeRetry),
     },
   };
+  // N active directors: no VRRP, and health through the rc script (README, "N active directors")
+  if (config.active !== undefined) return [];
   const pair = config.pair;
   if (pair === undefined)
     return [
@@ -530,6 +569,8 @@ function monitor(s: VirtualService, port: number): { name: string; port: string 
 function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   // a pair's keepalived checks the real servers on both directors; mon would fight it over the table
   if (config.pair !== undefined) return undefined;
+  // N active directors: mon's alerts delete and re-add real servers, which reorders mh tables
+  if (config.active !== undefined) return undefined;
   const c = common(config, opts);
   // each real server's services, in the conf's order, so the file reads like the conf; the
   // entries the template reads are made as it reads them
@@ -598,6 +639,8 @@ const BUILDERS: Record<Target, (config: LvsConfig, opts: EmitOptions) => RenderP
   mon: monCf,
   systemd,
   sysctl: sysctlD,
+  bird: (config, opts) => birdFiles(config, common(config, opts)),
+  router: (config, opts) => routerFiles(config, common(config, opts)),
 };
 
 /** One render plan per output file of the selected targets (default: all that apply). */

@@ -2,6 +2,8 @@
 // The build replaces this module with the same functions compiled ahead of time
 // (scripts/build.mjs, src/precompile.ts), so that `lvsc` never compiles a template at run time.
 
+import birdTemplate from "../templates/bird.conf.hbs?raw";
+import birdRouterTemplate from "../templates/bird.router.conf.hbs?raw";
 import exportsTemplate from "../templates/exports.hbs?raw";
 import rulesTemplate from "../templates/ipvsadm.rules.hbs?raw";
 import keepalivedTemplate from "../templates/keepalived.conf.hbs?raw";
@@ -13,6 +15,7 @@ import rcDirector from "../templates/rc/director.sh.hbs?raw";
 import ipvsPlanAwk from "../templates/rc/ipvs-plan.awk?raw";
 import rcRealServer from "../templates/rc/realserver.sh.hbs?raw";
 import rcState from "../templates/rc/state.sh.hbs?raw";
+import routerSysctlTemplate from "../templates/router-sysctl.conf.hbs?raw";
 import sysctlTemplate from "../templates/sysctl.conf.hbs?raw";
 import { HELPERS } from "./helpers.js";
 import type { TemplateName } from "./plan.js";
@@ -27,6 +30,9 @@ export const SOURCES: Record<TemplateName, string> = {
   "mon.cf": monTemplate,
   "lvs.service": serviceTemplate,
   "sysctl.conf": sysctlTemplate,
+  "bird.conf": birdTemplate,
+  "bird.router.conf": birdRouterTemplate,
+  "router-sysctl.conf": routerSysctlTemplate,
 };
 
 /**

@@ -9,14 +9,18 @@ import {
   MAX_FWMARK,
   MAX_PERSISTENCE_TIMEOUT,
   MAX_WEIGHT,
+  MH_EVEN_SERVERS,
+  MH_TABLE_SIZE,
   MISSPELLINGS,
   SCHEDULERS,
+  SCHED_FLAGS,
   SERVICE_NAME_HINTS,
   typeFromFileName,
 } from "./directives.js";
 import { countErrors, diag, START_OF_FILE, type Code, type Diagnostic, type Span } from "./diagnostics.js";
 import type { HostTable } from "./hosts.js";
 import type {
+  ActiveDirectors,
   Director,
   DirectorInside,
   DirectorPair,
@@ -127,6 +131,8 @@ interface ParsedService {
   value: VirtualService;
   field: Field;
   protoField: Field;
+  /** The scheduler as written, when it is. */
+  schedField?: Field | undefined;
 }
 
 /** A value with the span it came from, so cross-line checks can point at the right field. */
@@ -153,6 +159,8 @@ class Validator {
   run(ast: ConfFile): ValidateResult {
     const single = new Map<string, Directive>();
     const services: Directive[] = [];
+    // the other repeatable directives (BGP_PEER), by name
+    const repeated = new Map<string, Directive[]>();
 
     // ---- names: unknown, deprecated, duplicated ----
     for (const d of ast.directives) {
@@ -163,7 +171,8 @@ class Validator {
         continue;
       }
       if (spec.repeatable) {
-        services.push(d);
+        if (name === "SERVICE") services.push(d);
+        else repeated.set(name, [...(repeated.get(name) ?? []), d]);
         continue;
       }
       const canonical = spec.deprecatedFor ?? name;
@@ -291,9 +300,12 @@ class Validator {
     }
     const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
     this.serviceCrossChecks(validServices, type?.value, vip, dip);
-    if (type !== undefined && vip !== undefined && dip !== undefined) this.networkChecks(type.value, vip, dip);
+    // (N active directors reach the VIP through the BGP routes lvsc writes: their own checks)
+    if (type !== undefined && vip !== undefined && dip !== undefined && present("DIRECTOR_ACTIVE") === undefined) this.networkChecks(type.value, vip, dip);
     // ---- two directors (lvsc extension) ----
     const ha = this.ha(ok, present, type?.value, vip, dip, serverGateway, validServices);
+    // ---- N active directors (lvsc extension) ----
+    const active = this.active(ok, present, repeated.get("BGP_PEER") ?? [], type?.value, vip, dip, serverGateway, validServices);
 
     if (countErrors(this.out) > 0 || type === undefined || vip === undefined || dip === undefined)
       return { config: undefined, diagnostics: this.out, names: this.names };
@@ -310,6 +322,7 @@ class Validator {
         serverGateway: serverGateway?.value,
         pair: ha.pair,
         vrrp: ha.vrrp,
+        ...(active !== undefined ? { active } : {}),
       },
       diagnostics: this.out,
       names: this.names,
@@ -687,8 +700,10 @@ class Validator {
     let i = 2;
     let scheduler = DEFAULT_SCHEDULER;
     const fSched = f[i];
+    let schedField: Field | undefined;
     if (fSched !== undefined && SCHEDULER_SET.has(fSched.text)) {
       scheduler = fSched.text;
+      schedField = fSched;
       i++;
     } else if (fSched !== undefined && this.looksLikeScheduler(fSched)) {
       const mean = didYouMean(fSched.text, SCHEDULERS);
@@ -700,6 +715,15 @@ class Validator {
       );
       errors = true;
       i++;
+    }
+
+    // scheduler flags (-b)
+    let schedFlags: string[] | undefined;
+    if (f[i]?.text === "-b") {
+      const r = this.schedFlags(f[i]!, f[i + 1], schedField !== undefined ? scheduler : undefined);
+      if (r === undefined) errors = true;
+      else schedFlags = r;
+      i += f[i + 1] !== undefined ? 2 : 1;
     }
 
     // persistence
@@ -800,9 +824,10 @@ class Validator {
     }
     if (errors || protocol === undefined) return undefined;
     return {
-      value: { protocol, port, fwmark, written: fService.text, scheduler, persistence, realServers, line: d.line },
+      value: { protocol, port, fwmark, written: fService.text, scheduler, ...(schedFlags !== undefined ? { schedFlags } : {}), persistence, realServers, line: d.line },
       field: fService,
       protoField: fProto,
+      schedField,
     };
   }
 
@@ -1176,4 +1201,283 @@ class Validator {
   private vrrpPreempt(d: Directive | undefined): boolean | undefined {
     return this.onOff(d, "invalid-vrrp-preempt", "VRRP_PREEMPT", "`off` (the default): the VIP stays with director2 when director1 returns; `on`: director1 takes it back");
   }
+
+  // ---------------- scheduler flags (-b) ----------------
+
+  /** `-b flag,flag` after a scheduler: flags that scheduler has, each once, in ipvsadm's order. */
+  private schedFlags(opt: Field, value: Field | undefined, scheduler: string | undefined): string[] | undefined {
+    const known = scheduler !== undefined ? SCHED_FLAGS[scheduler] : undefined;
+    const schedulers = Object.entries(SCHED_FLAGS).map(([s, fl]) => `\`${s}\`: ${fl.map((x) => `\`${x}\``).join(", ")}`).join("; ");
+    if (scheduler === undefined) {
+      this.report("invalid-sched-flag", "`-b` without a scheduler", opt.span, `scheduler flags follow their scheduler, e.g. \`SERVICE=t www mh -b mh-fallback,mh-port rs1 rs2\` (${schedulers})`);
+      return undefined;
+    }
+    if (value === undefined || value.text.startsWith("-")) {
+      this.report("invalid-sched-flag", "`-b` needs the scheduler's flags", opt.span, known !== undefined ? `\`${scheduler}\` has ${known.map((x) => `\`${x}\``).join(" and ")}, e.g. \`-b ${known.join(",")}\`` : schedulers);
+      return undefined;
+    }
+    const seen = new Set<string>();
+    let bad = false;
+    for (const flag of value.text.split(",")) {
+      if (known === undefined || !known.includes(flag)) {
+        this.report(
+          "invalid-sched-flag",
+          flag === "" ? `an empty flag in \`-b ${printable(value.text)}\`` : `\`${printable(flag)}\` is not a flag of the \`${scheduler}\` scheduler`,
+          value.span,
+          known !== undefined ? `\`${scheduler}\` has ${known.map((x) => `\`${x}\``).join(" and ")}, comma-separated` : `\`${scheduler}\` has no flags; schedulers with flags: ${schedulers}`,
+        );
+        bad = true;
+      } else if (seen.has(flag)) {
+        this.report("invalid-sched-flag", `\`${flag}\` is given twice`, value.span, "give each flag once");
+        bad = true;
+      }
+      seen.add(flag);
+    }
+    return bad ? undefined : known!.filter((x) => seen.has(x));
+  }
+
+  // ---------------- N active directors: DIRECTOR_ACTIVE, BGP_LOCAL_AS, BGP_PEER, BGP_BFD (lvsc extensions) ----------------
+
+  private active(
+    ok: (name: string) => Directive | undefined,
+    present: (name: string) => Directive | undefined,
+    peerLines: Directive[],
+    type: LvsType | undefined,
+    vip: (Located<Vip> & { addressSpan: Span }) | undefined,
+    dip: (Located<DirectorInside> & { addressSpan: Span }) | undefined,
+    serverGateway: Located<IPv4> | undefined,
+    services: ParsedService[],
+  ): ActiveDirectors | undefined {
+    const d = present("DIRECTOR_ACTIVE");
+    const localAsLine = present("BGP_LOCAL_AS");
+    const bfdLine = present("BGP_BFD");
+    if (d === undefined) {
+      for (const other of [localAsLine, bfdLine, peerLines[0]])
+        if (other !== undefined)
+          this.report(
+            "unused-directive",
+            `\`${other.name.text}\` has no effect without \`DIRECTOR_ACTIVE\`: only active directors announce the VIP by BGP`,
+            other.name.span,
+            "remove the line, or name the directors with `DIRECTOR_ACTIVE=<director1> <director2> ...`",
+          );
+      // mh checks that hold for a single director or a pair too
+      for (const s of services) this.mhChecks(s, false);
+      return undefined;
+    }
+    let errors = false;
+    const err = (code: Code, message: string, span: Span, hint: string, related?: { message: string; span: Span }[]) => {
+      this.report(code, message, span, hint, related);
+      errors = true;
+    };
+    if (type === "nat")
+      err(
+        "active-nat",
+        "`DIRECTOR_ACTIVE` cannot build a `VS_NAT` cluster",
+        d.name.span,
+        "under NAT the real servers' replies must return through the director that translated the request, and the router spreads flows over N directors: use `LVS_TYPE=VS_DR` (or `VS_TUN`), or `DIRECTOR_PAIR` for two NAT directors",
+      );
+    const pairLine = present("DIRECTOR_PAIR");
+    if (pairLine !== undefined)
+      err(
+        "active-with-pair",
+        "`DIRECTOR_ACTIVE` and `DIRECTOR_PAIR` in one conf",
+        d.name.span,
+        "a pair has one active director at a time (keepalived moves the VIP); `DIRECTOR_ACTIVE` has all of them active behind an ECMP router: keep one of the two lines",
+        [{ message: "DIRECTOR_PAIR given here", span: pairLine.name.span }],
+      );
+    const directors: { address: IPv4; written: string; span: Span }[] = [];
+    if (!d.broken) {
+      if (d.args.length < 2)
+        err(
+          "active-too-few",
+          d.args.length === 0 ? "`DIRECTOR_ACTIVE` has no value" : "`DIRECTOR_ACTIVE` names one director",
+          d.args.length === 0 ? d.span : d.args[0]!.span,
+          "name two or more, each by its own address (or host name) on the DIP's network, e.g. `DIRECTOR_ACTIVE=director1 director2 director3`; for one director leave the line out",
+        );
+      for (const field of d.args) {
+        const address = this.address(field, "active director's own address");
+        if (address === undefined) {
+          errors = true;
+          continue;
+        }
+        const first = directors.find((o) => o.address === address);
+        if (first !== undefined) {
+          err(
+            "director-address-conflict",
+            first.written === field.text ? `director \`${field.text}\` is given twice` : `\`${first.written}\` and \`${field.text}\` are the same director (${formatIPv4(address)})`,
+            field.span,
+            "name each director once",
+            [{ message: "first given here", span: first.span }],
+          );
+          continue;
+        }
+        directors.push({ address, written: field.text, span: field.span });
+      }
+    }
+    const own = "each director needs an address of its own: its BGP router id and the router's next hop to it";
+    for (const who of directors) {
+      const name = who.written === formatIPv4(who.address) ? `director ${who.written}` : `director \`${who.written}\` (${formatIPv4(who.address)})`;
+      if (vip !== undefined && who.address === vip.value.address) err("director-address-conflict", `${name} is the VIP`, who.span, own, [{ message: "VIP given here", span: vip.addressSpan }]);
+      else if (dip !== undefined && who.address === dip.value.address)
+        err("director-address-conflict", `${name} is the DIP`, who.span, `${own}; with \`DIRECTOR_ACTIVE\` no host holds the DIP: \`DIRECTOR_INSIDEIP\` gives the directors' device and network`, [
+          { message: "DIP given here", span: dip.addressSpan },
+        ]);
+      else if (dip !== undefined && !this.hostOn(who.address, dip.value))
+        err("director-outside-network", `${name} is not a host on the DIP's network ${formatIPv4(dip.value.network)}/${dip.value.prefix}`, who.span, `give each director's own address on the DIP's network: DR forwards to the real servers on that LAN, and the router reaches the directors there`);
+      if (serverGateway !== undefined && who.address === serverGateway.value)
+        err("director-address-conflict", `${name} is the real servers' default gateway`, who.span, "the real servers' replies go to the router (`SERVER_DEFAULT_GW`), never to a director", [
+          { message: "SERVER_DEFAULT_GW given here", span: serverGateway.span },
+        ]);
+      const rs = services.flatMap((s) => s.value.realServers).find((r) => r.address === who.address);
+      if (rs !== undefined) err("director-address-conflict", `${name} is also a real server (\`${rs.written}\`)`, who.span, `${own}; to let the directors serve too, list \`127.0.0.1\` (LocalNode)`, [{ message: "real server listed here", span: rs.span }]);
+    }
+    // the directors' AS
+    let localAs: number | undefined;
+    const lasDirective = ok("BGP_LOCAL_AS");
+    if (localAsLine === undefined)
+      err("missing-directive", "`DIRECTOR_ACTIVE` needs `BGP_LOCAL_AS`: the directors' AS number", d.name.span, "add e.g. `BGP_LOCAL_AS=65010` (a private AS: 64512..65534 or 4200000000..4294967294)");
+    else if (lasDirective !== undefined) {
+      const f = this.fields(lasDirective)?.[0];
+      if (f === undefined) errors = true;
+      else {
+        localAs = this.asNumber(f);
+        if (localAs === undefined) errors = true;
+      }
+    }
+    // the routers
+    const peers: { address: IPv4; as: number; span: Span }[] = [];
+    if (peerLines.length === 0)
+      err("missing-directive", "`DIRECTOR_ACTIVE` needs a `BGP_PEER`: a router the directors announce the VIP to", d.name.span, `add a line per router, e.g. \`${DIRECTIVES["BGP_PEER"]!.example}\` (its address on the DIP's network, its AS)`);
+    for (const line of peerLines) {
+      if (line.broken) {
+        errors = true;
+        continue;
+      }
+      const f = this.fields(line);
+      if (f === undefined) {
+        errors = true;
+        continue;
+      }
+      const address = this.address(f[0]!, "BGP peer");
+      const as = this.asNumber(f[1]!);
+      if (address === undefined || as === undefined) {
+        errors = true;
+        continue;
+      }
+      const span = f[0]!.span;
+      if (localAs !== undefined && as === localAs)
+        err(
+          "invalid-bgp-as",
+          `BGP peer ${formatIPv4(address)} is in the directors' own AS ${as}`,
+          f[1]!.span,
+          "lvsc writes eBGP sessions (the router learns the directors as next hops directly): give the directors an AS of their own in `BGP_LOCAL_AS`, e.g. 65010",
+        );
+      const first = peers.find((p) => p.address === address);
+      if (first !== undefined) {
+        err("duplicate-directive", `BGP peer ${formatIPv4(address)} is given twice`, span, "give each router once", [{ message: "first given here", span: first.span }]);
+        continue;
+      }
+      if (dip !== undefined && !this.hostOn(address, dip.value))
+        err(
+          "bgp-peer-outside-network",
+          `BGP peer ${formatIPv4(address)} is not on the DIP's network ${formatIPv4(dip.value.network)}/${dip.value.prefix}`,
+          span,
+          "the directors announce the VIP with themselves as the next hop, which the router must reach directly: give the router's address on the directors' LAN",
+        );
+      const who = directors.find((x) => x.address === address);
+      if (who !== undefined) err("director-address-conflict", `BGP peer ${formatIPv4(address)} is the director \`${who.written}\``, span, "a director announces the VIP to a router, not to itself or another director", [{ message: "director given here", span: who.span }]);
+      if (vip !== undefined && address === vip.value.address) err("director-address-conflict", `BGP peer ${formatIPv4(address)} is the VIP`, span, "give the router's own address", [{ message: "VIP given here", span: vip.addressSpan }]);
+      peers.push({ address, as, span });
+    }
+    const bfd = this.onOff(ok("BGP_BFD"), "invalid-bgp-bfd", "BGP_BFD", "`on` (the default): BFD finds a dead director in 0.3 s; `off`: the BGP hold time (BIRD's default 240 s) does");
+    if (bfdLine !== undefined && bfd === undefined) errors = true;
+    // the VIP on the directors: a /32 on a device that faces no network
+    if (vip !== undefined) {
+      const dev = vip.value.device.device;
+      if (!/^(dummy|lo$)/.test(dev) || vip.value.prefix !== 32)
+        err(
+          "active-vip-device",
+          !/^(dummy|lo$)/.test(dev) ? `with \`DIRECTOR_ACTIVE\` the VIP must not be on \`${vip.value.device.name}\`, a device that faces a network` : `with \`DIRECTOR_ACTIVE\` the VIP must be a /32, not /${vip.value.prefix}`,
+          vip.span,
+          `every director holds the VIP at once, so none may answer ARP for it and none may route a VIP network to itself: write e.g. \`VIP=dummy0 ${formatIPv4(vip.value.address)}/32\` (the router reaches it through the BGP routes)`,
+        );
+      if (dip !== undefined && inNetwork(vip.value.address, dip.value.network, dip.value.netmask))
+        this.report(
+          "active-vip-on-lan",
+          `the VIP ${formatIPv4(vip.value.address)} is inside the directors' LAN ${formatIPv4(dip.value.network)}/${dip.value.prefix}`,
+          vip.addressSpan,
+          "the router and the real servers ARP for an address of a LAN they are on, and no director answers (ARP is hidden on all of them): take the VIP from a prefix no LAN carries, reached only through the BGP routes",
+        );
+    }
+    for (const s of services) this.mhChecks(s, directors.length > 1);
+    if (errors || localAs === undefined || directors.length < 2) return undefined;
+    return { directors, localAs, peers, bfd: bfd ?? true };
+  }
+
+  /** A host address of the network (not its network or broadcast address, for prefixes below /31). */
+  private hostOn(address: IPv4, net: DirectorInside): boolean {
+    if (!inNetwork(address, net.network, net.netmask)) return false;
+    return net.prefix >= 31 || (address !== net.network && address !== broadcastOf(net.network, net.netmask));
+  }
+
+  /** An AS number: 1..4294967295 but AS_TRANS (23456) and the last of each range (65535, 4294967295, RFC 7300). */
+  private asNumber(f: Field): number | undefined {
+    const n = /^\d{1,10}$/.test(f.text) && !(f.text.length > 1 && f.text[0] === "0") ? Number(f.text) : NaN;
+    const reserved: Record<number, string> = {
+      0: "AS 0 is reserved (RFC 7607): BGP refuses it",
+      23456: "AS 23456 is AS_TRANS (RFC 6793), which stands in for 4-byte AS numbers on 2-byte speakers, never a real AS",
+      65535: "AS 65535 is reserved (RFC 7300)",
+      4294967295: "AS 4294967295 is reserved (RFC 7300)",
+    };
+    if (n >= 0 && n <= 4294967295 && reserved[n] === undefined) return n;
+    this.report(
+      "invalid-bgp-as",
+      `\`${printable(f.text)}\` is not a usable AS number`,
+      f.span,
+      `${reserved[n] !== undefined ? `${reserved[n]}; ` : "an AS number is a whole number from 1 to 4294967294 (4 bytes); "}private ones are 64512..65534 and 4200000000..4294967294`,
+    );
+    return undefined;
+  }
+
+  /**
+   * Lint of an `mh` service, and of any other scheduler behind N active directors: only `mh`
+   * picks the same real server for a client on every director.
+   */
+  private mhChecks(s: ParsedService, multi: boolean): void {
+    const v = s.value;
+    const at = s.schedField?.span ?? s.field.span;
+    if (multi && v.scheduler !== "mh")
+      this.report(
+        "active-scheduler",
+        `\`${v.scheduler}\` picks real servers differently on each director`,
+        at,
+        `with N active directors the router moves flows between directors (a director that dies, a route change); ${s.schedField === undefined ? `the default \`${v.scheduler}\`` : `\`${v.scheduler}\``} keeps its choices in one director's memory, so another director sends a moved flow to another real server, which resets it; \`mh\` hashes the client the same way on every director: \`${v.protocol === "fwmark" ? "f" : v.protocol === "udp" ? "u" : "t"} ${v.written} mh -b mh-fallback,mh-port ...\``,
+      );
+    if (v.scheduler !== "mh") return;
+    const flags = v.schedFlags ?? [];
+    const quiesced = v.realServers.find((r) => r.weight === 0);
+    if (!flags.includes("mh-fallback") && (multi || quiesced !== undefined))
+      this.report(
+        "mh-without-fallback",
+        `\`mh\` without \`mh-fallback\` drops the clients of a real server with weight 0`,
+        at,
+        `${multi ? "behind N active directors a failing real server is quiesced (weight 0) rather than removed, which would reorder the mh table" : `\`${quiesced!.written}\` has weight 0`}; without the flag its clients get no server at all ("no destination available"), with it they go to the next server of the table: add \`-b mh-fallback\``,
+      );
+    // the Maglev table serves N servers evenly (within 1 %) while M > 100 N; weights count as slots
+    let g = 0;
+    for (const r of v.realServers) g = gcd(g, r.weight);
+    const slots = g === 0 ? 0 : v.realServers.reduce((n, r) => n + r.weight / g, 0);
+    if (slots > MH_EVEN_SERVERS)
+      this.report(
+        "mh-table-uneven",
+        `\`mh\` spreads ${slots === v.realServers.length ? `${slots} real servers` : `${slots} weight units`} unevenly over its table of ${MH_TABLE_SIZE}`,
+        at,
+        `the kernel's table has ${MH_TABLE_SIZE} slots (CONFIG_IP_VS_MH_TAB_INDEX=12); Maglev keeps every server's share within 1 % only while the table is over 100 × the servers (${MH_EVEN_SERVERS} at most here): use fewer real servers (or smaller weights), or a kernel built with a larger CONFIG_IP_VS_MH_TAB_INDEX`,
+      );
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }

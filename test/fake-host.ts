@@ -33,6 +33,7 @@ const STUBS: Record<string, string> = {
   sysctl: readFileSync(`${HERE}sysctl`, "utf8"),
   modprobe: readFileSync(`${HERE}modprobe`, "utf8"),
   ipvsadm: readFileSync(`${HERE}ipvsadm`, "utf8"),
+  birdcl: readFileSync(`${HERE}birdcl`, "utf8"),
   id: '#!/bin/sh\necho "id $*" >>"$STUB_DIR/calls"\n[ "$1" = -u ] && echo "${STUB_UID:-0}"\n',
   arping: '#!/bin/sh\necho "arping $*" >>"$STUB_DIR/calls"\n',
 };
@@ -107,6 +108,8 @@ export interface HostSpec {
   unreachable?: string[];
   /** The dummy module is not loaded: the first `ip link add … type dummy` loads it, and it makes dummy0 itself. */
   dummyUnloaded?: boolean;
+  /** BIRD runs, its protocol vip in this state (birdcl stub); absent: BIRD does not answer. */
+  bird?: "up" | "down";
 }
 
 export interface RunEnv {
@@ -187,12 +190,13 @@ export class FakeHost {
     writeFileSync(join(this.k, "route"), spec.route ?? "");
     writeFileSync(join(this.k, "unreachable"), (spec.unreachable ?? []).map((g) => `${g}\n`).join(""));
     if (spec.dummyUnloaded === true) writeFileSync(join(this.k, "dummy-unloaded"), "");
+    if (spec.bird !== undefined) writeFileSync(join(this.k, "bird"), `${spec.bird}\n`);
     const sysctls: Record<string, string> = { "net.ipv4.ip_forward": "0" };
     for (const dev of ["all", "default", ...Object.keys(links)]) for (const [p, v] of Object.entries(PER_LINK)) sysctls[`net.ipv4.conf.${dev}.${p}`] = v;
     Object.assign(sysctls, spec.sysctls);
     for (const [key, v] of Object.entries(sysctls)) this.setSysctl(key, v);
     writeFileSync(join(this.k, "ipvs"), spec.ipvs ?? "");
-    if (spec.ipvs !== undefined) this.setSysctl("net.ipv4.vs.amemthresh", "1024");
+    if (spec.ipvs !== undefined) for (const [key, v] of Object.entries({ amemthresh: "1024", sloppy_tcp: "0", sloppy_sctp: "0", expire_nodest_conn: "0" })) this.setSysctl(`net.ipv4.vs.${key}`, v);
     writeFileSync(join(this.dir, "calls"), "");
   }
 

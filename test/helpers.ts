@@ -12,6 +12,8 @@ export const EXAMPLE_HOSTS = { path: "examples/hosts", text: readFileSync(`${EXA
 export const EXAMPLE_CONFS = ["lvs_dr.conf", "lvs_nat.conf", "lvs_tun.conf"] as const;
 /** The examples with two directors (DIRECTOR_PAIR). */
 export const HA_CONFS = ["lvs_dr_ha.conf", "lvs_nat_ha.conf"] as const;
+/** The example with N active directors (DIRECTOR_ACTIVE). */
+export const ACTIVE_CONF = "lvs_dr_ecmp.conf";
 
 /**
  * The confs whose files are committed under test/golden/NAME/: the examples, and variants of them
@@ -27,6 +29,14 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   { name: "lvs_dr_ha", conf: () => readExample("lvs_dr_ha.conf"), file: "lvs_dr_ha.conf" },
   { name: "lvs_nat_ha", conf: () => readExample("lvs_nat_ha.conf"), file: "lvs_nat_ha.conf" },
   { name: "lvs_tun_ha", conf: () => `${readExample("lvs_tun.conf")}DIRECTOR_PAIR=192.168.1.11 192.168.1.12\n`, file: "lvs_tun_ha.conf" },
+  // N active directors (DIRECTOR_ACTIVE): a bird.conf per director, the router's files, no keepalived
+  { name: "lvs_dr_ecmp", conf: () => readExample("lvs_dr_ecmp.conf"), file: "lvs_dr_ecmp.conf" },
+  // ... without BFD, with two routers
+  {
+    name: "lvs_dr_ecmp-bfd-off",
+    conf: () => readExample("lvs_dr_ecmp.conf").replace("BGP_BFD=on", "BGP_BFD=off\nBGP_PEER=192.0.2.2 65001"),
+    file: "lvs_dr_ecmp.conf",
+  },
 ];
 
 /** `lvsc ARGS` in this process (no terminal, no environment): its exit code and what it printed. */

@@ -340,7 +340,24 @@ describe("--target", () => {
       "lvs.service",
     ]);
     expect(compileText(readExample("lvs_dr.conf"), { targets: ["keepalived", "rc"] }).files.map((f) => f.path)).toEqual(["rc.lvs_dr", "keepalived.conf"]);
-    expect(TARGETS).toHaveLength(8);
+    // N active directors: a bird.conf per director and the router's files; no keepalived, no mon.cf
+    expect(compileText(readExample("lvs_dr_ecmp.conf"), { file: "lvs_dr_ecmp.conf" }).files.map((f) => f.path)).toEqual([
+      "rc.lvs_dr",
+      "rc.local.lvs_dr",
+      "exports",
+      "ipvsadm.rules",
+      "lvs.service",
+      "90-lvs-realserver.conf",
+      "bird.d1.conf",
+      "bird.d2.conf",
+      "bird.d3.conf",
+      "bird.router.conf",
+      "90-lvs-router.conf",
+    ]);
+    expect(compileText(readExample("lvs_dr_ecmp.conf"), { file: "lvs_dr_ecmp.conf", targets: ["router"] }).files.map((f) => f.path)).toEqual(["bird.router.conf", "90-lvs-router.conf"]);
+    // the new targets write nothing for a single director
+    expect(compileText(readExample("lvs_dr.conf"), { targets: ["bird", "router"] }).files).toEqual([]);
+    expect(TARGETS).toHaveLength(10);
   });
 });
 

@@ -31,6 +31,8 @@ export const TOOLS = {
   man: { probe: ["man", "--version"], pkg: "man-db", why: "man -l reads the generated lvsc.1" },
   zsh: { probe: ["zsh", "-c", "zmodload zsh/zpty"], pkg: "zsh", why: "runs the generated zsh completion" },
   patch: { probe: ["patch", "--version"], pkg: "patch", why: "applies compile --check's diff, which must make the new set" },
+  // parse-only (`bird -p`): the tests never start BIRD as a daemon on the host
+  bird: { probe: ["sh", "-c", "test -x /usr/sbin/bird && /usr/sbin/bird --version"], pkg: "bird2", why: "bird -p parses every generated BIRD configuration" },
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof TOOLS;
