@@ -77,7 +77,7 @@ const ALL_SCENARIOS: Scenario[] = [
     conf: conf(),
     hosts: HOSTS,
     passes: ["announced", "rules", "order", "mh-model", "same-choice", ...ROUND(1, "die"), ...ROUND(2, "die"), "bounded"],
-    seconds: 300,
+    seconds: 600,
   },
   {
     name: "ecmp-drain",
@@ -85,8 +85,8 @@ const ALL_SCENARIOS: Scenario[] = [
     file: "lvs_dr.conf",
     conf: conf(),
     hosts: HOSTS,
-    passes: ["announced", "rules", "order", ...ROUND(1, "drain"), "drain-keeps-table", ...ROUND(2, "stop"), "stop-restores", "bounded"],
-    seconds: 240,
+    passes: ["announced", "rules", "order", ...ROUND(1, "drain"), "status-drained", "drain-keeps-table", "start-announces", ...ROUND(2, "stop"), "stop-restores", "bounded"],
+    seconds: 500,
   },
   // ---- negative controls: each must fail the download check
   {
@@ -99,7 +99,7 @@ const ALL_SCENARIOS: Scenario[] = [
     // director's flows with a RST
     passes: ["announced", "rules", "spread-1", "withdraw-1", "bounded"],
     fails: ["die-1"],
-    seconds: 180,
+    seconds: 400,
   },
   {
     name: "broken-ecmp-reordered",
@@ -111,7 +111,7 @@ const ALL_SCENARIOS: Scenario[] = [
     // ipvsadm -S -n sorts, so the saves still match, but mh builds another table
     passes: ["announced", "rules", "mh-model", "spread-1", "withdraw-1", "bounded"],
     fails: ["order", "same-choice", "die-1"],
-    seconds: 200,
+    seconds: 400,
   },
   {
     name: "broken-ecmp-wlc",
@@ -122,7 +122,7 @@ const ALL_SCENARIOS: Scenario[] = [
     passes: ["announced", "rules", "order", "spread-1", "withdraw-1", "bounded"],
     // (mh-model's negative control: a wlc table is not the model's)
     fails: ["mh-model", "same-choice", "die-1"],
-    seconds: 200,
+    seconds: 400,
   },
 ];
 
@@ -227,7 +227,7 @@ describe.skipIf(why !== undefined)(TITLE, () => {
     const jobs = Math.max(1, Math.min(Number(process.env["LVSC_E2E_JOBS"] ?? availableParallelism()), SCENARIOS.length));
     const groups: Scenario[][] = Array.from({ length: jobs }, () => []);
     SCENARIOS.forEach((s, i) => groups[i % jobs]!.push(s));
-    const timeoutMs = Number(process.env["LVSC_E2E_TIMEOUT"] ?? 900) * 1000;
+    const timeoutMs = Number(process.env["LVSC_E2E_TIMEOUT"] ?? 1500) * 1000;
     vm = mergeRuns(await Promise.all(groups.map((g) => runVm(image, bundleOf(g), { timeoutMs }))));
     const log = process.env["LVSC_E2E_LOG"];
     if (log !== undefined && log !== "") writeFileSync(log, vm.console);

@@ -212,6 +212,12 @@ median() {
 	sort -n | awk '{ x[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print x[(NR + 1) / 2]; else printf "%.2f\n", (x[NR / 2] + x[NR / 2 + 1]) / 2 }'
 }
 
+# dsnap DIRECTOR: lib.sh's snapshot and the IPVS sysctls the rc script sets on a director
+dsnap() {
+	snapshot "$1"
+	on "$1" sysctl net.ipv4.vs.sloppy_tcp net.ipv4.vs.sloppy_sctp net.ipv4.vs.expire_nodest_conn
+}
+
 # ---- the lab
 
 start_lab() {
@@ -240,7 +246,7 @@ start_lab() {
 	# the directors: BIRD (the announcement disabled), then the rc script, which enables it last
 	for h in $DIRECTORS; do
 		holder "$h"
-		snapshot "$h" >"$STATE/before-start-$h"
+		dsnap "$h" >"$STATE/before-start-$h"
 		bird_start "$h" "$DIR/bird.$h.conf"
 	done
 	for h in $DIRECTORS; do drc "$h" start || fail setup "$h: rc.lvs_dr start failed"; done
@@ -358,9 +364,9 @@ round() {
 	downloads_wait
 	for h in $DIRECTORS; do conns "$h" "$pf" >"$STATE/after-$n-$h"; done
 	dn rtr birdc show protocols >"$STATE/bgp-after-$n"
-	check_downloads "$n" "$kind" "$victim"
 	# no BGP session but the victim's was reset: its line (name, state, since) is unchanged
 	reset=$(awk 'NR == FNR { if ($2 == "BGP") seen[$0] = 1; next } $2 == "BGP" && !($0 in seen) { print $1 }' "$STATE/bgp-before-$n" "$STATE/bgp-after-$n" | tr '\n' ' ')
+	check_downloads "$n" "$kind" "$victim"
 	kept=$(awk 'NR == FNR { if ($2 == "BGP") seen[$0] = 1; next } $2 == "BGP" && ($0 in seen)' "$STATE/bgp-before-$n" "$STATE/bgp-after-$n" | wc -l)
 	if [ "$kept" -ge 2 ]; then
 		pass "bgp-$n" "the router's sessions with the other directors were not reset (changed: ${reset:-none})"
@@ -413,7 +419,7 @@ check_downloads() {
 	elif [ "$live" = 0 ]; then
 		fail "$2-$n" "$3 carried none of the running downloads at its $2: the check proves nothing ($good of $FLOWS complete)"
 	else
-		fail "$2-$n" "$((FLOWS - good)) of $FLOWS downloads failed; $figures"
+		fail "$2-$n" "$((FLOWS - good)) of $FLOWS downloads failed; $figures; the router's BGP sessions that changed in the round: ${reset:-none}"
 		awk -v size="$SIZE" '!($2 == 0 && $4 == size && $5 == 1) { print "port " $1 ": exit " $2 ", " $4 " bytes from " $5 " real server(s), " $3 " s, first on " $6 ", moved to " $7 }' "$d/flows" | head -n 20 | sed "s/^/[$SCEN] /"
 		for p in $(awk -v size="$SIZE" '!($2 == 0 && $4 == size && $5 == 1) { print $1 }' "$d/flows" | head -n 3); do
 			sed "s/^/[$SCEN] port $p: /" "$d/$p.err"
@@ -477,15 +483,31 @@ dies)
 	round 2 die director1
 	;;
 drain)
+	st=0
+	drc director3 status >/dev/null 2>&1 || st=$?
 	round 1 drain director3
+	st2=0
+	after=$(drc director3 status 2>&1) || st2=$?
+	if [ "$st" = 0 ] && [ "$st2" != 0 ] && contains "$after" "birdcl enable vip"; then
+		pass status-drained "rc.lvs_dr status on director3 exits 0 while it announces the VIP, $st2 once drained, and names the step that announces it again"
+	else
+		fail status-drained "status exits $st before the drain and $st2 after: $(echo "$after" | grep -i bgp | head -n 3)"
+	fi
 	if dn director3 ipvsadm -S -n | cmp -s - "$DIR/ipvsadm.rules"; then
 		pass drain-keeps-table "after drain, director3 still holds its IPVS table (only the announcement was withdrawn)"
 	else
 		fail drain-keeps-table "after drain, director3's table is not ipvsadm.rules"
 	fi
+	t0=$(now)
+	drc director3 start >/dev/null || fail start-announces "rc.lvs_dr start exits $rc on the drained director3"
+	if took=$(wait_nexthops 3 30); then
+		pass start-announces "rc.lvs_dr start on the drained director3 announces the VIP again: 3 next hops $(elapsed "$t0") s after it began"
+	else
+		fail start-announces "the router has $(nexthops) next hops 30 s after rc.lvs_dr start on director3"
+	fi
 	round 2 stop director2
-	snapshot director2 >"$STATE/after-stop-director2"
-	check_same stop-restores "$STATE/before-start-director2" "$STATE/after-stop-director2" "stop puts back director2's addresses, links, routes, ARP sysctls and IPVS table"
+	dsnap director2 >"$STATE/after-stop-director2"
+	check_same stop-restores "$STATE/before-start-director2" "$STATE/after-stop-director2" "stop puts back director2's addresses, links, routes, ARP and IPVS sysctls and IPVS table"
 	;;
 nosloppy)
 	for h in $DIRECTORS; do dn "$h" sysctl -q -w net.ipv4.vs.sloppy_tcp=0; done
