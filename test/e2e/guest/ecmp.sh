@@ -180,8 +180,12 @@ downloads_start() {
 			(
 				read -r s _ </proc/uptime
 				rc=0
-				# (-u: the client only reads; the inactivity bound ends a stalled download)
-				socat -T 30 -u "TCP:$4:80,sourceport=$p,reuseaddr,connect-timeout=30" "CREATE:$1/$p" 2>"$1/$p.err" || rc=$?
+				# (-u: the client only reads; the inactivity bound ends a stalled download). A small
+				# receive buffer keeps the window of the server to a few KB: in DR the data bypasses the
+				# directors and only the ACKs of the client cross them, so without it a server could send
+				# the rest of a download unacknowledged, and a flow whose ACKs a director drops
+				# (sloppy_tcp=0) would still look complete
+				socat -T 30 -u "TCP:$4:80,sourceport=$p,reuseaddr,rcvbuf=4096,connect-timeout=30" "CREATE:$1/$p" 2>"$1/$p.err" || rc=$?
 				read -r e _ </proc/uptime
 				echo "$p $rc $s $e" >>"$1/results"
 			) &
