@@ -7,7 +7,8 @@
 # Nothing is installed on the host: the kernel package is downloaded with `apt-get download`
 # and unpacked into the cache. Cache: $LVSC_E2E_CACHE, else ~/.cache/lvsc-e2e.
 # Needs: apt-get, dpkg-deb, depmod, cpio, gzip, ldd, and the host packages busybox-static,
-# iproute2, ipvsadm, procps, kmod, dash, socat, mawk; keepalived is copied in when present.
+# iproute2, ipvsadm, procps, kmod, dash, socat, mawk; keepalived and BIRD 2 (bird, birdc, birdcl
+# from bird2: test/e2e/ecmp.test.ts) are copied in when present.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +37,8 @@ fi
 
 # The cache key covers the kernel, this script, the guest init and the host tools copied in.
 key=$( { echo "$pkg"; cat "$0" "$here/init.sh"; for b in busybox ipvsadm ip sysctl kmod dash socat mawk; do
-	ls -lL "$(command -v "$b")"; done; ls -lL "$(command -v keepalived)" 2>/dev/null; } | sha256sum | cut -c1-16)
+	ls -lL "$(command -v "$b")"; done; ls -lL "$(command -v keepalived)" 2>/dev/null
+	for b in bird birdc birdcl; do ls -lL "$(command -v "$b" || echo "/usr/sbin/$b")" 2>/dev/null; done; } | sha256sum | cut -c1-16)
 out=$cache/$key
 if [ -s "$out/base.cpio.gz" ] && [ -s "$out/vmlinuz" ]; then
 	printf '%s\n' "$out"
@@ -99,6 +101,13 @@ for tool in modprobe lsmod rmmod insmod depmod modinfo; do ln -sf kmod "$root/sb
 if command -v keepalived >/dev/null 2>&1; then
 	copy_binary "$(command -v keepalived)" /sbin/keepalived
 fi
+# BIRD 2, when the host has bird2 (test/e2e/ecmp.test.ts: N active directors behind a router);
+# copied, never run on the host (the package's bird.service is not needed: the lab starts each
+# daemon itself). birdc needs readline, which comes with it
+for b in bird birdc birdcl; do
+	src=$(command -v "$b" 2>/dev/null || echo "/usr/sbin/$b")
+	if [ -x "$src" ]; then copy_binary "$src" "/usr/sbin/$b"; fi
+done
 # the dynamic loader at the path the binaries ask for
 cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 
