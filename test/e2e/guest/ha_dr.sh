@@ -161,12 +161,14 @@ fast | fast-link)
 		recover_director1 link eth0
 		switch_back
 	done
+	failover_median link 1
 	if [ "$MODE" = fast ]; then
 		for n in 1 2 3; do
 			failover stop "$n" "" 0.6
 			recover_director1 stop
 			switch_back
 		done
+		failover_median stop 0.6
 	fi
 	;;
 steady)
