@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import type { OutputFile } from "../../src/index.js";
 import { mhPick, mhTable } from "./mh.js";
 import { bundle, compileInto, scenarioTests, selected, unavailableSuite } from "./suite.js";
@@ -218,8 +218,19 @@ const why =
       : undefined;
 const TITLE = "N active directors behind an ECMP router (qemu, BIRD)";
 if (why !== undefined) unavailableSuite(TITLE, why, [...(missing?.packages ?? []), ...(noBird ? ["bird2"] : [])], missing?.commands[0] ?? "bird");
+// Opt-in (LVSC_E2E_ECMP=1), not in CI: on this 2-core machine, even idle, the TCG guest starves
+// BFD (100 ms x 3) and the router's BGP sessions flap, so the spread, die, drain and bgp checks
+// fail (seen in the full e2e run of 2026-12-02: 10 of its checks). Issue 21 stays open on this.
+const OPT_IN = process.env["LVSC_E2E_ECMP"] === "1";
+if (why === undefined && !OPT_IN)
+  describe(TITLE, () => {
+    it("runs every scenario (opt-in: LVSC_E2E_ECMP=1)", (ctx) => {
+      console.warn(`\n*** lvsc e2e, ${TITLE}: SKIPPED: opt-in, LVSC_E2E_ECMP=1 (its BGP sessions flap under TCG) ***\n`);
+      ctx.skip("opt-in: LVSC_E2E_ECMP=1 (the lab's BGP sessions flap under TCG on this machine)");
+    });
+  });
 
-describe.skipIf(why !== undefined)(TITLE, () => {
+describe.skipIf(why !== undefined || !OPT_IN)(TITLE, () => {
   let vm: VmRun;
 
   beforeAll(async () => {
