@@ -4,7 +4,7 @@
 import { birdPath, directorBird, routerBird, routerBirdPath } from "./bgp.js";
 import type { LvsConfig } from "./model.js";
 import { formatIPv4 } from "./net.js";
-import { confKey, type RenderPlan, type SysctlGroup } from "./plan.js";
+import { arpHiding, type RenderPlan, type SysctlGroup } from "./plan.js";
 
 /** The sysctls of an active director: IPVS picks flows up mid-stream, and the VIP is hidden from ARP. */
 export function activeSysctls(config: LvsConfig): SysctlGroup[] {
@@ -36,10 +36,7 @@ export function activeSysctls(config: LvsConfig): SysctlGroup[] {
         "its own ARP requests (arp_announce=2). The router reaches the VIP by the BGP routes.",
         "Set before the VIP appears.",
       ],
-      sysctls: devices.flatMap((dev) => [
-        { key: confKey(dev, "arp_ignore"), value: "1" },
-        { key: confKey(dev, "arp_announce"), value: "2" },
-      ]),
+      sysctls: arpHiding(devices),
     },
   ];
 }

@@ -141,12 +141,17 @@ function serverSysctls(config: LvsConfig): SysctlGroup[] {
       "out of this host's own ARP requests. Set later, there would be a moment when this host",
       "answers the router's ARP for the VIP and takes the director's traffic.",
     ],
-    sysctls: devices.flatMap((dev) => [
-      { key: confKey(dev, "arp_ignore"), value: "1" },
-      { key: confKey(dev, "arp_announce"), value: "2" },
-    ]),
+    sysctls: arpHiding(devices),
   });
   return out;
+}
+
+/** arp_ignore=1 and arp_announce=2 on each device: a host that holds the VIP but never answers ARP for it. */
+export function arpHiding(devices: readonly string[]): { key: string; value: string }[] {
+  return devices.flatMap((dev) => [
+    { key: confKey(dev, "arp_ignore"), value: "1" },
+    { key: confKey(dev, "arp_announce"), value: "2" },
+  ]);
 }
 
 /** /proc/sys path of a sysctl key in dotted or slash form. */

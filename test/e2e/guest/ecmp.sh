@@ -454,12 +454,7 @@ ecmp_cleanup() {
 	done
 	sleep 0.5
 	while read -r pid; do kill "$pid" 2>/dev/null || :; done <"$STATE/pids"
-	for sig in TERM KILL; do
-		for ns in $(ip netns list | awk '{ print $1 }'); do
-			for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -s "$sig" "$pid" 2>/dev/null || :; done
-		done
-		sleep 0.5
-	done
+	kill_netns_procs
 	# every process this scenario started has ended (BIRD, servers, clients, holders)
 	left=""
 	while read -r pid; do kill -0 "$pid" 2>/dev/null && left="$left $pid"; done <"$STATE/pids"

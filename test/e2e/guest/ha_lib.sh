@@ -219,16 +219,21 @@ method_counters() {
 # ha_cleanup: stop every process this scenario started, by PID, then the lab. The processes
 # they forked (a socat's children, a web server's) are found by the namespaces they run in,
 # which this scenario made: a namespace with a process left in it outlives `ip netns delete`.
-ha_cleanup() {
-	[ -e "$STATE/probes-stop" ] || probes_stop 2>/dev/null
-	for h in director1 director2; do ka_stop "$h"; done
-	while read -r pid; do kill "$pid" 2>/dev/null || :; done <"$STATE/pids"
+kill_netns_procs() {
 	for sig in TERM KILL; do
 		for ns in $(ip netns list | awk '{ print $1 }'); do
 			for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -s "$sig" "$pid" 2>/dev/null || :; done
 		done
 		sleep 0.5
 	done
+}
+
+# ha_cleanup: stop what this scenario started, then tear its namespaces down
+ha_cleanup() {
+	[ -e "$STATE/probes-stop" ] || probes_stop 2>/dev/null
+	for h in director1 director2; do ka_stop "$h"; done
+	while read -r pid; do kill "$pid" 2>/dev/null || :; done <"$STATE/pids"
+	kill_netns_procs
 	teardown
 }
 
