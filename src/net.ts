@@ -157,3 +157,226 @@ export function isHostname(s: string): boolean {
   const labels = s.endsWith(".") ? s.slice(0, -1).split(".") : s.split(".");
   return labels.every((l) => HOST_LABEL.test(l));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Both families. An address is a number (IPv4, unsigned 32 bits) or a bigint (IPv6, unsigned
+// 128 bits): the IPv4 path keeps its allocation-free numbers, `typeof` tells the family, `<`
+// orders two addresses of one family, and Map/Set keys never confuse 1 (0.0.0.1) with 1n (::1).
+
+/** An IPv6 address as an unsigned 128-bit integer. */
+export type IPv6 = bigint;
+/** An address of either family. */
+export type Address = IPv4 | IPv6;
+export type Family = 4 | 6;
+
+export type IPv6Result = { ok: true; value: IPv6 } | { ok: false; reason: string; zone?: true };
+export type AddressResult = { ok: true; value: Address } | { ok: false; reason: string; zone?: true };
+
+const ALL_ONES_128 = (1n << 128n) - 1n;
+
+export function familyOf(a: Address): Family {
+  return typeof a === "bigint" ? 6 : 4;
+}
+
+export function isIPv6(a: Address): a is IPv6 {
+  return typeof a === "bigint";
+}
+
+/** Bits in an address of the family: 32 or 128. */
+export function bitsOf(family: Family): number {
+  return family === 6 ? 128 : 32;
+}
+
+/** A colon in it: meant as an IPv6 address (never a host name, never `host:port`). */
+export function looksLikeIPv6(s: string): boolean {
+  return s.includes(":");
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * RFC 4291 §2.2 text: eight groups of one to four hex digits, one `::` for a run of zero
+ * groups, the last 32 bits optionally in strict dotted decimal. Upper case and leading zeros
+ * are read (inet_pton reads them) and formatIPv6 writes the canonical form. Refused: zone ids
+ * (`fe80::1%eth0`: a conf names the device elsewhere), brackets (`[…]` only with a port), a
+ * fifth hex digit, a second `::`, `:::`, nine groups, a lone leading or trailing `:`.
+ */
+export function parseIPv6(s: string): IPv6Result {
+  const n = s.length;
+  if (n === 0) return { ok: false, reason: "the address is empty" };
+  if (s.charCodeAt(0) === 91 /* [ */)
+    return { ok: false, reason: "brackets go only around an address followed by a port: `[2001:db8::1]:80`" };
+  const pct = s.indexOf("%");
+  if (pct !== -1)
+    return { ok: false, zone: true, reason: `\`${s.slice(pct)}\` is a zone id; lvsc takes the device from the conf's device field, not from the address` };
+  if (n > 45) return { ok: false, reason: "longer than any IPv6 address (45 characters)" };
+  const groups: number[] = [];
+  let gap = -1; // the index in `groups` where `::` stands
+  let i = 0;
+  if (s.startsWith("::")) {
+    gap = 0;
+    i = 2;
+    if (i === n) return { ok: true, value: 0n };
+  } else if (s.charCodeAt(0) === 58) return { ok: false, reason: "a single `:` cannot start an address (`::` stands for zero groups)" };
+  for (;;) {
+    // one group, or the dotted IPv4 tail
+    let v = 0;
+    let digits = 0;
+    const start = i;
+    while (i < n) {
+      const d = hexDigit(s.charCodeAt(i));
+      if (d < 0) break;
+      v = v * 16 + d;
+      i++;
+      digits++;
+    }
+    if (i < n && s.charCodeAt(i) === 46 /* . */) {
+      const v4 = ipv4At(s, start, n);
+      if (v4 < 0) return { ok: false, reason: `\`${s.slice(start)}\` is not a dotted IPv4 tail (four decimal numbers 0–255, no leading zeros)` };
+      if (groups.length > 6) return { ok: false, reason: "too many groups before the dotted IPv4 tail" };
+      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      i = n;
+      break;
+    }
+    if (digits === 0) {
+      if (i < n && s.charCodeAt(i) === 58) return { ok: false, reason: "`:::` or a misplaced `::`: a group is empty" };
+      return { ok: false, reason: i < n ? `\`${s[i]}\` is not a hex digit` : "the address ends in a single `:`" };
+    }
+    if (digits > 4) return { ok: false, reason: `\`${s.slice(start, i)}\` has more than four hex digits` };
+    groups.push(v);
+    if (groups.length > 8) return { ok: false, reason: "more than eight groups" };
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 58) return { ok: false, reason: `\`${s[i]}\` is not a hex digit` };
+    i++;
+    if (i < n && s.charCodeAt(i) === 58) {
+      if (gap !== -1) return { ok: false, reason: "`::` may appear only once" };
+      gap = groups.length;
+      i++;
+      if (i === n) break;
+      if (s.charCodeAt(i) === 58) return { ok: false, reason: "`:::` is not an address: a group is empty" };
+    } else if (i === n) return { ok: false, reason: "the address ends in a single `:`" };
+  }
+  if (gap === -1 && groups.length !== 8)
+    return { ok: false, reason: `${groups.length} groups; an IPv6 address has eight, or \`::\` for the zero ones` };
+  if (gap !== -1 && groups.length > 7) return { ok: false, reason: "`::` must stand for at least one zero group, and there are already eight" };
+  let value = 0n;
+  const fill = 8 - groups.length;
+  for (let g = 0, k = 0; g < 8; g++) {
+    let word = 0;
+    if (gap !== -1 && g >= gap && g < gap + fill) word = 0;
+    else word = groups[k++]!;
+    value = (value << 16n) | BigInt(word);
+  }
+  return { ok: true, value };
+}
+
+/**
+ * The text glibc's inet_ntop writes (resolv/inet_ntop.c inet_ntop6), which is what ipvsadm,
+ * ip(8) and keepalived print: lower-case hex without leading zeros, the first longest run of
+ * two or more zero groups as `::`, and a dotted IPv4 tail for `::ffff:a.b.c.d` (mapped) and
+ * `::a.b.c.d` (the old compatible form). RFC 5952 except for that last case; Node's URL
+ * parser writes `::ffff:c000:201` instead, which would not match ipvsadm.
+ */
+export function formatIPv6(v: IPv6): string {
+  const w: number[] = new Array(8);
+  for (let g = 7, x = v; g >= 0; g--, x >>= 16n) w[g] = Number(x & 0xffffn);
+  let bestBase = -1;
+  let bestLen = 0;
+  for (let g = 0; g < 8; ) {
+    if (w[g] !== 0) {
+      g++;
+      continue;
+    }
+    let e = g;
+    while (e < 8 && w[e] === 0) e++;
+    if (e - g > bestLen) {
+      bestBase = g;
+      bestLen = e - g;
+    }
+    g = e;
+  }
+  if (bestLen < 2) bestBase = -1;
+  let out = "";
+  for (let g = 0; g < 8; g++) {
+    if (bestBase !== -1 && g >= bestBase && g < bestBase + bestLen) {
+      if (g === bestBase) out += ":";
+      continue;
+    }
+    if (g !== 0) out += ":";
+    if (g === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
+      out += formatIPv4(w[6]! * 65536 + w[7]!);
+      return out;
+    }
+    out += w[g]!.toString(16);
+  }
+  if (bestBase !== -1 && bestBase + bestLen === 8) out += ":";
+  return out;
+}
+
+/** Either family: a colon means IPv6, anything else is read as dotted IPv4. */
+export function parseAddress(s: string): AddressResult {
+  return looksLikeIPv6(s) ? parseIPv6(s) : parseIPv4(s);
+}
+
+export function formatAddress(a: Address): string {
+  return typeof a === "bigint" ? formatIPv6(a) : formatIPv4(a);
+}
+
+/** As ipvsadm writes an address before `:port`: IPv6 in brackets. */
+export function formatAddressPort(a: Address, port: number): string {
+  return typeof a === "bigint" ? `[${formatIPv6(a)}]:${port}` : `${formatIPv4(a)}:${port}`;
+}
+
+/** The network mask of a prefix length in the family. */
+export function maskOfPrefixIn(family: 6, prefix: number): IPv6;
+export function maskOfPrefixIn(family: 4, prefix: number): IPv4;
+export function maskOfPrefixIn(family: Family, prefix: number): Address;
+export function maskOfPrefixIn(family: Family, prefix: number): Address {
+  if (family === 4) return maskOfPrefix(prefix);
+  return prefix === 0 ? 0n : ALL_ONES_128 ^ ((1n << BigInt(128 - prefix)) - 1n);
+}
+
+/** The first address of `addr`'s prefix of length `prefix`. */
+export function networkOfPrefix<A extends Address>(addr: A, prefix: number): A {
+  if (typeof addr === "bigint") return (addr & maskOfPrefixIn(6, prefix)) as A;
+  return networkOf(addr as IPv4, maskOfPrefix(prefix)) as A;
+}
+
+/** Whether `addr` lies in `network`/`prefix`; never across families. */
+export function inPrefix(addr: Address, network: Address, prefix: number): boolean {
+  if (typeof addr !== typeof network) return false;
+  return networkOfPrefix(addr, prefix) === networkOfPrefix(network, prefix);
+}
+
+/** Orders two addresses: IPv4 before IPv6 (as ipvsadm lists services), then by value. */
+export function compareAddress(a: Address, b: Address): number {
+  const fa = familyOf(a);
+  const fb = familyOf(b);
+  if (fa !== fb) return fa - fb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** ::1 or 127.0.0.0/8. */
+export function isLoopbackAddress(a: Address): boolean {
+  return typeof a === "bigint" ? a === 1n : isLoopback(a);
+}
+
+/** fe80::/10: usable only together with a device; the kernel refuses it as a real server. */
+export function isLinkLocal6(a: IPv6): boolean {
+  return a >> 118n === 0x3fan;
+}
+
+/** ::ffff:0:0/96, an IPv4 address in IPv6 clothing: the kernel's IPv6 services never see it. */
+export function isV4Mapped(a: IPv6): boolean {
+  return a >> 32n === 0xffffn;
+}
+
+/** ff00::/8. */
+export function isMulticast6(a: IPv6): boolean {
+  return a >> 120n === 0xffn;
+}

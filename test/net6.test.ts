@@ -1,0 +1,123 @@
+// The IPv6 half of the address model (src/net.ts) against glibc, whose inet_ntop is what
+// ipvsadm, ip(8) and keepalived print: lvsc's canonical text must be theirs byte for byte.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  compareAddress,
+  familyOf,
+  formatAddress,
+  formatAddressPort,
+  formatIPv6,
+  inPrefix,
+  isLinkLocal6,
+  isLoopbackAddress,
+  isV4Mapped,
+  maskOfPrefixIn,
+  networkOfPrefix,
+  parseAddress,
+  parseIPv6,
+} from "../src/net.js";
+
+// scripts/ipv6-glibc-fixture.py wrote it with the C library's inet_pton and inet_ntop
+const GLIBC = readFileSync(new URL("fixtures/ipv6-glibc.tsv", import.meta.url), "utf8")
+  .split("\n")
+  .filter((l) => l !== "" && !l.startsWith("#"))
+  .map((l) => {
+    const [input, out] = l.split("\t") as [string, string];
+    return { input: JSON.parse(`"${input.replace(/"/g, '\\"')}"`) as string, glibc: out === "!" ? undefined : out };
+  });
+
+describe("IPv6 text as glibc reads and writes it", () => {
+  it("the fixture covers accepted and refused forms", () => {
+    expect(GLIBC.length).toBeGreaterThan(3000);
+    expect(GLIBC.filter((c) => c.glibc === undefined).length).toBeGreaterThan(30);
+  });
+
+  it("accepts exactly what inet_pton accepts, and prints what inet_ntop prints", () => {
+    const wrong: string[] = [];
+    for (const { input, glibc } of GLIBC) {
+      const r = parseIPv6(input);
+      const ours = r.ok ? formatIPv6(r.value) : undefined;
+      if (ours !== glibc) wrong.push(`${JSON.stringify(input)}: glibc ${glibc ?? "refuses"}, lvsc ${ours ?? `refuses (${r.ok ? "" : r.reason})`}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each([
+    ["::ffff:192.0.2.1", "::ffff:192.0.2.1"], // mapped: dotted, as glibc (Node's URL writes ::ffff:c000:201)
+    ["::ffff:c000:201", "::ffff:192.0.2.1"],
+    ["2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1"], // the first of two equal runs
+    ["2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"], // one zero group is not shortened
+    ["2001:0db8::0001", "2001:db8::1"],
+  ])("%s is written %s", (input, canonical) => {
+    const r = parseIPv6(input);
+    expect(r.ok && formatIPv6(r.value)).toBe(canonical);
+  });
+
+  it.each([
+    ["fe80::1%eth0", /zone id/],
+    ["[2001:db8::1]", /brackets go only around an address followed by a port/],
+    ["2001:db8:::1", /:::/],
+    ["1:2:3:4:5:6:7:8:9", /more than eight groups/],
+    ["2001:db8::12345", /more than four hex digits/],
+    ["1::2::3", /only once/],
+    ["2001:db8::1;reboot", /`;` is not a hex digit/],
+  ])("%s is refused: %s", (input, reason) => {
+    const r = parseIPv6(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+
+  it("a zone id is flagged as one, so the caller can give it its own diagnostic", () => {
+    const r = parseIPv6("fe80::1%eth0");
+    expect(!r.ok && r.zone).toBe(true);
+  });
+});
+
+describe("addresses of either family", () => {
+  const a = (s: string) => {
+    const r = parseAddress(s);
+    if (!r.ok) throw new Error(r.reason);
+    return r.value;
+  };
+
+  it("a colon means IPv6, dots alone mean IPv4, and the two never compare equal", () => {
+    expect(familyOf(a("192.0.2.1"))).toBe(4);
+    expect(familyOf(a("2001:db8::1"))).toBe(6);
+    expect(a("0.0.0.1") === a("::1")).toBe(false);
+    expect(new Set([a("0.0.0.1"), a("::1")]).size).toBe(2);
+    expect(formatAddress(a("::ffff:192.0.2.1"))).toBe("::ffff:192.0.2.1");
+  });
+
+  it("writes IPv6 before a port in brackets, as ipvsadm does", () => {
+    expect(formatAddressPort(a("2001:db8::1"), 80)).toBe("[2001:db8::1]:80");
+    expect(formatAddressPort(a("192.0.2.1"), 80)).toBe("192.0.2.1:80");
+  });
+
+  it("prefixes work the same in both families and never match across them", () => {
+    expect(inPrefix(a("2001:db8:0:1::5"), a("2001:db8::"), 48)).toBe(true);
+    expect(inPrefix(a("2001:db8:1::5"), a("2001:db8::"), 48)).toBe(false);
+    expect(inPrefix(a("192.0.2.7"), a("192.0.2.0"), 24)).toBe(true);
+    expect(inPrefix(a("::ffff:192.0.2.7"), a("192.0.2.0"), 24)).toBe(false);
+    expect(formatAddress(networkOfPrefix(a("2001:db8::1:2:3"), 64))).toBe("2001:db8::");
+    expect(formatAddress(maskOfPrefixIn(6, 64))).toBe("ffff:ffff:ffff:ffff::");
+    expect(maskOfPrefixIn(6, 0)).toBe(0n);
+    expect(formatAddress(maskOfPrefixIn(6, 128))).toBe("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  });
+
+  it("orders IPv4 before IPv6 and each family by value", () => {
+    const list = ["2001:db8::2", "192.0.2.9", "2001:db8::10", "10.0.0.1", "::1"].map(a);
+    expect(list.sort(compareAddress).map(formatAddress)).toEqual(["10.0.0.1", "192.0.2.9", "::1", "2001:db8::2", "2001:db8::10"]);
+  });
+
+  it("tells link-local, mapped and loopback addresses", () => {
+    expect(isLinkLocal6(a("fe80::1") as bigint)).toBe(true);
+    expect(isLinkLocal6(a("febf:ffff::1") as bigint)).toBe(true);
+    expect(isLinkLocal6(a("fec0::1") as bigint)).toBe(false);
+    expect(isV4Mapped(a("::ffff:10.1.2.3") as bigint)).toBe(true);
+    expect(isV4Mapped(a("::10.1.2.3") as bigint)).toBe(false);
+    expect(isLoopbackAddress(a("::1"))).toBe(true);
+    expect(isLoopbackAddress(a("127.0.0.5"))).toBe(true);
+    expect(isLoopbackAddress(a("::2"))).toBe(false);
+  });
+});
