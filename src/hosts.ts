@@ -1,7 +1,7 @@
-// hosts(5) tables: name -> IPv4 address from the files lvsc was given. Never DNS. Pure.
+// hosts(5) tables: name -> IPv4 and IPv6 addresses from the files lvsc was given. Never DNS. Pure.
 
 import { diag, type Diagnostic } from "./diagnostics.js";
-import { formatIPv4, parseIPv4, type IPv4 } from "./net.js";
+import { formatIPv4, parseIPv4, parseIPv6, type IPv4, type IPv6 } from "./net.js";
 import { disableComment, type DisableComment } from "./suppress.js";
 
 export interface HostsSource {
@@ -12,6 +12,13 @@ export interface HostsSource {
 
 export interface HostEntry {
   address: IPv4;
+  path: string;
+  line: number;
+}
+
+/** A hosts line's IPv6 address (hosts(5): "a host may have two separate entries … one for each version"). */
+export interface HostEntry6 {
+  address: IPv6;
   path: string;
   line: number;
 }
@@ -42,6 +49,8 @@ export interface HostTable {
   sources: string[];
   /** Lower-cased name -> first IPv4 entry. */
   v4: Map<string, HostEntry>;
+  /** Lower-cased name -> first IPv6 entry (canonical; zone ids and malformed text are left out). */
+  v6: Map<string, HostEntry6>;
   /** Names that only have IPv6 entries (so the message can say why they do not resolve). */
   v6Only: Set<string>;
   /** Every name as written, for "did you mean". */
@@ -58,7 +67,7 @@ export interface HostTable {
  * fills in) is left out, with a warning at its line, so that a conf naming its host is told why.
  */
 export function parseHosts(sources: readonly HostsSource[]): HostTable {
-  const table: HostTable = { sources: sources.map((s) => s.path), v4: new Map(), v6Only: new Set(), names: new Set(), ignored: new Map(), problems: [] };
+  const table: HostTable = { sources: sources.map((s) => s.path), v4: new Map(), v6: new Map(), v6Only: new Set(), names: new Set(), ignored: new Map(), problems: [] };
   for (const src of sources) {
     const diagnostics: Diagnostic[] = [];
     const disables: DisableComment[] = [];
@@ -97,6 +106,7 @@ export function parseHosts(sources: readonly HostsSource[]): HostTable {
       const names = fields.slice(1);
       const v4 = parseIPv4(addr);
       const isV6 = !v4.ok && addr.includes(":");
+      const v6 = isV6 ? parseIPv6(addr) : undefined;
       if (!v4.ok && !isV6) {
         const glibcReads = inetAton(addr);
         const reason = glibcReads !== undefined ? inetAtonForm(addr) : v4.reason;
@@ -130,8 +140,9 @@ export function parseHosts(sources: readonly HostsSource[]): HostTable {
         if (v4.ok) {
           if (!table.v4.has(key)) table.v4.set(key, { address: v4.value, path: src.path, line: lineNo });
           table.v6Only.delete(key);
-        } else if (!table.v4.has(key)) {
-          table.v6Only.add(key);
+        } else {
+          if (v6?.ok === true && !table.v6.has(key)) table.v6.set(key, { address: v6.value, path: src.path, line: lineNo });
+          if (!table.v4.has(key)) table.v6Only.add(key);
         }
       }
     }

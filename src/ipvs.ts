@@ -5,7 +5,7 @@
 // ipvsadm.rules can be diffed byte for byte against `ipvsadm -S -n` on a live director.
 
 import type { LvsConfig, LvsType, RealServer, VirtualService } from "./model.js";
-import { formatIPv4 } from "./net.js";
+import { formatIPv4, type Address } from "./net.js";
 
 const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" };
 const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
@@ -43,8 +43,30 @@ function compareServices(a: VirtualService, b: VirtualService): number {
   return cmp32(a.fwmark ?? 0, b.fwmark ?? 0) || PROTO_NUMBER[a.protocol] - PROTO_NUMBER[b.protocol] || a.port - b.port;
 }
 
+/** The four 32-bit words of an address as libipvs holds it (union nf_inet_addr: IPv4 in the first, the rest zero). */
+function words32(a: Address): [number, number, number, number] {
+  if (typeof a === "number") return [a, 0, 0, 0];
+  return [Number((a >> 96n) & 0xffffffffn), Number((a >> 64n) & 0xffffffffn), Number((a >> 32n) & 0xffffffffn), Number(a & 0xffffffffn)];
+}
+
+/**
+ * ipvs_cmp_dests' address step (libipvs.c): IPv6 compares word by word, each with the wrapping
+ * cmp32, so fd00::1 sorts before 2001:db8::1; it switches on the first destination's family
+ * only, so an IPv4 one against an IPv6 one compares the first word alone.
+ */
+export function ipvsadmCompareAddress(a: Address, b: Address): number {
+  if (typeof a === "number") return cmp32(a, typeof b === "number" ? b : words32(b)[0]);
+  const wa = words32(a);
+  const wb = words32(b);
+  for (let i = 0; i < 4; i++) {
+    const r = cmp32(wa[i]!, wb[i]!);
+    if (r !== 0) return r;
+  }
+  return 0;
+}
+
 function compareDests(a: RealServer, b: RealServer): number {
-  return cmp32(a.address, b.address) || a.port - b.port;
+  return ipvsadmCompareAddress(a.address, b.address) || a.port - b.port;
 }
 
 /** Services and their real servers in the order ipvsadm lists them. */

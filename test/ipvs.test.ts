@@ -96,3 +96,78 @@ describe("ipvsadm -L -n form", () => {
     );
   });
 });
+
+describe("ipvsadm's order of real servers, wrap included", () => {
+  // ipvs_cmp_dests (libipvs.c, ipvsadm 1.31) as C computes it: compiled here and run against the model
+  const C = String.raw`
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+int main(void) {
+  char a[64], b[64];
+  while (scanf("%63s %63s", a, b) == 2) {
+    int af = strchr(a, ':') ? AF_INET6 : AF_INET;
+    uint32_t x[4] = {0}, y[4] = {0};
+    inet_pton(strchr(a, ':') ? AF_INET6 : AF_INET, a, x);
+    inet_pton(strchr(b, ':') ? AF_INET6 : AF_INET, b, y);
+    int r = 0, i;
+    if (af == AF_INET6) for (i = 0; !r && i < 4; i++) r = ntohl(x[i]) - ntohl(y[i]);
+    else r = ntohl(x[0]) - ntohl(y[0]);
+    printf("%d\n", r < 0 ? -1 : r > 0 ? 1 : 0);
+  }
+  return 0;
+}`;
+
+  it("fd00::1 sorts before 2001:db8::1 and 192.168.1.1 before 10.0.0.1, as ipvsadm -S prints them", async () => {
+    const { ipvsadmCompareAddress } = await import("../src/ipvs.js");
+    const { parseAddress } = await import("../src/net.js");
+    const a = (s: string) => {
+      const r = parseAddress(s);
+      if (!r.ok) throw new Error(s);
+      return r.value;
+    };
+    expect(ipvsadmCompareAddress(a("fd00::1"), a("2001:db8::1"))).toBeLessThan(0);
+    expect(ipvsadmCompareAddress(a("192.168.1.1"), a("10.0.0.1"))).toBeLessThan(0);
+    expect(ipvsadmCompareAddress(a("172.16.0.1"), a("192.168.1.1"))).toBeLessThan(0);
+    expect(ipvsadmCompareAddress(a("2001:db8::2"), a("2001:db8::10"))).toBeLessThan(0);
+  });
+
+  it("agrees with ipvs_cmp_dests compiled from its C on 2,000 address pairs of both families", async (ctx) => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { needTool } = await import("./tools.js");
+    needTool(ctx, "gcc");
+    const { ipvsadmCompareAddress } = await import("../src/ipvs.js");
+    const { parseAddress, formatAddress } = await import("../src/net.js");
+    const dir = mkdtempSync(join(tmpdir(), "lvsc-cmp-"));
+    try {
+      writeFileSync(join(dir, "cmp.c"), C);
+      execFileSync("gcc", ["-O0", "-o", join(dir, "cmp"), join(dir, "cmp.c")]);
+      // a deterministic spread: words near 0, near 2^31 and near 2^32, in both families
+      let seed = 20261202;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 1) / 2 ** 31;
+      const word = () => [0, 1, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, Math.floor(rnd() * 2 ** 32)][Math.floor(rnd() * 7)]!;
+      const v4 = () => word();
+      const v6 = () => BigInt(word()) << 96n | BigInt(word()) << 64n | BigInt(word()) << 32n | BigInt(word());
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < 2000; i++) {
+        const first = rnd() < 0.5 ? v4() : v6();
+        const second = rnd() < 0.1 ? (typeof first === "number" ? v6() : v4()) : typeof first === "number" ? v4() : v6();
+        pairs.push([formatAddress(first), formatAddress(second)]);
+      }
+      const out = execFileSync(join(dir, "cmp"), { input: pairs.map((p) => p.join(" ")).join("\n") + "\n" }).toString().trim().split("\n");
+      const a = (s: string) => {
+        const r = parseAddress(s);
+        if (!r.ok) throw new Error(s);
+        return r.value;
+      };
+      const ours = pairs.map(([x, y]) => String(Math.sign(ipvsadmCompareAddress(a(x), a(y)))));
+      expect(ours).toEqual(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -121,3 +121,19 @@ describe("addresses of either family", () => {
     expect(isLoopbackAddress(a("::2"))).toBe(false);
   });
 });
+
+describe("hosts files with both families", async () => {
+  const { parseHosts } = await import("../src/hosts.js");
+  it("keeps a name's first IPv4 and first IPv6 line, the IPv6 one canonical", () => {
+    const t = parseHosts([
+      { path: "hosts", text: "192.0.2.11 rs1\n2001:DB8:0::11 rs1 rs1-v6\n2001:db8::99 rs1\nfe80::1%eth0 gw\n::1 localhost ip6-localhost\n" },
+    ]);
+    expect(t.v4.get("rs1")?.address).toBe(0xc000020b);
+    expect(t.v6.get("rs1")?.address).toBe(0x20010db8000000000000000000000011n);
+    expect(t.v6.get("rs1")?.line).toBe(2);
+    expect(t.v6.get("rs1-v6")?.line).toBe(2);
+    // a zone id names no device lvsc knows: the name has no IPv6 address from that line
+    expect(t.v6.has("gw")).toBe(false);
+    expect(t.v6Only.has("gw") && t.v6Only.has("rs1-v6") && !t.v6Only.has("rs1")).toBe(true);
+  });
+});

@@ -32,6 +32,11 @@ export const TOOLS = {
   zsh: { probe: ["zsh", "-c", "zmodload zsh/zpty"], pkg: "zsh", why: "runs the generated zsh completion" },
   patch: { probe: ["patch", "--version"], pkg: "patch", why: "applies compile --check's diff, which must make the new set" },
   // parse-only (`bird -p`): the tests never start BIRD as a daemon on the host
+  gcc: {
+    probe: ["sh", "-c", "printf '#include <arpa/inet.h>\\nint main(void){return 0;}\\n' | gcc -x c -o /dev/null -"],
+    pkg: "gcc libc6-dev",
+    why: "compiles ipvsadm's own comparator to check the order of ipvsadm.rules",
+  },
   bird: { probe: ["sh", "-c", "test -x /usr/sbin/bird && /usr/sbin/bird --version"], pkg: "bird2", why: "bird -p parses every generated BIRD configuration" },
 } as const satisfies Record<string, Tool>;
 
