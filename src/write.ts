@@ -185,7 +185,7 @@ export async function writeOutput(dir: string, entries: Iterable<OutputEntry>, o
   try {
     real = (await secureDir(dir, made))!;
     const store = join(real, STORE);
-    storeMade = await ensureStore(store, true);
+    storeMade = await ensureStore(store, true, opts.hooks);
     const run = new Run(real, store, entries, opts);
     await lock(store);
     try {
@@ -381,17 +381,22 @@ async function secureDir(dir: string, made?: string[]): Promise<string | undefin
  * DIR/.lvsc: made (0755) when missing and `create`; else a directory, not a link, that only root
  * or the running user can change. Whether this run made it; false also when it is missing.
  */
-async function ensureStore(store: string, create: boolean): Promise<boolean> {
-  const st = await fsp.lstat(store).catch((e: unknown) => e as NodeJS.ErrnoException);
+async function ensureStore(store: string, create: boolean, hooks?: WriteHooks): Promise<boolean> {
+  let st = await fsp.lstat(store).catch((e: unknown) => e as NodeJS.ErrnoException);
   if (st instanceof Error) {
     if (st.code !== "ENOENT") throw fail("cannot use", store, st);
     if (!create) return false;
+    await hooks?.at?.("store-missing");
     try {
       await mkdirMode(store);
       return true;
     } catch (e) {
-      throw fail("cannot create", store, e);
+      // another lvsc made it since the lstat (two compiles into a new directory): theirs, not
+      // ours, and checked like any directory already there; the lock then decides who writes
+      if (code(e) !== "EEXIST") throw fail("cannot create", store, e);
     }
+    st = await fsp.lstat(store).catch((e: unknown) => e as NodeJS.ErrnoException);
+    if (st instanceof Error) throw fail("cannot use", store, st);
   }
   if (!st.isDirectory()) throw new WriteError([`${store} is not lvsc's directory (${st.isSymbolicLink() ? "a symbolic link" : "not a directory"}); lvsc keeps its files there: move it away`]);
   const problem = untrusted(store, st, true);

@@ -229,6 +229,16 @@ describe("the lock", () => {
     expectClean(dir, NAT_SET);
   });
 
+  it("a run that finds no .lvsc and then sees another lvsc make it goes on and writes its set (no EEXIST failure)", async () => {
+    const dir = join(tmp(), "out");
+    // the first run has seen that DIR/.lvsc is missing and stops before its mkdir
+    const { child, exit } = await stoppedAt(NAT, dir, "store-missing");
+    expect((await lvsc(["compile", DR, "-o", dir])).code).toBe(0);
+    child.kill("SIGCONT");
+    expect(await exit).toBe(0);
+    expectClean(dir, NAT_SET);
+  });
+
   it("two runs started together: each exits 0 or says the directory is locked, and the directory holds one conf's set", async () => {
     for (let round = 0; round < 3; round++) {
       const dir = join(tmp(), "out");
