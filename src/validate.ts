@@ -50,7 +50,7 @@ import {
   type Iface,
   type IPv4,
 } from "./net.js";
-import { derivedRouterId } from "./ha.js";
+import { derivedRouterId } from "./vrrp-id.js";
 import { applyChecks } from "./checks.js";
 import { DEFAULT_VRRP_TIMERS, parseAdvert, VRRP_ADVERT_LIMITS, type VrrpTimers } from "./vrrp-timers.js";
 import { lookupService, type Protocol, type ServiceTable } from "./services.js";
