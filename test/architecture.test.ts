@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DIRECTIVES } from "../src/directives.js";
 import { ROOT } from "./helpers.js";
 
 const SRC = join(ROOT, "src");
@@ -94,5 +95,35 @@ describe("the module graph of src/", () => {
   it("has no cycle", () => {
     const found = cycles(graph).map((c) => c.join(" -> "));
     expect(found, `import cycles in src/:\n${found.join("\n")}`).toEqual([]);
+  });
+});
+
+describe("the map of src/validate/index.ts", () => {
+  // its header names, for each directive, the files that check it: `NAME   file.ts (note), file.ts`
+  const VALIDATE = join(SRC, "validate");
+  const header = readFileSync(join(VALIDATE, "index.ts"), "utf8");
+  const rows = [...header.matchAll(/^ \* {3}([A-Z][A-Z0-9_]*) +(.+)$/gm)].map((m) => ({
+    name: m[1]!,
+    files: [...m[2]!.replace(/\([^)]*\)/g, "").matchAll(/[\w./-]+\.ts/g)].map((f) => f[0]),
+  }));
+
+  it("names every directive of src/directives.ts once, and no other", () => {
+    expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(DIRECTIVES).sort());
+  });
+
+  it("names files that exist, the first of each row naming the directive", () => {
+    for (const { name, files } of rows) {
+      expect(files.length, name).toBeGreaterThan(0);
+      for (const f of files) expect(existsSync(join(VALIDATE, f)), `${name}: ${f}`).toBe(true);
+      // the first file is where the directive's line is read: it says the name (in code or its header)
+      expect(readFileSync(join(VALIDATE, files[0]!), "utf8"), `${name}: ${files[0]}`).toContain(name);
+    }
+  });
+
+  it("covers every file of src/validate/", () => {
+    // a new file is a new concern: the map (or the shared files' list under it) says what it checks
+    const named = new Set([...header.matchAll(/[\w-]+\.ts/g)].map((m) => m[0]));
+    const missing = readdirSync(VALIDATE).filter((f) => f !== "index.ts" && !named.has(f));
+    expect(missing).toEqual([]);
   });
 });
