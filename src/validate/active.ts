@@ -11,7 +11,9 @@ import type { Context, Located, LocatedDip, LocatedVip, Lookup, ParsedService } 
 import { mhChecks } from "./mh.js";
 import { readOnOff } from "./values.js";
 
-export function validateActive(ctx: Context,
+/** DIRECTOR_ACTIVE and its BGP lines; the model of N active directors, or undefined (reported, or not asked for). */
+export function validateActive(
+  ctx: Context,
   ok: Lookup,
   present: Lookup,
   peerLines: Directive[],

@@ -64,6 +64,7 @@ export function readAddress(ctx: Context, f: Field, what: string): IPv4 | undefi
   return undefined;
 }
 
+/** A dotted netmask of contiguous ones, with its prefix length. */
 export function readNetmask(ctx: Context, f: Field): { mask: IPv4; prefix: number } | undefined {
   const r = parseIPv4(f.text);
   if (!r.ok) {
@@ -88,6 +89,7 @@ export function readNetmask(ctx: Context, f: Field): { mask: IPv4; prefix: numbe
   return { mask: r.value, prefix };
 }
 
+/** The broadcast address given is the one of `addr`/`prefix`. */
 export function broadcastCheck(ctx: Context, addr: IPv4, mask: IPv4, prefix: number, f: Field, bcast: IPv4): void {
   const want = broadcastOf(addr, mask);
   if (bcast === want) return;

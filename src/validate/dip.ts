@@ -6,6 +6,7 @@ import { broadcastCheck, readAddress, readNetmask } from "./address.js";
 import type { Context, LocatedDip } from "./context.js";
 import { readIface } from "./values.js";
 
+/** DIRECTOR_INSIDEIP's five fields: device, address, network, netmask, broadcast. */
 export function validateDip(ctx: Context, d: Directive | undefined): LocatedDip | undefined {
   if (d === undefined) return undefined;
   const f = ctx.fields(d);

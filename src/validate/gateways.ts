@@ -6,6 +6,7 @@ import { formatIPv4, type IPv4 } from "../net.js";
 import { readAddress } from "./address.js";
 import type { Context, Located, LocatedDip } from "./context.js";
 
+/** A directive whose one field is an address (a gateway). */
 export function singleAddress(ctx: Context, d: Directive | undefined, what: string): Located<IPv4> | undefined {
   if (d === undefined) return undefined;
   const f = ctx.fields(d)?.[0];

@@ -8,6 +8,7 @@ import { readOnOff } from "./values.js";
 
 const TYPES: Record<string, LvsType> = { VS_DR: "dr", VS_NAT: "nat", VS_TUN: "tun" };
 
+/** LVS_TYPE: `VS_DR`, `VS_NAT` or `VS_TUN`. */
 export function validateLvsType(ctx: Context, d: Directive | undefined): Located<LvsType> | undefined {
   if (d === undefined) return undefined;
   const f = ctx.fields(d)?.[0];
@@ -25,6 +26,7 @@ export function validateLvsType(ctx: Context, d: Directive | undefined): Located
   return undefined;
 }
 
+/** INITIAL_STATE: `on` or `off`. */
 export function validateInitialState(ctx: Context, d: Directive | undefined): boolean | undefined {
   return readOnOff(ctx, d, "invalid-initial-state", "INITIAL_STATE", "`on` adds the real servers at start; `off` leaves that to a monitor");
 }

@@ -61,6 +61,7 @@ export function sortDirectives(ctx: Context, ast: ConfFile): SortedDirectives {
   return { single, services, checks, repeated };
 }
 
+/** A name no directive has, with the directive it most looks like. */
 function unknownDirective(ctx: Context, d: Directive): void {
   const name = d.name.text;
   const meant = MISSPELLINGS[name.toUpperCase()] ?? closest(name, Object.keys(DIRECTIVES).filter((n) => !DIRECTIVES[n]!.deprecatedFor));

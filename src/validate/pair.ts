@@ -13,7 +13,9 @@ import type { Context, Located, LocatedDip, LocatedVip, Lookup } from "./context
 import { validateVrrpTimers } from "./pair-timers.js";
 import { readOnOff } from "./values.js";
 
-export function validatePair(ctx: Context,
+/** DIRECTOR_PAIR, VRRP_ROUTER_ID and VRRP_PREEMPT: the pair (when given and sound) and the VRRP id a single director uses too. */
+export function validatePair(
+  ctx: Context,
   ok: Lookup,
   present: Lookup,
   type: LvsType | undefined,
@@ -107,6 +109,7 @@ export function validatePair(ctx: Context,
   return { pair: { directors: [d1, d2], preempt: preempt ?? false, timers }, vrrp };
 }
 
+/** VRRP_ROUTER_ID: 1..255. */
 export function validateVrrpRouterId(ctx: Context, d: Directive | undefined): Located<number> | undefined {
   if (d === undefined) return undefined;
   const f = ctx.fields(d)?.[0];
@@ -122,6 +125,7 @@ export function validateVrrpRouterId(ctx: Context, d: Directive | undefined): Lo
   return undefined;
 }
 
+/** VRRP_PREEMPT: `on` or `off`. */
 export function validateVrrpPreempt(ctx: Context, d: Directive | undefined): boolean | undefined {
   return readOnOff(ctx, d, "invalid-vrrp-preempt", "VRRP_PREEMPT", "`off` (the default): the VIP stays with director2 when director1 returns; `on`: director1 takes it back");
 }

@@ -8,6 +8,7 @@ import { lookupService, type Protocol } from "../services.js";
 import { printable } from "../text.js";
 import type { Context } from "./context.js";
 
+/** A SERVICE's (or CHECK's) protocol field: `t`, `u` or `f`. */
 export function readProtocol(ctx: Context, f: Field): ServiceProtocol | undefined {
   switch (f.text) {
     case "t":
@@ -28,6 +29,7 @@ export function readProtocol(ctx: Context, f: Field): ServiceProtocol | undefine
   return undefined;
 }
 
+/** A firewall mark: 1..MAX_FWMARK. */
 export function readFwmark(ctx: Context, f: Field): number | undefined {
   const n = /^\d{1,10}$/.test(f.text) ? Number(f.text) : NaN;
   if (n >= 1 && n <= MAX_FWMARK) return n;

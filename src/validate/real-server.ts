@@ -62,6 +62,7 @@ class ConfRealServer implements RealServer {
   }
 }
 
+/** One real server field of a SERVICE, resolved, with its port (a NAT remap checked) and weight. */
 export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
   const text = f.text;
   const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";

@@ -6,6 +6,7 @@ import type { Iface } from "../net.js";
 import type { Context, Located } from "./context.js";
 import { readIface } from "./values.js";
 
+/** A directive whose one field is an interface (the real servers' VIP or network device). */
 export function singleIface(ctx: Context, d: Directive | undefined, isVipDevice: boolean): Located<Iface> | undefined {
   if (d === undefined) return undefined;
   const f = ctx.fields(d)?.[0];

@@ -14,6 +14,7 @@ import { readSchedFlags } from "./sched-flags.js";
 
 const SCHEDULER_SET: ReadonlySet<string> = new Set(SCHEDULERS);
 
+/** One SERVICE line; undefined when any of its fields is wrong (each reported). */
 export function validateService(ctx: Context, d: Directive, type: LvsType | undefined): ParsedService | undefined {
   const f = d.args;
   const fProto = f[0];

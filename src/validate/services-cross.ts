@@ -5,7 +5,9 @@ import type { LvsType } from "../model.js";
 import { formatIPv4, inNetwork } from "../net.js";
 import type { Context, LocatedDip, LocatedVip, ParsedService } from "./context.js";
 
-export function serviceCrossChecks(ctx: Context,
+/** What no single SERVICE line shows: a service given twice, a fwmark's missing rule, real servers that are the VIP or the DIP or off its network. */
+export function serviceCrossChecks(
+  ctx: Context,
   services: ParsedService[],
   type: LvsType | undefined,
   vip: LocatedVip | undefined,

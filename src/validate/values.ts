@@ -6,6 +6,7 @@ import { parseIface, type Iface } from "../net.js";
 import { printable } from "../text.js";
 import type { Context } from "./context.js";
 
+/** An interface name (`TP`, the 2.2-era transparent proxy, refused). */
 export function readIface(ctx: Context, f: Field, allowTp: boolean, what: string): Iface | undefined {
   if (f.text === "TP") {
     ctx.report(

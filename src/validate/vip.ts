@@ -8,6 +8,7 @@ import { broadcastCheck, readAddress, readNetmask } from "./address.js";
 import type { Context, LocatedVip } from "./context.js";
 import { readIface } from "./values.js";
 
+/** VIP's four fields (device, address, netmask, broadcast), or the `address/prefix` form. */
 export function validateVip(ctx: Context, d: Directive | undefined): LocatedVip | undefined {
   if (d === undefined) return undefined;
   const slash = d.args.findIndex((a) => a.text.includes("/"));
