@@ -1,7 +1,6 @@
 // A service's CHECK (src/checks.ts) as keepalived.conf's checker block and mon.cf's monitor. Pure.
 
-import type { HealthCheck } from "./checks.js";
-import type { VirtualService } from "./model.js";
+import type { HealthCheck, VirtualService } from "./model.js";
 
 /**
  * Worst-case seconds from a real server's failure to its removal: a check may have just passed,

@@ -12,50 +12,10 @@
 
 import { subField, type Directive, type Field } from "./ast.js";
 import type { Code, Span } from "./diagnostics.js";
-import type { ServiceProtocol, VirtualService } from "./model.js";
+import { CHECK_KINDS, DNS_TYPES, type CheckKind, type HealthCheck, type ServiceProtocol, type VirtualService } from "./model.js";
 import { isHostname } from "./net.js";
 import { detectionBound } from "./checks-plan.js";
 import { printable } from "./text.js";
-
-export const CHECK_KINDS = ["http", "https", "tcp", "dns", "smtp", "script", "none"] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
-
-/** keepalived's DNS_CHECK query types (check_dns.c, keepalived 2.2.7). */
-export const DNS_TYPES = ["A", "NS", "CNAME", "SOA", "MX", "TXT", "AAAA"] as const;
-
-/** A service's health check, as CHECK gave it, every default filled in. */
-export interface HealthCheck {
-  kind: CheckKind;
-  /** http/https: the URL path GET asks for. */
-  path: string;
-  /** http/https: the Host header (keepalived's virtualhost); the real server's address when absent. */
-  host: string | undefined;
-  /** http/https: the status codes that pass, inclusive. */
-  status: { from: number; to: number };
-  /** http/https: the MD5 of the body that passes (genhash's form, 32 lower-case hex digits). */
-  digest: string | undefined;
-  /** dns: the query (keepalived accepts the answer when its rcode is NOERROR). */
-  dnsName: string;
-  dnsType: (typeof DNS_TYPES)[number];
-  /** smtp: the HELO name. */
-  helo: string | undefined;
-  /** script: an absolute path, run as `<path> <real server address> <port>`. */
-  script: string | undefined;
-  /** script: the user it runs as. */
-  user: string;
-  /** The port the check connects to; the real server's own when undefined. */
-  port: number | undefined;
-  /** Seconds between checks (keepalived's delay_loop, mon's interval). */
-  interval: number;
-  /** Seconds a check may take (connect_timeout; misc_timeout for a script). */
-  timeout: number;
-  /** Failed attempts after the first before the server leaves the table (keepalived's retry). */
-  retries: number;
-  /** Seconds between those attempts (delay_before_retry). */
-  retryDelay: number;
-  /** 1-based line of the CHECK directive. */
-  line: number;
-}
 
 /**
  * Timers of a CHECK that gives none: those of the checks lvsc writes without CHECK

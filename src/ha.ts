@@ -6,10 +6,9 @@ import type { LintResult } from "./lint.js";
 import type { Director, LvsConfig } from "./model.js";
 import { formatIPv4, maskOfPrefix, networkOf, type IPv4 } from "./net.js";
 
-/** The VRRP router id lvsc derives from the VIP: its last octet (1 for an address ending in .0). */
-export function derivedRouterId(vip: IPv4): number {
-  return (vip & 255) === 0 ? 1 : vip & 255;
-}
+// The derived router id lives below validate.ts, which ha.ts reaches through lint.ts (no cycle);
+// exported here too for the importers that find it with the pair's other rules.
+export { derivedRouterId } from "./vrrp-id.js";
 
 /** One VRRP instance of a cluster's keepalived files: the device it runs on and the network its adverts reach. */
 export interface VrrpInstance {

@@ -8,7 +8,7 @@
 // `missing-directive` then flags it until the admin fills it in.
 
 import { diag, type Diagnostic, type Span } from "./diagnostics.js";
-import { derivedRouterId } from "./ha.js";
+import { derivedRouterId } from "./vrrp-id.js";
 import { DEFAULT_PERSISTENCE_TIMEOUT } from "./directives.js";
 import type { HostTable } from "./hosts.js";
 import type { ImportedCluster, ImportedServer } from "./import-model.js";

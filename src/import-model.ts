@@ -33,7 +33,7 @@ export interface ImportedService {
   /** 0 for a fwmark service and for a persistent "all ports" service. */
   port: number;
   fwmark: number | undefined;
-  /** A scheduler the kernel has (SCHEDULERS in src/validate.ts). */
+  /** A scheduler the kernel has (SCHEDULERS in src/directives.ts). */
   scheduler: string;
   persistence: { timeout: number; netmask: IPv4 } | undefined;
   servers: ImportedServer[];

@@ -7,7 +7,7 @@ import { applyDisables, disableComment, type DisableComment } from "./suppress.j
 import type { LvsConfig } from "./model.js";
 import { LineMap } from "./parser.js";
 import { builtinServices, parseServices } from "./services.js";
-import { validate } from "./validate.js";
+import { validate } from "./validate/index.js";
 
 export interface LintOptions {
   /** The conf's path as the user gave it: used in results and to suggest LVS_TYPE from the name. */

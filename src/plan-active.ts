@@ -4,7 +4,7 @@
 import { birdPath, directorBird, routerBird, routerBirdPath } from "./bgp.js";
 import type { LvsConfig } from "./model.js";
 import { formatIPv4 } from "./net.js";
-import { arpHiding, type RenderPlan, type SysctlGroup } from "./plan.js";
+import { arpHiding, type RenderPlan, type SysctlGroup } from "./plan-types.js";
 
 /** The sysctls of an active director: IPVS picks flows up mid-stream, and the VIP is hidden from ARP. */
 export function activeSysctls(config: LvsConfig): SysctlGroup[] {

@@ -2,28 +2,16 @@
 
 import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { derivedRouterId, vrrpInstances } from "./ha.js";
+import { vrrpInstances } from "./ha.js";
+import { derivedRouterId } from "./vrrp-id.js";
 import { checkComment as customCheckComment, keepalivedCheck, monCheck } from "./checks-plan.js";
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
+import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
 import { formatIPv4, isLoopback } from "./net.js";
 
-export type TemplateName =
-  | "rc.lvs.sh"
-  | "rc.local.sh"
-  | "exports"
-  | "ipvsadm.rules"
-  | "keepalived.conf"
-  | "mon.cf"
-  | "lvs.service"
-  | "sysctl.conf"
-  | "bird.conf"
-  | "bird.router.conf"
-  | "router-sysctl.conf";
-
-/** What `lvsc compile --target` selects; each names one output file. */
-export const TARGETS = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl", "bird", "router"] as const;
-export type Target = (typeof TARGETS)[number];
+// for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
+export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
 
 /** How the real servers hide the VIP from ARP in the rc.local snippet. */
 export type ArpMethod = "sysctl" | "hidden";
@@ -37,15 +25,6 @@ export interface EmitOptions {
   exportDir: string;
   /** Which files to plan; all that apply to the conf when undefined. */
   targets?: readonly Target[] | undefined;
-}
-
-export interface RenderPlan {
-  target: Target;
-  template: TemplateName;
-  /** File name inside the output directory. */
-  path: string;
-  mode: number;
-  context: Record<string, unknown>;
 }
 
 /** An output file in memory: only the CLI writes it to disk. */
@@ -66,25 +45,6 @@ const FORWARD_NAMES: Record<LvsType, string> = {
   nat: "masquerading, ipvsadm -m",
   tun: "IPIP tunnelling, ipvsadm -i",
 };
-
-export interface Sysctl {
-  key: string;
-  value: string;
-}
-
-/** Sysctls set together, under one comment (a line per array entry). */
-export interface SysctlGroup {
-  comment: string[];
-  sysctls: Sysctl[];
-}
-
-/**
- * A sysctl key for a per-interface setting. sysctl(8) reads dots as separators, so an
- * interface with a dot in its name (a VLAN such as eth0.100) needs the slash form.
- */
-export function confKey(device: string, param: string): string {
-  return device.includes(".") ? `net/ipv4/conf/${device}/${param}` : `net.ipv4.conf.${device}.${param}`;
-}
 
 function directorSysctls(config: LvsConfig): SysctlGroup[] {
   if (config.active !== undefined) return activeSysctls(config);
@@ -144,14 +104,6 @@ function serverSysctls(config: LvsConfig): SysctlGroup[] {
     sysctls: arpHiding(devices),
   });
   return out;
-}
-
-/** arp_ignore=1 and arp_announce=2 on each device: a host that holds the VIP but never answers ARP for it. */
-export function arpHiding(devices: readonly string[]): { key: string; value: string }[] {
-  return devices.flatMap((dev) => [
-    { key: confKey(dev, "arp_ignore"), value: "1" },
-    { key: confKey(dev, "arp_announce"), value: "2" },
-  ]);
 }
 
 /** /proc/sys path of a sysctl key in dotted or slash form. */

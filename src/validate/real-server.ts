@@ -1,0 +1,149 @@
+// A SERVICE's real server: `host`, `host:port`, `host,weight` or `host:port,weight`, and the model
+// object it becomes.
+
+import { subField, type Field } from "../ast.js";
+import type { Span } from "../diagnostics.js";
+import { MAX_WEIGHT } from "../directives.js";
+import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
+import { ipv4At, isLoopback, type IPv4 } from "../net.js";
+import { printable } from "../text.js";
+import { readAddress } from "./address.js";
+import type { Context } from "./context.js";
+import { readPort } from "./ports.js";
+
+/**
+ * The number written from `from` to the end of `s` in 1 to `max` decimal digits, else NaN (what
+ * /^\d{1,max}$/ and Number() read, without a regex or a substring on the hot path).
+ */
+function digitsAt(s: string, from: number, max: number): number {
+  const n = s.length - from;
+  if (n < 1 || n > max) return NaN;
+  let v = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/**
+ * A real server of the model. What it keeps of its field (the host as written, the span) is read
+ * from the field when asked for: a large conf has 100,000 real servers, and every object and
+ * string less is less work for the garbage collector.
+ */
+class ConfRealServer implements RealServer {
+  readonly #field: Field;
+  constructor(
+    readonly address: IPv4,
+    readonly port: number,
+    readonly weight: number,
+    field: Field,
+  ) {
+    this.#field = field;
+  }
+
+  get localNode(): boolean {
+    return isLoopback(this.address);
+  }
+
+  /** The host as written: the field up to its `:port` or `,weight`. */
+  get written(): string {
+    const text = this.#field.text;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 58 /* : */ || c === 44 /* , */) return text.slice(0, i);
+    }
+    return text;
+  }
+
+  get span(): Span {
+    return this.#field.span;
+  }
+}
+
+/** One real server field of a SERVICE, resolved, with its port (a NAT remap checked) and weight. */
+export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
+  const text = f.text;
+  const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";
+  if (text.charCodeAt(0) === 45 /* - */) {
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, `${shapeHint}; options belong after \`ppc\``);
+    return undefined;
+  }
+  const comma = text.indexOf(",");
+  if (comma !== -1 && text.indexOf(",", comma + 1) !== -1) {
+    ctx.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
+    return undefined;
+  }
+  const hostEnd = comma === -1 ? text.length : comma;
+  const firstColon = text.indexOf(":");
+  const colon = firstColon < hostEnd ? firstColon : -1;
+  const host = colon === -1 ? hostEnd : colon;
+  if (host === 0 || (colon !== -1 && colon === hostEnd - 1) || (comma !== -1 && comma === text.length - 1)) {
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, shapeHint);
+    return undefined;
+  }
+  let ok = true;
+  // a dotted address is read in place; anything else (a name, a mistake) as a field of its own
+  const dotted = ipv4At(text, 0, host);
+  const address = dotted >= 0 ? dotted : readAddress(ctx, host === text.length ? f : subField(f, 0, host), "real server");
+  if (address === undefined) ok = false;
+
+  let weight = 1;
+  if (comma !== -1) {
+    // read in place: only a diagnostic needs the weight as a field of its own
+    const n = digitsAt(text, comma + 1, 5);
+    if (!(n >= 0 && n <= MAX_WEIGHT)) {
+      const w = subField(f, comma + 1, text.length);
+      ctx.report("invalid-weight", `invalid weight \`${printable(w.text)}\``, w.span, `a weight is a whole number from 0 to ${MAX_WEIGHT} (ipvsadm's range)`);
+      ok = false;
+    } else {
+      weight = n;
+      if (n === 0)
+        ctx.report(
+          "zero-weight",
+          "weight 0 sends this real server no new connections",
+          subField(f, comma + 1, text.length).span,
+          "0 quiesces a server; remove the `,0` when it should take traffic",
+        );
+    }
+  }
+
+  let port = protocol === "fwmark" ? 0 : servicePort;
+  if (colon !== -1 && protocol !== undefined) {
+    const portField = subField(f, colon + 1, hostEnd);
+    const p = readPort(ctx, portField, protocol, "real server");
+    if (p === undefined) ok = false;
+    else {
+      const expected = protocol === "fwmark" ? 0 : servicePort;
+      if (p !== expected && type !== undefined && type !== "nat") {
+        ctx.report(
+          "port-remap-not-supported",
+          protocol === "fwmark"
+            ? `${TYPE_NAMES[type]} cannot send a fwmark service to port ${p}`
+            : `${TYPE_NAMES[type]} cannot send port ${servicePort} to port ${p}`,
+          portField.span,
+          protocol === "fwmark"
+            ? "direct routing and tunnelling keep each packet's port; drop the `:port`, or use VS_NAT"
+            : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
+        );
+        ok = false;
+      } else if (p !== expected && address !== undefined && isLoopback(address)) {
+        // VS_NAT can remap a port, but not for LocalNode, which is sent with -g (see ipvs.ts)
+        ctx.report(
+          "localnode-port-remap",
+          protocol === "fwmark"
+            ? `the director serves \`${printable(text.slice(0, hostEnd))}\` itself, so it cannot send a fwmark service to port ${p}`
+            : `the director serves \`${printable(text.slice(0, hostEnd))}\` itself, so it cannot send port ${servicePort} to port ${p}`,
+          portField.span,
+          protocol === "fwmark"
+            ? "the kernel does not masquerade to a loopback address, so the director's share goes by direct routing, which keeps each packet's port: drop the `:port`"
+            : `the kernel does not masquerade to a loopback address, so the director's share goes by direct routing, which keeps the port: make the director's server listen on ${servicePort} and drop \`:${portField.text}\``,
+        );
+        ok = false;
+      } else port = p;
+    }
+  }
+  if (!ok || address === undefined) return undefined;
+  return new ConfRealServer(address, port, weight, f);
+}
