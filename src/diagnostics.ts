@@ -69,6 +69,8 @@ export const CODES = {
   "invalid-netmask": { severity: "error", summary: "a malformed or non-contiguous netmask" },
   "invalid-interface": { severity: "error", summary: "an invalid network interface name" },
   "invalid-host": { severity: "error", summary: "a value that is neither an IPv4 address nor a host name" },
+  "invalid-ipv6": { severity: "error", summary: "a malformed IPv6 address (or one with a zone id, or brackets without a port)" },
+  "ipv6-unsupported": { severity: "error", summary: "an IPv6 address where lvsc builds only IPv4 clusters so far" },
   "unresolved-host": { severity: "error", summary: "a host name not found in the hosts files" },
   "unsupported-tp": { severity: "error", summary: "the 2.2-kernel transparent-proxy (`TP`) device" },
   // ---- SERVICE ----

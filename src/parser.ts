@@ -31,10 +31,12 @@ import { printable } from "./text.js";
 
 /**
  * The characters a value may contain. Nothing a shell treats specially is here:
- * `$ \` ; | & ' " ( ) < > \ * ? ! ~ { } [ ]` and whitespace inside a value are
- * lexer errors. This is the first of lvsc's shell-safety layers.
+ * `$ \` ; | & ' " ( ) < > \ * ? ! ~ { }` and whitespace inside a value are lexer errors.
+ * This is the first of lvsc's shell-safety layers. `[` and `]` pass (an IPv6 real server with a
+ * port is `[2001:db8::11]:80`, as ipvsadm writes it); the validator takes them nowhere else, and
+ * what it takes it emits canonical and quoted, never as a glob.
  */
-export const WORD_CHARS = "A-Za-z0-9_.:,/+@%-";
+export const WORD_CHARS = "A-Za-z0-9_.:,/+@%[\\]-";
 
 /** What each token matches, in the order they are tried; the lexer below implements exactly this. */
 export const TOKEN_PATTERNS = {
@@ -43,8 +45,8 @@ export const TOKEN_PATTERNS = {
   NewLine: /\r?\n/,
   Equals: /=/,
   /** A double-quoted value (`INITIAL_STATE="off"`); its content follows the Word whitelist plus blanks. */
-  Quoted: /"[A-Za-z0-9_.:,/+@%\- \t-]*"/,
-  Word: /[A-Za-z0-9_.:,/+@%-]+/,
+  Quoted: /"[A-Za-z0-9_.:,/+@%[\]\- \t-]*"/,
+  Word: /[A-Za-z0-9_.:,/+@%[\]-]+/,
 } as const;
 
 /** Words and quoted values are both a line's arguments. */
@@ -60,7 +62,7 @@ const allTokens = [NewLine, Equals, Quoted, Word, Value, Comment];
 
 /** 1 for a Word character, 2 for a blank (allowed inside quotes too). */
 const CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) if (/[A-Za-z0-9_.:,/+@%-]/.test(String.fromCharCode(c))) CLASS[c] = 1;
+for (let c = 0; c < 128; c++) if (/[A-Za-z0-9_.:,/+@%[\]-]/.test(String.fromCharCode(c))) CLASS[c] = 1;
 CLASS[32] = 2;
 CLASS[9] = 2;
 
@@ -472,7 +474,7 @@ function characterHint(ch: string): string {
   if (ch === "=") return "only one `=` separates the name from the value";
   if (ch === '"') return "double quotes may only wrap a whole value";
   if (ch === "\uFEFF") return "a byte-order mark inside the file: save it as plain UTF-8";
-  return `values may contain only letters, digits and \`${"_ . : , / + @ % -"}\`; shell metacharacters and non-ASCII text are never accepted`;
+  return `values may contain only letters, digits and \`${"_ . : , / + @ % [ ] -"}\`; shell metacharacters and non-ASCII text are never accepted`;
 }
 
 function parseErrorToDiagnostic(e: IRecognitionException): Diagnostic {

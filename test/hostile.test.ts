@@ -22,6 +22,18 @@ const VALUES = [
   "\u0000",
   "é",
   "a>b",
+  // IPv6 text in every field: each refused (lvsc builds IPv4 clusters so far), none as code
+  ":::",
+  "1:2:3:4:5:6:7:8:9",
+  "fe80::1%eth0",
+  "[::1]",
+  "[::1]:80",
+  "2001:db8::1:80",
+  "2001:DB8::0001",
+  "::ffff:192.0.2.1",
+  "[$(id)]:80",
+  "[2001:db8::1]:80,3;id",
+  "0:" + "0".repeat(300) + "::1",
 ];
 
 /** Every place a conf value lands in a script, as a conf with PLACE where the value goes. */

@@ -3,13 +3,31 @@
 
 import type { Field } from "../ast.js";
 import type { DirectorInside } from "../model.js";
-import { broadcastOf, formatIPv4, inNetwork, isHostname, looksLikeIPv4, maskOfPrefix, networkOf, parseIPv4, prefixOfMask, type IPv4 } from "../net.js";
+import {
+  broadcastOf,
+  formatIPv4,
+  formatIPv6,
+  inNetwork,
+  isHostname,
+  looksLikeIPv4,
+  looksLikeIPv6,
+  maskOfPrefix,
+  networkOf,
+  parseIPv4,
+  parseIPv6,
+  prefixOfMask,
+  type IPv4,
+} from "../net.js";
 import { printable } from "../text.js";
 import type { Context } from "./context.js";
 
 /** An IPv4 address or a host name resolved from the hosts files. */
 export function readAddress(ctx: Context, f: Field, what: string): IPv4 | undefined {
   const text = f.text;
+  if (looksLikeIPv6(text) || text.startsWith("[")) {
+    ipv6Address(ctx, f, what);
+    return undefined;
+  }
   if (looksLikeIPv4(text)) {
     const r = parseIPv4(text);
     if (r.ok) return r.value;
@@ -62,6 +80,32 @@ export function readAddress(ctx: Context, f: Field, what: string): IPv4 | undefi
     `${mean}${searched}; lvsc never uses DNS: add the name to a hosts file and pass it with \`--hosts FILE\`, or write the address`,
   );
   return undefined;
+}
+
+/**
+ * An IPv6 address where an address goes: read strictly (net.ts parseIPv6, glibc's grammar), then
+ * refused with the one error that says so, its canonical form (as ipvsadm and ip(8) print it) in
+ * the message. IPv6 clusters are issue 18's; until the outputs know the family, no IPv6 address
+ * reaches a model.
+ */
+export function ipv6Address(ctx: Context, f: Field, what: string): void {
+  const r = parseIPv6(f.text);
+  if (!r.ok) {
+    ctx.report(
+      "invalid-ipv6",
+      r.zone === true ? `\`${printable(f.text)}\` has a zone id (the ${what})` : `invalid IPv6 address \`${printable(f.text)}\` for the ${what}`,
+      f.span,
+      r.reason,
+    );
+    return;
+  }
+  const canonical = formatIPv6(r.value);
+  ctx.report(
+    "ipv6-unsupported",
+    `\`${canonical}\` is an IPv6 address (the ${what}); lvsc builds IPv4 clusters only so far`,
+    f.span,
+    "run this cluster's IPv6 side with keepalived or ipvsadm for now, or give an IPv4 address",
+  );
 }
 
 /** A dotted netmask of contiguous ones, with its prefix length. */

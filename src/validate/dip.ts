@@ -1,14 +1,21 @@
 // DIRECTOR_INSIDEIP: the director's address facing the real servers (the DIP) and its network.
 
-import type { Directive, Field } from "../ast.js";
-import { formatIPv4, networkOf, parseIPv4, prefixOfMask, type IPv4 } from "../net.js";
-import { broadcastCheck, readAddress, readNetmask } from "./address.js";
+import { subField, type Directive, type Field } from "../ast.js";
+import { formatIPv4, looksLikeIPv6, networkOf, parseIPv4, prefixOfMask, type IPv4 } from "../net.js";
+import { broadcastCheck, ipv6Address, readAddress, readNetmask } from "./address.js";
 import type { Context, LocatedDip } from "./context.js";
 import { readIface } from "./values.js";
 
 /** DIRECTOR_INSIDEIP's five fields: device, address, network, netmask, broadcast. */
 export function validateDip(ctx: Context, d: Directive | undefined): LocatedDip | undefined {
   if (d === undefined) return undefined;
+  const fIpv6 = d.args[1];
+  if (fIpv6 !== undefined && looksLikeIPv6(fIpv6.text)) {
+    // an IPv6 DIP (`eth0 2001:db8::1/64`, or the five fields): one error, not a count of fields
+    const slash = fIpv6.text.indexOf("/");
+    ipv6Address(ctx, slash === -1 ? fIpv6 : subField(fIpv6, 0, slash), "DIP");
+    return undefined;
+  }
   const f = ctx.fields(d);
   if (f === undefined) return undefined;
   const [fDev, fAddr, fNet, fMask, fBcast] = f as [Field, Field, Field, Field, Field];

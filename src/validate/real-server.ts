@@ -7,7 +7,7 @@ import { MAX_WEIGHT } from "../directives.js";
 import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
 import { ipv4At, isLoopback, type IPv4 } from "../net.js";
 import { printable } from "../text.js";
-import { readAddress } from "./address.js";
+import { ipv6Address, readAddress } from "./address.js";
 import type { Context } from "./context.js";
 import { readPort } from "./ports.js";
 
@@ -71,6 +71,7 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
     return undefined;
   }
   const comma = text.indexOf(",");
+  if (text.charCodeAt(0) === 91 /* [ */ || text.indexOf(":") !== text.lastIndexOf(":")) return ipv6RealServer(ctx, f, shapeHint);
   if (comma !== -1 && text.indexOf(",", comma + 1) !== -1) {
     ctx.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
     return undefined;
@@ -146,4 +147,28 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
   }
   if (!ok || address === undefined) return undefined;
   return new ConfRealServer(address, port, weight, f);
+}
+
+/**
+ * `[2001:db8::11]:80,3`, `[2001:db8::11]` or `2001:db8::11`: an IPv6 real server, in ipvsadm's
+ * bracket form when it has a port. Its address gets the IPv6 diagnostics; a bracket out of
+ * place (none closing, text after `]` that is not `:port` or `,weight`) is a malformed server.
+ */
+function ipv6RealServer(ctx: Context, f: Field, shapeHint: string): undefined {
+  const text = f.text;
+  const hint = `${shapeHint}; an IPv6 one is \`[2001:db8::11]:80\`, with brackets when it has a port`;
+  if (text.charCodeAt(0) !== 91) {
+    const comma = text.indexOf(",");
+    if (text.includes("[") || text.includes("]")) ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+    else ipv6Address(ctx, comma === -1 ? f : subField(f, 0, comma), "real server");
+    return undefined;
+  }
+  const close = text.indexOf("]");
+  const rest = close === -1 ? "" : text.slice(close + 1);
+  if (close === -1 || text.indexOf("[", 1) !== -1 || text.indexOf("]", close + 1) !== -1 || !/^(?::[A-Za-z0-9_-]+)?(?:,[0-9]+)?$/.test(rest)) {
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+    return undefined;
+  }
+  ipv6Address(ctx, subField(f, 1, close), "real server");
+  return undefined;
 }

@@ -2,9 +2,9 @@
 
 import { subField, type Directive, type Field } from "../ast.js";
 import { DIRECTIVES } from "../directives.js";
-import { broadcastOf, maskOfPrefix } from "../net.js";
+import { broadcastOf, looksLikeIPv6, maskOfPrefix } from "../net.js";
 import { printable } from "../text.js";
-import { broadcastCheck, readAddress, readNetmask } from "./address.js";
+import { broadcastCheck, ipv6Address, readAddress, readNetmask } from "./address.js";
 import type { Context, LocatedVip } from "./context.js";
 import { readIface } from "./values.js";
 
@@ -48,6 +48,11 @@ function cidrVip(ctx: Context, d: Directive): LocatedVip | undefined {
   const fHost = subField(fAddr, 0, slash);
   const fPrefix = subField(fAddr, slash + 1, fAddr.text.length);
   const device = readIface(ctx, fDev, false, "VIP device");
+  if (looksLikeIPv6(fHost.text)) {
+    // `2001:db8::110/64`: the IPv6 prefix form, refused as a whole (not as a prefix over 32)
+    ipv6Address(ctx, fHost, "VIP");
+    return undefined;
+  }
   const address = fHost.text === "" ? undefined : readAddress(ctx, fHost, "VIP");
   if (fHost.text === "") ctx.report("invalid-ipv4", "the VIP's address is missing before `/`", fHost.span, "e.g. `VIP=eth0:101 192.168.0.101/24`");
   const prefix = /^(?:0|[1-9][0-9]?)$/.test(fPrefix.text) ? Number(fPrefix.text) : NaN;
