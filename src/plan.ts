@@ -226,6 +226,8 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => String(s.fwmark)).join(" "),
       initialStateOn: config.initialState,
       manageRealServers: config.initialState ? "1" : "0",
+      // mh builds its table from the kernel's order of the real servers: the planner reads it
+      hasMh: config.services.some((s) => s.scheduler === "mh"),
       forwardName: FORWARD_NAMES[config.type],
       rules: lazy(() => ipvsRuleLines(config)),
       directorSysctls: directorSysctls(config),

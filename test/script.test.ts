@@ -816,9 +816,10 @@ interface PlanVars {
   tunType?: string;
 }
 
-function plan(awk: string[], wanted: string, live: string, o: PlanVars = {}): string[] {
+function plan(awk: string[], wanted: string, live: string, o: PlanVars = {}, kernelOrder?: string): string[] {
   const vars = { mode: o.mode ?? "start", vips: o.vips ?? "192.168.0.101", marks: o.marks ?? "", manage_rs: o.manage ?? "1", tun_type: o.tunType ?? "1" };
-  const p = spawnSync(awk[0]!, [...awk.slice(1), ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]), PLANNER], { input: `${wanted}--\n${live}`, encoding: "utf8" });
+  const input = `${wanted}--\n${live}${kernelOrder !== undefined ? `--\n${kernelOrder}` : ""}`;
+  const p = spawnSync(awk[0]!, [...awk.slice(1), ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]), PLANNER], { input, encoding: "utf8" });
   if (p.status !== 0) throw new Error(`${awk.join(" ")}: ${p.stderr}`);
   return p.stdout.split("\n").filter((l) => l !== "");
 }
@@ -884,6 +885,51 @@ describe.each(AWKS.map(([tool, a]) => [a.join(" "), tool, a] as const))("ipvs-pl
     const oldLive = "-A -t 192.168.0.101:80 -s rr\n-a -t 192.168.0.101:80 -r 10.0.0.1:80 -i -w 1\n";
     expect(plan(awk, wanted, oldLive, { tunType: "0" })).toEqual([]);
     expect(plan(awk, wanted, "", { tunType: "0" })).toEqual(["-A -t 192.168.0.101:80 -s rr", "-a -t 192.168.0.101:80 -r 10.0.0.1:80 -i -w 1"]);
+  });
+
+  describe("mh: the kernel's order of the real servers is a fresh start's (seen in the VM: newest first)", () => {
+    const svc = "-A -t 192.168.0.101:80 -s mh";
+    const rs = (last: number) => `-a -t 192.168.0.101:80 -r 192.168.0.${last}:80 -g -w 1`;
+    const sorted = (...lasts: number[]) => [svc, ...lasts.map(rs)].join("\n") + "\n";
+    /** ipvsadm -L -n --nosort of the service with these real servers, head (newest) first */
+    const kernel = (...lasts: number[]) =>
+      [
+        "IP Virtual Server version 1.2.1 (size=4096)",
+        "Prot LocalAddress:Port Scheduler Flags",
+        "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+        "TCP  192.168.0.101:80 mh",
+        ...lasts.map((l) => `  -> 192.168.0.${l}:80`.padEnd(32) + " Route   1      0          0"),
+      ].join("\n") + "\n";
+
+    it("a real server added between two others: the later ones are deleted and added again after it", () => {
+      // fresh with .2 .9: the kernel holds 9, 2; wanted .2 .5 .9 means 9, 5, 2
+      expect(plan(awk, sorted(2, 5, 9), sorted(2, 9), {}, kernel(9, 2))).toEqual(["-d -t 192.168.0.101:80 -r 192.168.0.9:80", rs(5), rs(9)]);
+    });
+
+    it("a real server added after the others is just added", () => {
+      expect(plan(awk, sorted(2, 5, 9), sorted(2, 5), {}, kernel(5, 2))).toEqual([rs(9)]);
+    });
+
+    it("a table in another order (an older lvsc, a hand edit) is put in order, and one in order is left alone", () => {
+      expect(plan(awk, sorted(2, 5, 9), sorted(2, 5, 9), {}, kernel(5, 9, 2))).toEqual([
+        "-d -t 192.168.0.101:80 -r 192.168.0.5:80",
+        "-d -t 192.168.0.101:80 -r 192.168.0.9:80",
+        rs(5),
+        rs(9),
+      ]);
+      expect(plan(awk, sorted(2, 5, 9), sorted(2, 5, 9), {}, kernel(9, 5, 2))).toEqual([]);
+    });
+
+    it("a removed real server leaves the others in order, and a changed weight is still edited in place", () => {
+      expect(plan(awk, sorted(2, 9), sorted(2, 5, 9), {}, kernel(9, 5, 2))).toEqual(["-d -t 192.168.0.101:80 -r 192.168.0.5:80"]);
+      const heavier = sorted(2, 5, 9).replace("192.168.0.5:80 -g -w 1", "192.168.0.5:80 -g -w 3");
+      expect(plan(awk, heavier, sorted(2, 5, 9), {}, kernel(9, 5, 2))).toEqual(["-e -t 192.168.0.101:80 -r 192.168.0.5:80 -g -w 3"]);
+    });
+
+    it("other schedulers keep whatever order the kernel has", () => {
+      const rr = (t: string) => t.replace(" -s mh", " -s rr");
+      expect(plan(awk, rr(sorted(2, 5, 9)), rr(sorted(2, 9)), {}, kernel(9, 2).replace(" mh\n", " rr\n"))).toEqual([rs(5)]);
+    });
   });
 
   it("with INITIAL_STATE=off, leaves the real servers to the monitor", () => {

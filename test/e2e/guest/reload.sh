@@ -3,7 +3,9 @@
 # MODE vip: the new conf ($DIR/next/) moves the cluster to the VIP 192.168.0.102: nothing of
 # .101 may be left behind. MODE weight: the new conf changes the weight of one real server
 # on port 7000 ($DIR/next-rs1/, $DIR/next-rs2/); an established connection to the other one
-# must survive.
+# must survive. MODE mh: the new conf ($DIR/next/) adds a real server between the two of an mh
+# service on port 7001: the kernel must then hold its real servers in a fresh start's order
+# (mh builds its table from that order, and every director of a cluster must build the same).
 . /lvs/lib.sh
 MODE=$(cat "$DIR/mode")
 VIP=192.168.0.101
@@ -28,6 +30,27 @@ vip)
 	VIP=192.168.0.102
 	check_alternation alternation-after-reload 6 fetch client "http://$VIP/test.html"
 	check_arp client eth0 "$VIP" vs1 eth0
+	finish_checks
+	;;
+mh)
+	# the kernel's order of the 7001 real servers (ipvsadm -L -n --nosort: newest first)
+	mh_order() {
+		on vs1 ipvsadm -L -n --nosort | awk '/^TCP  192\.168\.0\.101:7001 / { s = 1; next } /^[A-Z]/ { s = 0 } s && $1 == "->" { printf "%s ", $2 }'
+	}
+	# a fresh start's order: the compiled rules' order, reversed
+	want=$(awk '$1 == "-a" && $3 == "192.168.0.101:7001" { a[++n] = $5 } END { for (i = n; i > 0; i--) printf "%s ", a[i] }' "$DIR/next/ipvsadm.rules")
+	note "before the reload: $(mh_order)"
+	cp "$DIR/next/rc.lvs_dr" "$RC"
+	out=$(lvs vs1 start)
+	printf '%s\n' "$out" | sed "s/^/[$SCEN] /"
+	for h in rs1 rs2; do lvs "$h" start; done
+	got=$(mh_order)
+	check mh-order-after-reload "after a reload that adds 192.168.0.5:7001 between the two others, the kernel holds the mh real servers in a fresh start's order (${got:-none}; fresh: $want)" [ "$got" = "$want" ]
+	check_alternation alternation-after-reload 6 fetch client "http://$VIP/test.html"
+	lvs vs1 stop >/dev/null
+	lvs vs1 start >/dev/null
+	fresh=$(mh_order)
+	check mh-order-fresh "a fresh start with the new conf holds them in that order too (${fresh:-none})" [ "$fresh" = "$want" ]
 	finish_checks
 	;;
 weight)
