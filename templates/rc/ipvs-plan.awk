@@ -21,7 +21,8 @@
 # instead, and this director would send some clients elsewhere than a freshly started one.
 # So the real servers from the first misplaced one on are deleted and added again in the wanted
 # order, in the same ipvsadm -R batch: a deleted real server waits in the kernel trash and comes
-# back as the same entry, so its connections keep it.
+# back as the same entry, so its connections keep it (a packet of theirs arriving in the
+# microseconds between the two lines is dropped, as a lost packet is, and resent).
 #
 # service(): the service a line is about, every word between the command and -s or -r:
 # "-t 192.168.0.101:80", "-f 1", "-f 1 -6" (an IPv6 mark is another service than mark 1)

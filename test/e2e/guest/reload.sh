@@ -3,9 +3,10 @@
 # MODE vip: the new conf ($DIR/next/) moves the cluster to the VIP 192.168.0.102: nothing of
 # .101 may be left behind. MODE weight: the new conf changes the weight of one real server
 # on port 7000 ($DIR/next-rs1/, $DIR/next-rs2/); an established connection to the other one
-# must survive. MODE mh: the new conf ($DIR/next/) adds a real server between the two of an mh
+# must survive. MODE mh: the new conf ($DIR/next/) adds a real server before the two of an mh
 # service on port 7001: the kernel must then hold its real servers in a fresh start's order
-# (mh builds its table from that order, and every director of a cluster must build the same).
+# (mh builds its table from that order, and every director of a cluster must build the same),
+# and an established connection must survive its real server being deleted and added again.
 . /lvs/lib.sh
 MODE=$(cat "$DIR/mode")
 VIP=192.168.0.101
@@ -39,13 +40,35 @@ mh)
 	}
 	# a fresh start's order: the compiled rules' order, reversed
 	want=$(awk '$1 == "-a" && $3 == "192.168.0.101:7001" { a[++n] = $5 } END { for (i = n; i > 0; i--) printf "%s ", a[i] }' "$DIR/next/ipvsadm.rules")
+	for n in 1 2; do
+		# shellcheck disable=SC2016 # a script for the real server's shell
+		printf '#!/bin/sh\nwhile read -r line; do echo "real server #%s $line"; done\n' "$n" >"/srv/$SCEN-echo$n.sh"
+		on "rs$n" socat TCP4-LISTEN:7001,reuseaddr,fork "EXEC:/bin/sh /srv/$SCEN-echo$n.sh" </dev/null >/dev/null 2>&1 &
+	done
+	sleep 1
+	# one connection, kept open through the reload, whose real server is deleted and added again
+	mkfifo "$STATE/conn.in"
+	on client socat -t 5 - "TCP4:$VIP:7001" <"$STATE/conn.in" >"$STATE/conn.out" 2>&1 &
+	client=$!
+	exec 7>"$STATE/conn.in"
+	echo first >&7
+	for _ in $(seq 20); do [ -s "$STATE/conn.out" ] && break; sleep 0.5; done
+	first=$(cat "$STATE/conn.out")
+	n=$(printf '%s\n' "$first" | sed -n 's/^real server #\([12]\) first$/\1/p')
+	check connected "a connection to $VIP:7001 is answered by a real server (${first:-nothing})" [ -n "$n" ]
 	note "before the reload: $(mh_order)"
 	cp "$DIR/next/rc.lvs_dr" "$RC"
 	out=$(lvs vs1 start)
 	printf '%s\n' "$out" | sed "s/^/[$SCEN] /"
 	for h in rs1 rs2; do lvs "$h" start; done
 	got=$(mh_order)
-	check mh-order-after-reload "after a reload that adds 192.168.0.5:7001 between the two others, the kernel holds the mh real servers in a fresh start's order (${got:-none}; fresh: $want)" [ "$got" = "$want" ]
+	check mh-order-after-reload "after a reload that adds 192.168.0.2:7001 before the two others, the kernel holds the mh real servers in a fresh start's order (${got:-none}; fresh: $want)" [ "$got" = "$want" ]
+	echo second >&7
+	for _ in $(seq 20); do [ "$(wc -l <"$STATE/conn.out")" -ge 2 ] && break; sleep 0.5; done
+	second=$(sed -n 2p "$STATE/conn.out")
+	check connection-survives "the established connection, whose real server the reload deleted and added again, still answers (${second:-nothing})" [ "$second" = "real server #${n:-?} second" ]
+	exec 7>&-
+	wait "$client" 2>/dev/null
 	check_alternation alternation-after-reload 6 fetch client "http://$VIP/test.html"
 	lvs vs1 stop >/dev/null
 	lvs vs1 start >/dev/null
