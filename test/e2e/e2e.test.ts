@@ -108,6 +108,15 @@ function replace(from: string, to: string) {
   };
 }
 
+/** An mh service, then the conf a reload switches to: a real server (192.168.0.2) sorted before the others. */
+const MH_RELOAD = {
+  file: "lvs_dr.conf",
+  conf: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh rs1 rs2"]),
+  more: { next: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh 192.168.0.2 rs1 rs2"]) },
+  hosts: WALKTHROUGH_HOSTS,
+  seconds: 480,
+};
+
 const ALL_SCENARIOS: Scenario[] = [
   {
     name: "dr-walkthrough",
@@ -245,11 +254,7 @@ const ALL_SCENARIOS: Scenario[] = [
     name: "reload-mh-order",
     topology: "reload",
     mode: "mh",
-    file: "lvs_dr.conf",
-    conf: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh rs1 rs2"]),
-    more: { next: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh 192.168.0.2 rs1 rs2"]) },
-    hosts: WALKTHROUGH_HOSTS,
-    seconds: 480,
+    ...MH_RELOAD,
     passes: ["alternation", "connected", "mh-order-after-reload", "connection-survives", "alternation-after-reload", "mh-order-fresh", "status", "idempotent", "hand-made-start", "restored"],
   },
   {
@@ -257,11 +262,7 @@ const ALL_SCENARIOS: Scenario[] = [
     name: "broken-reload-mh-order",
     topology: "reload",
     mode: "mh",
-    file: "lvs_dr.conf",
-    conf: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh rs1 rs2"]),
-    more: { next: dr(["SERVICE=t www rr rs1 rs2", "SERVICE=t 7001 mh 192.168.0.2 rs1 rs2"]) },
-    hosts: WALKTHROUGH_HOSTS,
-    seconds: 480,
+    ...MH_RELOAD,
     passes: ["alternation", "connected", "connection-survives", "mh-order-fresh", "restored"],
     breakScript: replace(" || (key in readd)", ""),
     fails: ["mh-order-after-reload"],

@@ -11,6 +11,37 @@
 MODE=$(cat "$DIR/mode")
 VIP=192.168.0.101
 
+# open_conn PORT: echo servers on rs1 and rs2 at PORT, and one connection to VIP:PORT kept open
+# (the client reads its lines from a fifo on fd 7); sets first (its answer) and n (1 or 2)
+open_conn() {
+	for n in 1 2; do
+		# shellcheck disable=SC2016 # a script for the real server's shell
+		printf '#!/bin/sh\nwhile read -r line; do echo "real server #%s $line"; done\n' "$n" >"/srv/$SCEN-echo$n.sh"
+		on "rs$n" socat TCP4-LISTEN:"$1",reuseaddr,fork "EXEC:/bin/sh /srv/$SCEN-echo$n.sh" </dev/null >/dev/null 2>&1 &
+	done
+	sleep 1
+	mkfifo "$STATE/conn.in"
+	on client socat -t 5 - "TCP4:$VIP:$1" <"$STATE/conn.in" >"$STATE/conn.out" 2>&1 &
+	client=$!
+	exec 7>"$STATE/conn.in"
+	echo first >&7
+	for _ in $(seq 20); do [ -s "$STATE/conn.out" ] && break; sleep 0.5; done
+	first=$(cat "$STATE/conn.out")
+	note "connection: $first"
+	n=$(printf '%s\n' "$first" | sed -n 's/^real server #\([12]\) first$/\1/p')
+	check connected "a connection to $VIP:$1 is answered by a real server (${first:-nothing})" [ -n "$n" ]
+}
+
+# conn_survives WHAT: the connection open_conn made still answers, from the same real server
+conn_survives() {
+	echo second >&7
+	for _ in $(seq 20); do [ "$(wc -l <"$STATE/conn.out")" -ge 2 ] && break; sleep 0.5; done
+	second=$(sed -n 2p "$STATE/conn.out")
+	check connection-survives "the established connection$1 still answers (${second:-nothing})" [ "$second" = "real server #${n:-?} second" ]
+	exec 7>&-
+	wait "$client" 2>/dev/null
+}
+
 dr_net
 hand_made vs1
 snapshot vs1 rs1 rs2 >"$STATE/before-start"
@@ -40,22 +71,7 @@ mh)
 	}
 	# a fresh start's order: the compiled rules' order, reversed
 	want=$(awk '$1 == "-a" && $3 == "192.168.0.101:7001" { a[++n] = $5 } END { for (i = n; i > 0; i--) printf "%s ", a[i] }' "$DIR/next/ipvsadm.rules")
-	for n in 1 2; do
-		# shellcheck disable=SC2016 # a script for the real server's shell
-		printf '#!/bin/sh\nwhile read -r line; do echo "real server #%s $line"; done\n' "$n" >"/srv/$SCEN-echo$n.sh"
-		on "rs$n" socat TCP4-LISTEN:7001,reuseaddr,fork "EXEC:/bin/sh /srv/$SCEN-echo$n.sh" </dev/null >/dev/null 2>&1 &
-	done
-	sleep 1
-	# one connection, kept open through the reload, whose real server is deleted and added again
-	mkfifo "$STATE/conn.in"
-	on client socat -t 5 - "TCP4:$VIP:7001" <"$STATE/conn.in" >"$STATE/conn.out" 2>&1 &
-	client=$!
-	exec 7>"$STATE/conn.in"
-	echo first >&7
-	for _ in $(seq 20); do [ -s "$STATE/conn.out" ] && break; sleep 0.5; done
-	first=$(cat "$STATE/conn.out")
-	n=$(printf '%s\n' "$first" | sed -n 's/^real server #\([12]\) first$/\1/p')
-	check connected "a connection to $VIP:7001 is answered by a real server (${first:-nothing})" [ -n "$n" ]
+	open_conn 7001
 	note "before the reload: $(mh_order)"
 	cp "$DIR/next/rc.lvs_dr" "$RC"
 	out=$(lvs vs1 start)
@@ -63,12 +79,7 @@ mh)
 	for h in rs1 rs2; do lvs "$h" start; done
 	got=$(mh_order)
 	check mh-order-after-reload "after a reload that adds 192.168.0.2:7001 before the two others, the kernel holds the mh real servers in a fresh start's order (${got:-none}; fresh: $want)" [ "$got" = "$want" ]
-	echo second >&7
-	for _ in $(seq 20); do [ "$(wc -l <"$STATE/conn.out")" -ge 2 ] && break; sleep 0.5; done
-	second=$(sed -n 2p "$STATE/conn.out")
-	check connection-survives "the established connection, whose real server the reload deleted and added again, still answers (${second:-nothing})" [ "$second" = "real server #${n:-?} second" ]
-	exec 7>&-
-	wait "$client" 2>/dev/null
+	conn_survives ", whose real server the reload deleted and added again,"
 	check_alternation alternation-after-reload 6 fetch client "http://$VIP/test.html"
 	lvs vs1 stop >/dev/null
 	lvs vs1 start >/dev/null
@@ -77,38 +88,14 @@ mh)
 	finish_checks
 	;;
 weight)
-	for n in 1 2; do
-		# shellcheck disable=SC2016 # a script for the real server's shell
-		printf '#!/bin/sh\nwhile read -r line; do echo "real server #%s $line"; done\n' "$n" >"/srv/$SCEN-echo$n.sh"
-		on "rs$n" socat TCP4-LISTEN:7000,reuseaddr,fork "EXEC:/bin/sh /srv/$SCEN-echo$n.sh" </dev/null >/dev/null 2>&1 &
-	done
-	sleep 1
-	# one connection, kept open through the reload: the client reads its lines from a fifo
-	mkfifo "$STATE/conn.in"
-	on client socat -t 5 - "TCP4:$VIP:7000" <"$STATE/conn.in" >"$STATE/conn.out" 2>&1 &
-	client=$!
-	exec 7>"$STATE/conn.in"
-	echo first >&7
-	for _ in $(seq 20); do [ -s "$STATE/conn.out" ] && break; sleep 0.5; done
-	first=$(cat "$STATE/conn.out")
-	note "connection: $first"
-	case $first in
-	"real server #1 first") n=1 other=2 ;;
-	"real server #2 first") n=2 other=1 ;;
-	*) n="" other="" ;;
-	esac
-	check connected "a connection to $VIP:7000 is answered by a real server ($first)" [ -n "$n" ]
+	open_conn 7000
+	other=$((3 - ${n:-2}))
 	cp "$DIR/next-rs${other:-1}/rc.lvs_dr" "$RC"
 	out=$(lvs vs1 start)
 	printf '%s\n' "$out" | sed "s/^/[$SCEN] /"
 	for h in rs1 rs2; do lvs "$h" start; done
 	check one-edit "the reload changes one weight with one ipvsadm -e" contains "$out" "IPVS: 1 change(s):" "ipvsadm -e -t $VIP:7000 -r 192.168.0.$((2 + ${other:-1})):7000 -g -w 3"
-	echo second >&7
-	for _ in $(seq 20); do [ "$(wc -l <"$STATE/conn.out")" -ge 2 ] && break; sleep 0.5; done
-	second=$(sed -n 2p "$STATE/conn.out")
-	check connection-survives "the established connection still answers after the reload ($second)" [ "$second" = "real server #$n second" ]
-	exec 7>&-
-	wait "$client" 2>/dev/null
+	conn_survives " after the reload"
 	weights=$(on vs1 ipvsadm -S -n | grep ":7000 -r" | tr '\n' ';')
 	check weight-changed "the other real server has its new weight ($weights)" contains "$weights" "-r 192.168.0.$((2 + ${other:-1})):7000 -g -w 3"
 	finish_checks
