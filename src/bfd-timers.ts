@@ -11,7 +11,8 @@
 // which withdraws the VIP from a healthy director for seconds (`error wait time`). 0.3 s is
 // shorter than the pauses of a loaded virtual machine: in lvsc's ECMP lab (qemu TCG, one vCPU,
 // on a 2-core host) a probe in the guest saw pauses of 0.3 to 1.1 s, and 100 ms × 3 sessions
-// went down in every run. 0.9 s still meets issue 21's goal of a withdrawal in about 1 s.
+// went down in every run (BIRD also ran at nice 19 there then, a bug of the lab since fixed).
+// 0.9 s is about issue 21's goal of a withdrawal within 1 s on a real host.
 
 /** The timers every BFD session of an active cluster gets: both sides use the same. */
 export interface BfdTimers {
