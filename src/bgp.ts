@@ -3,6 +3,7 @@
 // sysctls. Pure.
 
 import type { ActiveDirector, ActiveDirectors, LvsConfig } from "./model.js";
+import { bfdTimersContext, DEFAULT_BFD_TIMERS } from "./bfd-timers.js";
 import { formatIPv4 } from "./net.js";
 
 /** The file names: `bird.<director as written>.conf`; the router's `bird.router.conf` (more peers: `bird.router2.conf`, ...). */
@@ -25,6 +26,7 @@ function shared(config: LvsConfig, active: ActiveDirectors) {
     vipRoute: `${formatIPv4(config.vip.address)}/32`,
     count: String(active.directors.length),
     bfd: active.bfd,
+    ...bfdTimersContext(active.bfdTimers ?? DEFAULT_BFD_TIMERS),
     localAs: String(active.localAs),
   };
 }

@@ -204,7 +204,7 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     example: "BGP_BFD=on",
     doc: {
       fields: "`on` or `off`",
-      use: "lvsc extension, with `DIRECTOR_ACTIVE`: `on` (default) runs BFD (100 ms × 3) on every BGP session, so a dead director is withdrawn in about 0.3 s instead of the BGP hold time",
+      use: "lvsc extension, with `DIRECTOR_ACTIVE`: `on` (default) runs BFD (300 ms × 3) on every BGP session, so a dead director is withdrawn about 0.9 s after its last packet instead of after the BGP hold time (240 s)",
     },
   },
 };

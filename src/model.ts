@@ -2,6 +2,7 @@
 
 import type { Span } from "./diagnostics.js";
 import type { Iface, IPv4 } from "./net.js";
+import type { BfdTimers } from "./bfd-timers.js";
 import type { VrrpTimers } from "./vrrp-timers.js";
 
 export type LvsType = "dr" | "nat" | "tun";
@@ -188,6 +189,8 @@ export interface ActiveDirectors {
   localAs: number;
   peers: BgpPeer[];
   bfd: boolean;
+  /** The BFD sessions' timers (with `bfd`); absent: DEFAULT_BFD_TIMERS (300 ms × 3). */
+  bfdTimers?: BfdTimers | undefined;
 }
 
 /** A VRRP router id (virtual_router_id): every VRRP instance of the cluster uses it, each on its own network. */

@@ -218,9 +218,14 @@ const why =
       : undefined;
 const TITLE = "N active directors behind an ECMP router (qemu, BIRD)";
 if (why !== undefined) unavailableSuite(TITLE, why, [...(missing?.packages ?? []), ...(noBird ? ["bird2"] : [])], missing?.commands[0] ?? "bird");
-// Opt-in (LVSC_E2E_ECMP=1), not in CI: on this 2-core machine, even idle, the TCG guest starves
-// BFD (100 ms x 3) and the router's BGP sessions flap, so the spread, die, drain and bgp checks
-// fail (seen in the full e2e run of 2026-12-02: 10 of its checks). Issue 21 stays open on this.
+// Opt-in (LVSC_E2E_ECMP=1), not in CI: on this 2-core machine the TCG guest pauses (a nice -20
+// probe in it saw gaps of 0.3 to 1.1 s) and the router's BGP sessions go down by BFD, so the bgp
+// checks fail (seen in the full e2e run of 2026-12-02: 10 of its checks). BIRD now runs at nice 0
+// (it ran at 19 with the clients) and BFD at 300 ms x 3: the suite passed but for the late-event
+// checks on an idle machine, and at load average 7 the drain scenario's sessions still went down
+// (2026-12-02 13:10); so did every session at 500 ms x 3 (1.5 s) with other VMs running: the
+// guest's pauses grow with the host's load, so no BFD timer short enough to matter outlasts
+// them. Issue 21 stays open on this.
 const OPT_IN = process.env["LVSC_E2E_ECMP"] === "1";
 if (why === undefined && !OPT_IN)
   describe(TITLE, () => {
