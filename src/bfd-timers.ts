@@ -33,3 +33,64 @@ export function detectionSeconds(t: BfdTimers): string {
 export function bfdTimersContext(t: BfdTimers) {
   return { bfdInterval: `${t.intervalMs} ms`, bfdIntervalMs: String(t.intervalMs), bfdMultiplier: String(t.multiplier), bfdDetection: `${detectionSeconds(t)} s` };
 }
+
+/**
+ * lvsc's limits on BGP_BFD_TIMERS: an interval of 10 ms to 10 s (BIRD takes microseconds, but
+ * below 10 ms a Linux host cannot keep the pace), a multiplier of 1 to 255 (BFD's Detect Mult is
+ * one byte, RFC 5880 §4.1, and 0 is invalid).
+ */
+export const BFD_LIMITS = { intervalMs: { min: 10, max: 10_000 }, multiplier: { min: 1, max: 255 } } as const;
+
+/** A problem with one field of BGP_BFD_TIMERS (0: the interval, 1: the multiplier). */
+export interface BfdTimersProblem {
+  code: "invalid-bgp-bfd-timers" | "bgp-bfd-timers-range";
+  field: 0 | 1;
+  message: string;
+  hint: string;
+}
+
+/** BGP_BFD_TIMERS=<interval>ms <multiplier>, e.g. `300ms 3`: the timers, or the problems of its fields. */
+export function parseBfdTimers(interval: string, multiplier: string): { timers?: BfdTimers; problems: BfdTimersProblem[] } {
+  const problems: BfdTimersProblem[] = [];
+  const example = "e.g. `BGP_BFD_TIMERS=300ms 3` (the default: 0.9 s to declare a director dead)";
+  const m = /^([0-9]{1,6})ms$/.exec(interval);
+  let intervalMs: number | undefined;
+  if (m === null)
+    problems.push({
+      code: "invalid-bgp-bfd-timers",
+      field: 0,
+      message: `the BFD interval must be whole milliseconds with \`ms\`, not \`${interval}\``,
+      hint: /^[0-9.]+s?$/.test(interval) ? `write the interval in milliseconds with its unit, ${example}` : `write the interval, then the multiplier: ${example}`,
+    });
+  else {
+    intervalMs = Number(m[1]);
+    if (intervalMs < BFD_LIMITS.intervalMs.min || intervalMs > BFD_LIMITS.intervalMs.max) {
+      problems.push({
+        code: "bgp-bfd-timers-range",
+        field: 0,
+        message: `the BFD interval ${intervalMs} ms is outside ${BFD_LIMITS.intervalMs.min} ms..${BFD_LIMITS.intervalMs.max} ms`,
+        hint:
+          intervalMs < BFD_LIMITS.intervalMs.min
+            ? `a host cannot keep a pace below ${BFD_LIMITS.intervalMs.min} ms, and every pause longer than interval × multiplier brings the session down: ${example}`
+            : `past 10 s BFD detects a dead director no sooner than the BGP hold time would; turn it off instead (\`BGP_BFD=off\`), or ${example.slice(5)}`,
+      });
+      intervalMs = undefined;
+    }
+  }
+  let mult: number | undefined;
+  if (!/^[0-9]{1,6}$/.test(multiplier))
+    problems.push({ code: "invalid-bgp-bfd-timers", field: 1, message: `the BFD multiplier must be a whole number, not \`${multiplier}\``, hint: `the packets a side may miss before it declares the other dead, ${example}` });
+  else {
+    mult = Number(multiplier);
+    if (mult < BFD_LIMITS.multiplier.min || mult > BFD_LIMITS.multiplier.max) {
+      problems.push({
+        code: "bgp-bfd-timers-range",
+        field: 1,
+        message: `the BFD multiplier ${mult} is outside ${BFD_LIMITS.multiplier.min}..${BFD_LIMITS.multiplier.max}`,
+        hint: `BFD sends it in one byte and 0 is invalid (RFC 5880); 3 is usual: ${example}`,
+      });
+      mult = undefined;
+    }
+  }
+  return intervalMs !== undefined && mult !== undefined ? { timers: { intervalMs, multiplier: mult }, problems } : { problems };
+}

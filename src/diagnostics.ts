@@ -141,6 +141,8 @@ export const CODES = {
   "invalid-bgp-as": { severity: "error", summary: "an AS number outside 1..4294967294, or a reserved one (23456, 65535)" },
   "bgp-peer-outside-network": { severity: "error", summary: "a BGP_PEER that is not a host on the DIP's network" },
   "invalid-bgp-bfd": { severity: "error", summary: "BGP_BFD is not `on` or `off`" },
+  "invalid-bgp-bfd-timers": { severity: "error", summary: "BGP_BFD_TIMERS is not an interval in milliseconds (`300ms`) and a whole multiplier" },
+  "bgp-bfd-timers-range": { severity: "error", summary: "a BGP_BFD_TIMERS interval outside 10..10000 ms or a multiplier outside 1..255" },
   // ---- conversion to another LVS_TYPE ----
   "gateway-removed": { severity: "warning", summary: "a VS_NAT conf's SERVER_DEFAULT_GW (the DIP) is dropped when converting to DR or TUN" },
   // ---- lvsc import: what a running cluster's table or keepalived.conf says that a conf cannot ----

@@ -207,6 +207,16 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
       use: "lvsc extension, with `DIRECTOR_ACTIVE`: `on` (default) runs BFD (300 ms × 3) on every BGP session, so a dead director is withdrawn about 0.9 s after its last packet instead of after the BGP hold time (240 s)",
     },
   },
+  BGP_BFD_TIMERS: {
+    fields: ["interval", "multiplier"],
+    repeatable: false,
+    example: "BGP_BFD_TIMERS=300ms 3",
+    note: "the interval in whole milliseconds with `ms`, then the packets a side may miss",
+    doc: {
+      fields: "interval `10ms`..`10000ms`, multiplier `1`..`255`",
+      use: "lvsc extension, with `DIRECTOR_ACTIVE` and `BGP_BFD=on`: BFD's interval (sent and received, the same on the directors and the router) and multiplier, `300ms 3` when absent; a dead director is withdrawn interval × multiplier after its last packet, and a pause of a host longer than that brings a healthy director's session down too ([N active directors](#n-active-directors))",
+    },
+  },
 };
 
 /** Names people write that are not directives, and what they meant. */
@@ -270,7 +280,7 @@ export function typeFromFileName(file: string | undefined): "dr" | "nat" | "tun"
  */
 export const CONF_FORMAT = {
   intro:
-    "One directive per line, `NAME=value`; fields are separated by blanks; `#` starts a comment; a value may be wrapped in double quotes. Host names come from hosts(5) files, never from DNS.",
+    "One directive per line, `NAME=value`; fields are separated by blanks; `#` starts a comment; a value may be wrapped in double quotes. Host names come from hosts(5) files, never from DNS. Addresses are IPv4 so far: an IPv6 address anywhere (`2001:db8::110/64`, `[2001:db8::11]:80`) is read strictly and refused at its column with `ipv6-unsupported` (or `invalid-ipv6` when malformed).",
   /** Every directive, in DIRECTIVES' order. */
   directives: Object.entries(DIRECTIVES).map(([name, spec]) => ({ name, ...spec.doc })),
   /** The SERVICE line and the real server, verbatim. */

@@ -145,6 +145,37 @@ describe("DIRECTOR_ACTIVE lint", () => {
     ]);
     expect(where(edit("BGP_BFD=on", "BGP_BFD=yes"), "invalid-bgp-bfd")).toEqual([[17, 9, "BGP_BFD must be `on` or `off`, not `yes`"]]);
   });
+
+  it("takes BFD's timers from BGP_BFD_TIMERS into every bird file, 300 ms × 3 without it", () => {
+    const timers = (t: string) => compileEcmp(edit("BGP_BFD=on", `BGP_BFD=on\nBGP_BFD_TIMERS=${t}`)).files;
+    for (const f of timers("500ms 4").filter((x) => x.path.startsWith("bird."))) {
+      expect([f.path, /min rx interval (\d+) ms;\n\t\tmin tx interval (\d+) ms;\n\t\tmultiplier (\d+);/.exec(f.contents)?.slice(1)]).toEqual([f.path, ["500", "500", "4"]]);
+      expect(f.contents).toContain("500 ms × 4");
+      expect(f.contents).toContain("2 s after");
+    }
+    expect(codes(edit("BGP_BFD=on", "BGP_BFD=on\nBGP_BFD_TIMERS=10ms 1"))).toEqual([]);
+    expect(codes(edit("BGP_BFD=on", "BGP_BFD=on\nBGP_BFD_TIMERS=10000ms 255"))).toEqual([]);
+  });
+
+  it.each([
+    ["0.3 3", "invalid-bgp-bfd-timers", 16, "the BFD interval must be whole milliseconds with `ms`, not `0.3`", "in milliseconds with its unit"],
+    ["300ms three", "invalid-bgp-bfd-timers", 22, "the BFD multiplier must be a whole number, not `three`", "packets a side may miss"],
+    ["9ms 3", "bgp-bfd-timers-range", 16, "the BFD interval 9 ms is outside 10 ms..10000 ms", "below 10 ms"],
+    ["10001ms 3", "bgp-bfd-timers-range", 16, "the BFD interval 10001 ms is outside 10 ms..10000 ms", "BGP_BFD=off"],
+    ["300ms 0", "bgp-bfd-timers-range", 22, "the BFD multiplier 0 is outside 1..255", "one byte and 0 is invalid"],
+    ["300ms 256", "bgp-bfd-timers-range", 22, "the BFD multiplier 256 is outside 1..255", "one byte"],
+  ])("refuses BGP_BFD_TIMERS=%s (%s), at the field", (value, code, column, message, hint) => {
+    const r = lintText(edit("BGP_BFD=on", `BGP_BFD=on\nBGP_BFD_TIMERS=${value}`), { file: ACTIVE_CONF });
+    const d = r.diagnostics.find((x) => x.code === code)!;
+    expect([d.severity, d.span.start.line, d.span.start.column, d.message]).toEqual(["error", 18, column, message]);
+    expect(d.hint).toContain(hint);
+    expect(r.config).toBeUndefined();
+  });
+
+  it("warns of BGP_BFD_TIMERS with BFD off or without DIRECTOR_ACTIVE (unused-directive)", () => {
+    expect(where(edit("BGP_BFD=on", "BGP_BFD=off\nBGP_BFD_TIMERS=300ms 3"), "unused-directive")).toEqual([[18, 1, "`BGP_BFD_TIMERS` has no effect with `BGP_BFD=off`"]]);
+    expect(codes(conf({ 6: "SERVICE=t www rr rs1:www rs2:www" }) + "BGP_BFD_TIMERS=300ms 3\n", "lvs_dr.conf")).toEqual(["unused-directive"]);
+  });
 });
 
 describe("schedulers behind N active directors, and mh", () => {

@@ -385,6 +385,8 @@ describe("validation table", () => {
       "invalid-bgp-as",
       "bgp-peer-outside-network",
       "invalid-bgp-bfd",
+      "invalid-bgp-bfd-timers",
+      "bgp-bfd-timers-range",
     ]);
     // and lvsc import's codes come from a table or a keepalived.conf (test/import-*.test.ts)
     const missing = ALL_CODES.filter((c) => !covered.has(c) && !elsewhere.has(c) && !c.startsWith("import-"));

@@ -1,6 +1,7 @@
-// N active directors: DIRECTOR_ACTIVE, BGP_LOCAL_AS, BGP_PEER, BGP_BFD (lvsc extensions).
+// N active directors: DIRECTOR_ACTIVE, BGP_LOCAL_AS, BGP_PEER, BGP_BFD, BGP_BFD_TIMERS (lvsc extensions).
 
 import type { Directive, Field } from "../ast.js";
+import { parseBfdTimers, type BfdTimers } from "../bfd-timers.js";
 import type { Code, Span } from "../diagnostics.js";
 import { DIRECTIVES } from "../directives.js";
 import type { ActiveDirectors, LvsType } from "../model.js";
@@ -26,8 +27,9 @@ export function validateActive(
   const d = present("DIRECTOR_ACTIVE");
   const localAsLine = present("BGP_LOCAL_AS");
   const bfdLine = present("BGP_BFD");
+  const timersLine = present("BGP_BFD_TIMERS");
   if (d === undefined) {
-    for (const other of [localAsLine, bfdLine, peerLines[0]])
+    for (const other of [localAsLine, bfdLine, timersLine, peerLines[0]])
       if (other !== undefined)
         ctx.report(
           "unused-directive",
@@ -164,8 +166,19 @@ export function validateActive(
     if (vip !== undefined && address === vip.value.address) err("director-address-conflict", `BGP peer ${formatIPv4(address)} is the VIP`, span, "give the router's own address", [{ message: "VIP given here", span: vip.addressSpan }]);
     peers.push({ address, as, span });
   }
-  const bfd = readOnOff(ctx, ok("BGP_BFD"), "invalid-bgp-bfd", "BGP_BFD", "`on` (the default): BFD finds a dead director in 0.3 s; `off`: the BGP hold time (BIRD's default 240 s) does");
+  const bfd = readOnOff(ctx, ok("BGP_BFD"), "invalid-bgp-bfd", "BGP_BFD", "`on` (the default): BFD finds a dead director in 0.9 s; `off`: the BGP hold time (BIRD's default 240 s) does");
   if (bfdLine !== undefined && bfd === undefined) errors = true;
+  // BFD's timers (src/bfd-timers.ts)
+  let bfdTimers: BfdTimers | undefined;
+  const timers = ok("BGP_BFD_TIMERS");
+  const tf = timers !== undefined ? ctx.fields(timers) : undefined;
+  if (timers !== undefined && tf === undefined) errors = true;
+  if (timers !== undefined && tf !== undefined) {
+    const r = parseBfdTimers(tf[0]!.text, tf[1]!.text);
+    for (const p of r.problems) err(p.code, p.message, tf[p.field]!.span, p.hint);
+    bfdTimers = r.timers;
+    if (bfd === false) ctx.report("unused-directive", "`BGP_BFD_TIMERS` has no effect with `BGP_BFD=off`", timers.name.span, "remove the line, or turn BFD on with `BGP_BFD=on`");
+  }
   // the VIP on the directors: a /32 on a device that faces no network
   if (vip !== undefined) {
     const dev = vip.value.device.device;
@@ -186,7 +199,7 @@ export function validateActive(
   }
   for (const s of services) mhChecks(ctx, s, directors.length > 1);
   if (errors || localAs === undefined || directors.length < 2) return undefined;
-  return { directors, localAs, peers, bfd: bfd ?? true };
+  return { directors, localAs, peers, bfd: bfd ?? true, ...(bfdTimers !== undefined ? { bfdTimers } : {}) };
 }
 
 /** An AS number: 1..4294967295 but AS_TRANS (23456) and the last of each range (65535, 4294967295, RFC 7300). */

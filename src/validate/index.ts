@@ -43,6 +43,7 @@ export { SUGGESTED, type ValidateOptions, type ValidateResult } from "./context.
  *   BGP_LOCAL_AS         active.ts
  *   BGP_PEER             active.ts
  *   BGP_BFD              active.ts
+ *   BGP_BFD_TIMERS       active.ts, ../bfd-timers.ts (the values)
  *   (any name)           names.ts (unknown, old spellings, given twice)
  *
  * Shared by all: context.ts (options, the diagnostics sink, resolved names, field counts, "did you
