@@ -845,7 +845,7 @@ function vrrpTimers(vipInst: Instance, dipInst: Instance | undefined, r: Reading
     if (a === undefined) return { advertCs: DEFAULT_VRRP_TIMERS.advertCs, version, at };
     const t = a.args[0];
     const parsed = parseAdvert(t?.text ?? "");
-    const range = (v: 2 | 3) => (v === 2 ? "whole seconds from 1 to 255 (VRRPv2)" : "seconds to the hundredth from 0.01 to 40.95 (VRRPv3)");
+    const range = (v: 2 | 3) => (v === 2 ? "whole seconds from 1 to 255" : "seconds to the hundredth from 0.01 to 40.95");
     const hint = "the imported conf keeps lvsc's default, adverts every second (VRRPv2); write an advert_int VRRP_ADVERT takes, or set VRRP_ADVERT by hand";
     if (!parsed.ok) {
       report(t ?? a.key, parsed.why === "precision" ? `\`advert_int ${clip(t!.text)}\` is finer than a hundredth of a second: keepalived rounds it, VRRP_ADVERT refuses it` : `\`advert_int ${clip(t?.text ?? "")}\` is not seconds VRRP_ADVERT takes`, hint);

@@ -502,7 +502,7 @@ describe("docs/diagnostics.md keepalived examples", () => {
     "import-syntax", "import-limit-exceeded", "import-include-loop", "import-include-missing", "import-config-id",
     "import-invalid-value", "import-ipv6", "import-sctp", "import-virtual-server-group", "import-tunnel-type",
     "import-ipvs-option", "import-unknown-scheduler", "import-mixed-methods", "import-pair-mismatch",
-    "import-default-applied", "import-setting-dropped", "import-checker-replaced", "import-unknown-keyword",
+    "import-default-applied", "import-setting-dropped", "import-checker-replaced", "import-vrrp-timers", "import-unknown-keyword",
     "import-vip-not-floating", "import-pair-peer-unknown",
   ] as const;
   it("the catalogue has the reader's codes, each with a keepalived example", () => {
