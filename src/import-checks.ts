@@ -151,8 +151,9 @@ export function readChecker(
     let text = t?.args[0]?.text ?? defaults[key]!;
     if (t === undefined && key === "retry-delay" && kind === "dns") text = interval?.args[0]?.text ?? defaults.interval!;
     if (t === undefined && key === "timeout" && kind === "script") {
-      text = interval?.args[0]?.text ?? defaults.interval!;
-      notes.push({ at: c.key, code: "import-default-applied", message: `no \`misc_timeout\`: keepalived gives the script the delay_loop, ${text} s`, hint: `write \`misc_timeout ${text}\`` });
+      // check_misc.c: no misc_timeout is the virtual server's delay_loop
+      text = vs.vsTimers.filter((x) => x.key.text === "delay_loop").pop()?.args[0]?.text ?? defaults.interval!;
+      notes.push({ at: c.key, code: "import-default-applied", message: `no \`misc_timeout\`: keepalived gives the script the virtual server's delay_loop, ${text} s`, hint: `write \`misc_timeout ${text}\`` });
     }
     const bad = applyCheckOption(check, key, text);
     if (bad !== undefined) return { ok: false, at: t?.args[0] ?? t?.key ?? c.key, why: `${t !== undefined ? `\`${clip(t.key.text)} ${clip(text)}\`` : `keepalived's default ${key} ${text}`}: not a CHECK ${bad.what} (${bad.hint})` };

@@ -284,6 +284,16 @@ describe("lvsc import then lvsc compile: the same checkers and timers", () => {
   });
 });
 
+describe("keepalived's defaults, where the file gives no value", () => {
+  it("a MISC_CHECK without misc_timeout gets the virtual server's delay_loop (check_misc.c), not the checker's", () => {
+    const text = ADMIN.replace("    delay_loop 3\n    lvs_sched rr\n    lvs_method DR\n    protocol TCP\n    real_server 192.168.0.3 8080", "    delay_loop 7\n    lvs_sched rr\n    lvs_method DR\n    protocol TCP\n    real_server 192.168.0.3 8080")
+      .replaceAll("            misc_timeout 2\n", "            delay_loop 2\n");
+    const r = readOne(text);
+    expect(r.clusters[0]!.services.find((s) => s.port === 8080)!.check).toMatchObject({ kind: "script", interval: 2, timeout: 7, retries: 0 });
+    expect(r.files[0]!.diagnostics.filter((d) => d.code === "import-default-applied").map((d) => d.message)).toContain("no `misc_timeout`: keepalived gives the script the virtual server's delay_loop, 7 s");
+  });
+});
+
 describe("what does not import: lvsc's default instead, and a warning that says why", () => {
   it("real servers whose checkers differ: the service keeps lvsc's own checker, each difference named", async () => {
     const text = ADMIN.replace("                path /health\n                status_code 200\n            }\n            connect_timeout 1\n            nb_get_retry 2\n            delay_before_retry 1\n        }\n    }\n}", "                path /ready\n                status_code 200\n            }\n            connect_timeout 1\n            nb_get_retry 3\n            delay_before_retry 1\n        }\n    }\n}");
