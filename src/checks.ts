@@ -68,6 +68,25 @@ interface ParsedCheck {
   options: Map<string, Field>;
 }
 
+/** A check of `kind` with every option at its default, as a CHECK line that gives none has it. */
+export function newCheck(kind: CheckKind, line: number): HealthCheck {
+  return {
+    kind,
+    path: "/",
+    host: undefined,
+    status: { from: 200, to: 299 },
+    digest: undefined,
+    dnsName: ".",
+    dnsType: "SOA",
+    helo: undefined,
+    script: undefined,
+    user: "nobody",
+    port: undefined,
+    ...CHECK_DEFAULTS,
+    line,
+  };
+}
+
 const SHAPE = "a check is `CHECK=t|u <service> <kind> [key:value]...` or `CHECK=f <mark> <kind> [key:value]...`";
 
 function parseCheck(d: Directive, ctx: CheckContext): ParsedCheck | undefined {
@@ -85,21 +104,7 @@ function parseCheck(d: Directive, ctx: CheckContext): ParsedCheck | undefined {
     ctx.report("invalid-check-kind", `unknown check kind \`${printable(fKind.text)}\``, fKind.span, `a kind is one of ${CHECK_KINDS.map((k) => `\`${k}\``).join(", ")}`);
     return undefined;
   }
-  const check: HealthCheck = {
-    kind,
-    path: "/",
-    host: undefined,
-    status: { from: 200, to: 299 },
-    digest: undefined,
-    dnsName: ".",
-    dnsType: "SOA",
-    helo: undefined,
-    script: undefined,
-    user: "nobody",
-    port: undefined,
-    ...CHECK_DEFAULTS,
-    line: d.line,
-  };
+  const check = newCheck(kind, d.line);
   const allowed = kind === "none" ? [] : [...KIND_OPTIONS[kind], ...COMMON_OPTIONS];
   const options = new Map<string, Field>();
   let ok = true;
@@ -142,61 +147,70 @@ function parseCheck(d: Directive, ctx: CheckContext): ParsedCheck | undefined {
 
 /** One option's value into the check; false (reported) when it is invalid. */
 function setOption(c: HealthCheck, key: string, v: Field, ctx: CheckContext): boolean {
-  const bad = (what: string, hint: string) => {
-    ctx.report("invalid-check-value", `invalid ${what} \`${printable(v.text)}\``, v.span, hint);
-    return false;
-  };
-  const t = v.text;
+  const bad = applyCheckOption(c, key, v.text);
+  if (bad === undefined) return true;
+  ctx.report("invalid-check-value", `invalid ${bad.what} \`${printable(v.text)}\``, v.span, bad.hint);
+  return false;
+}
+
+/**
+ * One option's text (`key` one of the kind's options or a timer) into the check, as a CHECK line's
+ * would be; what is wrong with it, for a message, when lvsc's validator would refuse it.
+ * (src/import-checks.ts uses it so that an imported check is one this validator accepts.)
+ */
+export function applyCheckOption(c: HealthCheck, key: string, t: string): { what: string; hint: string } | undefined {
+  const bad = (what: string, hint: string) => ({ what, hint });
+  if (!/^[A-Za-z0-9_.:,/+@%-]+$/.test(t)) return bad(key, "a conf's value holds only letters, digits and `_ . : , / + @ % -`");
   switch (key) {
     case "path":
       // the lexer allows only [A-Za-z0-9_.:,/+@%-]: no blank, quote, `?` or `#` can reach here
       if (!t.startsWith("/") || t.length > 255 || /%(?![0-9A-Fa-f]{2})/.test(t) || t.includes("//"))
         return bad("URL path", "a path starts with `/`, at most 255 characters; `%` only as a %XX escape; no query string (`?` cannot appear in a conf)");
       c.path = t;
-      return true;
+      return undefined;
     case "host":
       if (!isHostname(t)) return bad("Host header", "a host name such as `www.example.com`, sent as the request's Host header");
       c.host = t.toLowerCase();
-      return true;
+      return undefined;
     case "status": {
       const m = /^([1-5]\d\d)(?:-([1-5]\d\d))?$/.exec(t);
       if (m === null || (m[2] !== undefined && Number(m[2]) < Number(m[1])))
         return bad("status", "a status from 100 to 599, or a range such as `200-299`, the smaller first");
       c.status = { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
-      return true;
+      return undefined;
     }
     case "digest":
       if (!/^[0-9a-fA-F]{32}$/.test(t)) return bad("digest", "the MD5 of the page, 32 hex digits, as `genhash` prints it");
       c.digest = t.toLowerCase();
-      return true;
+      return undefined;
     case "name":
       if (t !== "." && !isHostname(t)) return bad("DNS name", "a domain name such as `example.com`, or `.` for the root");
       c.dnsName = t.toLowerCase();
-      return true;
+      return undefined;
     case "type": {
       const u = t.toUpperCase();
       if (!(DNS_TYPES as readonly string[]).includes(u)) return bad("DNS query type", `keepalived's DNS_CHECK asks for one of ${DNS_TYPES.join(", ")}`);
       c.dnsType = u as HealthCheck["dnsType"];
-      return true;
+      return undefined;
     }
     case "helo":
       if (!isHostname(t)) return bad("HELO name", "a host name such as `director.example.com`");
       c.helo = t.toLowerCase();
-      return true;
+      return undefined;
     case "run":
       if (!/^(\/[A-Za-z0-9_.+@-]+)+$/.test(t) || /\/\.\.?(\/|$)/.test(t) || t.length > 255)
         return bad("script path", "an absolute path of the director, such as `/usr/local/lib/lvs/check-www`: no `.` or `..` parts, no `%`, `:` or `,`");
       c.script = t;
-      return true;
+      return undefined;
     case "user":
       if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(t)) return bad("user name", "a user of the director such as `nobody`; the script runs as that user");
       c.user = t;
-      return true;
+      return undefined;
     case "port": {
       const n = /^[1-9]\d{0,4}$/.test(t) ? Number(t) : NaN;
       if (!(n <= 65535)) return bad("port", "a port number from 1 to 65535: the check connects there instead of the real server's port");
       c.port = n;
-      return true;
+      return undefined;
     }
     default: {
       const [lo, hi] = TIMER_RANGES[key as keyof typeof TIMER_RANGES];
@@ -206,9 +220,42 @@ function setOption(c: HealthCheck, key: string, v: Field, ctx: CheckContext): bo
       else if (key === "timeout") c.timeout = n;
       else if (key === "retries") c.retries = n;
       else c.retryDelay = n;
-      return true;
+      return undefined;
     }
   }
+}
+
+/**
+ * The `key:value` options of a check that differ from its kind's defaults, in the order the README
+ * gives them: what a CHECK line needs to say for parseCheck to build this check again.
+ */
+export function checkOptions(c: Omit<HealthCheck, "line">): string[] {
+  const d = newCheck(c.kind, 0);
+  const out: string[] = [];
+  const put = (key: string, value: string | number | undefined, def: string | number | undefined) => {
+    if (value !== undefined && value !== def) out.push(`${key}:${value}`);
+  };
+  if (c.kind === "http" || c.kind === "https") {
+    put("path", c.path, d.path);
+    put("host", c.host, undefined);
+    const status = (s: HealthCheck["status"]) => (s.from === s.to ? String(s.from) : `${s.from}-${s.to}`);
+    put("status", status(c.status), status(d.status));
+    put("digest", c.digest, undefined);
+  } else if (c.kind === "dns") {
+    put("name", c.dnsName, d.dnsName);
+    put("type", c.dnsType, d.dnsType);
+  } else if (c.kind === "smtp") put("helo", c.helo, undefined);
+  else if (c.kind === "script") {
+    put("run", c.script, undefined);
+    put("user", c.user, d.user);
+  }
+  if (c.kind === "none") return out;
+  put("port", c.port, undefined);
+  put("interval", c.interval, d.interval);
+  put("timeout", c.timeout, d.timeout);
+  put("retries", c.retries, d.retries);
+  put("retry-delay", c.retryDelay, d.retryDelay);
+  return out;
 }
 
 /**

@@ -11,7 +11,9 @@ import { diag, type Diagnostic, type Span } from "./diagnostics.js";
 import { derivedRouterId } from "./vrrp-id.js";
 import { DEFAULT_PERSISTENCE_TIMEOUT } from "./directives.js";
 import type { HostTable } from "./hosts.js";
-import type { ImportedCluster, ImportedServer } from "./import-model.js";
+import type { ImportedCheck, ImportedCluster, ImportedServer } from "./import-model.js";
+import { checkOptions } from "./checks.js";
+import { DEFAULT_VRRP_TIMERS, formatCs } from "./vrrp-timers.js";
 import { TYPE_NAMES, type LvsType } from "./model.js";
 import { broadcastOf, formatIPv4, inNetwork, isHostname, isLoopback, looksLikeIPv4, maskOfPrefix, networkOf, parseIface, parseIPv4, type IPv4 } from "./net.js";
 
@@ -181,6 +183,9 @@ export function emitConf(c: ImportedCluster, opts: EmitOptions): EmittedConf {
     ["DIRECTOR_PAIR", c.pair !== undefined ? `${formatIPv4(c.pair.director1)} ${formatIPv4(c.pair.director2)}` : undefined],
     ["VRRP_ROUTER_ID", vrrpId],
     ["VRRP_PREEMPT", c.pair?.preempt === true ? "on" : undefined],
+    // a fraction says VRRPv3 by itself; whole seconds say it with VRRP_VERSION
+    ["VRRP_ADVERT", c.pair !== undefined && c.vrrp !== undefined && c.vrrp.advertCs !== DEFAULT_VRRP_TIMERS.advertCs ? formatCs(c.vrrp.advertCs) : undefined],
+    ["VRRP_VERSION", c.pair !== undefined && c.vrrp?.version === 3 && c.vrrp.advertCs % 100 === 0 ? "3" : undefined],
   ] as const) {
     const v = set.get(name) ?? value;
     if (v !== undefined) lines.push(`${name}=${v}`);
@@ -193,11 +198,19 @@ export function emitConf(c: ImportedCluster, opts: EmitOptions): EmittedConf {
     }
     lines.push(serviceLine(s, names, opts.hosts));
   }
+  // each service's health check, where it is not lvsc's default (src/checks.ts parses them back)
+  for (const s of c.services) if (s.check !== undefined) lines.push(checkLine(s, s.check));
 
   if (type === "dr" || type === "tun") put("SERVER_VIP_DEVICE", undefined, "the real servers' device for the VIP is on the real servers, not in the input", type === "tun" ? "tunl0" : "dummy0");
   // every other --set directive as given (lint says where one has no effect for this type)
   for (const [name, v] of set) if (!lines.some((l) => l.startsWith(`${name}=`))) lines.push(`${name}=${v}`);
   return { type, vip, text: lines.join("\n") + "\n", names, fillIn: fill, diagnostics };
+}
+
+/** `CHECK=t 80 http path:/health status:200`: the service as SERVICE names it, by number. */
+function checkLine(s: ImportedCluster["services"][number], c: ImportedCheck): string {
+  const service = s.protocol === "fwmark" ? `f ${s.fwmark}` : `${s.protocol === "tcp" ? "t" : "u"} ${s.port}`;
+  return `CHECK=${service} ${c.kind}${checkOptions(c).map((o) => ` ${o}`).join("")}`;
 }
 
 function dipField(device: string, address: IPv4, prefix: number): string {

@@ -25,10 +25,11 @@
 
 import { SCHEDULERS } from "./directives.js";
 import { diag, type Code, type Span } from "./diagnostics.js";
-import type { ForwardingMethod, ImportedCluster, ImportedDip, ImportedPair, ImportedServer, ImportedService, ImportedVip, ImportRead, ReadFile, Where } from "./import-model.js";
+import type { ForwardingMethod, ImportedCheck, ImportedCluster, ImportedDip, ImportedPair, ImportedServer, ImportedService, ImportedVip, ImportRead, ImportedVrrpTimers, ReadFile, Where } from "./import-model.js";
 import { clip, Lexer, type KeepalivedLoader, type Stmt, type Token } from "./import-keepalived-lex.js";
 import { formatIPv4, isLoopback, parseIface, parseIPv4, prefixOfMask, type IPv4 } from "./net.js";
-import { HEALTH_CHECK } from "./plan.js";
+import { checkDifferences, isDefaultCheck, readChecker, type CheckerRead } from "./import-checks.js";
+import { DEFAULT_VRRP_TIMERS, formatCs, parseAdvert, VRRP_ADVERT_LIMITS } from "./vrrp-timers.js";
 
 export interface KeepalivedReadOptions extends KeepalivedLoader {
   /** keepalived's `-i/--config-id`: which `@ID` lines apply. */
@@ -53,7 +54,7 @@ const KNOWN: Record<string, Record<string, string>> = {
       "enable_script_security", "script_user", "vrrp_skip_check_adv_addr", "vrrp_strict", "vrrp_garp_interval",
       "vrrp_gna_interval", "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
       "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_mcast_group4", "vrrp_mcast_group6",
-      "vrrp_version", "vrrp_iptables", "vrrp_ipsets", "vrrp_check_unicast_src", "vrrp_priority", "checker_priority",
+      "vrrp_iptables", "vrrp_ipsets", "vrrp_check_unicast_src", "vrrp_priority", "checker_priority",
       "vrrp_no_swap", "checker_no_swap", "vrrp_rt_priority", "checker_rt_priority", "max_auto_priority", "dynamic_interfaces",
       "lvs_sync_daemon", "lvs_id", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "notify_fifo", "notify_fifo_script",
       "vrrp_notify_fifo", "vrrp_notify_fifo_script", "lvs_notify_fifo", "lvs_notify_fifo_script", "script_security",
@@ -66,7 +67,6 @@ const KNOWN: Record<string, Record<string, string>> = {
   ),
   vrrp_instance: {
     state: "the state at start: lvsc writes BACKUP for both directors of a pair, MASTER for one alone",
-    advert_int: "lvsc writes 1 s",
     authentication: "VRRP authentication is deprecated (RFC 3768); lvsc writes none",
     garp_master_delay: "gratuitous ARP timing",
     garp_master_repeat: "gratuitous ARP timing",
@@ -74,7 +74,6 @@ const KNOWN: Record<string, Record<string, string>> = {
     garp_master_refresh_repeat: "gratuitous ARP timing",
     garp_lower_prio_delay: "gratuitous ARP timing",
     garp_lower_prio_repeat: "gratuitous ARP timing",
-    version: "the VRRP version of the adverts",
     accept: "whether the MASTER accepts packets to addresses it does not own",
     no_accept: "whether the MASTER accepts packets to addresses it does not own",
     strict_mode: "VRRP strictness",
@@ -103,7 +102,6 @@ const DROPPED_VS: Record<string, string> = {
   hysteresis: "lvsc has no quorum",
   smtp_alert: "lvsc sends no mail",
   snmp_name: "lvsc writes no SNMP names",
-  virtualhost: "lvsc's HTTP_GET sends no virtual host",
   ha_suspend: "lvsc checks the real servers on both directors",
   inhibit_on_failure: "lvsc's keepalived removes a failed real server instead of setting its weight to 0",
   omega: "lvsc leaves the table alone when keepalived stops",
@@ -117,7 +115,6 @@ const DROPPED_RS: Record<string, string> = {
   notify_down: "lvsc runs no notify scripts",
   smtp_alert: "lvsc sends no mail",
   snmp_name: "lvsc writes no SNMP names",
-  virtualhost: "lvsc's HTTP_GET sends no virtual host",
   alpha: "lvsc's INITIAL_STATE is one setting for the whole cluster",
 };
 const DROPPED_VRRP: Record<string, string> = {
@@ -154,8 +151,6 @@ const CHECKERS = new Set(["HTTP_GET", "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "DNS
 const SCALAR = new Set(["lvs_sched", "lb_algo", "lvs_method", "lb_kind", "protocol", "persistence_timeout", "persistence_granularity", "alpha", "weight", "ip_family"]);
 const TIMERS = new Set(["delay_loop", "retry", "delay_before_retry", "warmup", "connect_timeout"]);
 
-type Checker = "HTTP_GET" | "TCP_CHECK" | "UDP_CHECK" | "PING_CHECK";
-
 interface RsRead {
   address: IPv4;
   port: number | undefined;
@@ -163,6 +158,7 @@ interface RsRead {
   method: ForwardingMethod | undefined;
   checkers: Stmt[];
   timers: Stmt[];
+  host: Token | undefined;
   stmt: Stmt;
 }
 
@@ -187,6 +183,8 @@ interface Instance {
   src: { address: IPv4; at: Where } | undefined;
   peers: IPv4[];
   addrs: Addr[];
+  advert: Stmt | undefined;
+  version: Stmt | undefined;
   at: Where;
 }
 
@@ -195,6 +193,8 @@ interface Reading {
   services: SvcRead[];
   instances: Instance[];
   groups: string[][];
+  /** global_defs' vrrp_version: every instance's that gives none. */
+  version: Stmt | undefined;
 }
 
 interface View {
@@ -279,7 +279,7 @@ class Reader {
     private readonly lx: Lexer,
     file: string,
   ) {
-    this.reading = { file, services: [], instances: [], groups: [] };
+    this.reading = { file, services: [], instances: [], groups: [], version: undefined };
   }
 
   private where(t: Token, last?: Token): Where {
@@ -370,6 +370,7 @@ class Reader {
     for (const g of s.block ?? []) {
       const k = g.key.text;
       if (k === "lvs_timeouts" || k === "lvs_flush" || k === "lvs_flush_onstop") this.dropped(g, "lvsc keeps the kernel's IPVS timeouts and flushing");
+      else if (k === "vrrp_version") this.reading.version = g;
       else if (k in KNOWN.global_defs!) continue;
       else if (k.startsWith("vrrp_") || k.startsWith("checker_") || k.startsWith("bfd_") || k.startsWith("snmp_")) continue; // daemon tuning
       else this.unknown(g, "in `global_defs`");
@@ -389,7 +390,7 @@ class Reader {
   }
 
   private vrrpInstance(s: Stmt) {
-    const inst: Instance = { name: s.args[0]?.text ?? "", interface: undefined, routerId: undefined, priority: 100, nopreempt: false, src: undefined, peers: [], addrs: [], at: this.stmtWhere(s) };
+    const inst: Instance = { name: s.args[0]?.text ?? "", interface: undefined, routerId: undefined, priority: 100, nopreempt: false, src: undefined, peers: [], addrs: [], advert: undefined, version: undefined, at: this.stmtWhere(s) };
     const addrBlocks: Stmt[] = [];
     for (const v of s.block ?? []) {
       const k = v.key.text;
@@ -397,6 +398,8 @@ class Reader {
       if (k === "interface") inst.interface = this.iface(a0, v.key);
       else if (k === "virtual_router_id") inst.routerId = this.uint(a0, 1, 255, "a VRRP router id", v.key);
       else if (k === "priority") inst.priority = this.uint(a0, 1, 255, "a VRRP priority", v.key) ?? inst.priority;
+      else if (k === "advert_int") inst.advert = v;
+      else if (k === "version") inst.version = v;
       else if (k === "nopreempt") inst.nopreempt = true;
       else if (k === "preempt") inst.nopreempt = false;
       else if (k === "preempt_delay") this.uint(a0, 0, 1000, "a delay in seconds", v.key);
@@ -496,6 +499,7 @@ class Reader {
     let granularity: IPv4 | undefined;
     let alpha = false;
     let vsWeight: number | undefined;
+    let vsHost: Token | undefined;
     const rss: RsRead[] = [];
     const timers: Stmt[] = [];
     for (const v of s.block) {
@@ -553,7 +557,9 @@ class Reader {
         const rs = this.realServer(v, vsWeight);
         if (rs === null) bad = true;
         else if (rs !== undefined) rss.push(rs);
-      } else if (TIMERS.has(k)) timers.push(v);
+      } else if (k === "warmup") this.dropped(v, "the first check's random delay: lvsc writes keepalived's default, up to delay_loop");
+      else if (TIMERS.has(k)) timers.push(v);
+      else if (k === "virtualhost") vsHost = a ?? v.key;
       else if (k in DROPPED_VS) this.dropped(v, DROPPED_VS[k]!);
       else this.unknown(v, "in `virtual_server`");
       if (SCALAR.has(k)) this.noBlock(v);
@@ -582,6 +588,8 @@ class Reader {
       this.err(s.key, "import-default-applied", "no `lvs_sched`: keepalived's default `wlc` applied", "write `lvs_sched wlc`");
     }
     const servers: ImportedServer[] = [];
+    const reads: { rs: RsRead; read: CheckerRead }[] = [];
+    const checked = { protocol: fwmark !== undefined ? ("fwmark" as const) : protocol!, port };
     const seen = new Set<string>();
     let methodDefaulted = false;
     for (const rs of rss) {
@@ -611,13 +619,14 @@ class Reader {
       }
       const weight = rs.weight ?? vsWeight ?? 1;
       if (rs.weight === undefined) this.err(rs.stmt.key, "import-default-applied", `no \`weight\`: keepalived's ${vsWeight !== undefined ? "virtual server weight" : "default"} ${weight} applied`, `write \`weight ${weight}\``);
-      this.checks(rs, fwmark !== undefined ? "fwmark" : protocol!, port, servers.length === 0 ? timers : []);
+      reads.push({ rs, read: readChecker(rs.checkers, { stmt: rs.stmt, address: rs.address, port: p, rsTimers: rs.timers, rsHost: rs.host }, { service: checked, vsTimers: timers, vsHost }) });
       servers.push({ address: rs.address, port: p, weight, method: m, at: this.stmtWhere(rs.stmt) });
     }
     if (servers.length === 0) {
       this.err(s.key, "import-default-applied", "a virtual server without real servers: keepalived ignores it", "add its real servers, or remove it");
       return;
     }
+    const check = this.checks(reads, checked);
     this.reading.services.push({
       protocol: fwmark !== undefined ? "fwmark" : protocol!,
       vip: fwmark !== undefined ? undefined : vip,
@@ -626,6 +635,7 @@ class Reader {
       scheduler,
       persistence: timeout !== undefined ? { timeout, netmask: granularity ?? 0xffffffff } : undefined,
       servers,
+      ...(check !== undefined ? { check } : {}),
       at,
       alpha,
       stmt: s,
@@ -663,7 +673,7 @@ class Reader {
       if (port === undefined) return null;
     }
     for (const extra of v.args.slice(2)) this.err(extra, "import-syntax", `\`${clip(extra.text)}\` after the real server`, "write `real_server IP PORT { ... }`");
-    const rs: RsRead = { address, port, weight: undefined, method: undefined, checkers: [], timers: [], stmt: v };
+    const rs: RsRead = { address, port, weight: undefined, method: undefined, checkers: [], timers: [], host: undefined, stmt: v };
     let bad = false;
     for (const b of v.block ?? []) {
       const k = b.key.text;
@@ -678,7 +688,9 @@ class Reader {
       } else if (CHECKERS.has(k)) {
         rs.checkers.push(b);
         continue;
-      } else if (TIMERS.has(k)) rs.timers.push(b);
+      } else if (k === "warmup") this.dropped(b, "the first check's random delay: lvsc writes keepalived's default, up to delay_loop");
+      else if (TIMERS.has(k)) rs.timers.push(b);
+      else if (k === "virtualhost") rs.host = b.args[0] ?? b.key;
       else if (k in DROPPED_RS) this.dropped(b, DROPPED_RS[k]!);
       else this.unknown(b, "in `real_server`");
       if (SCALAR.has(k)) this.noBlock(b);
@@ -687,45 +699,38 @@ class Reader {
     return bad ? null : rs;
   }
 
-  /** A checker timer: a warning when it is not lvsc's. */
-  timer(t: Stmt, expected: Record<string, number>) {
-    const e = expected[t.key.text];
-    if (t.args[0]?.text !== String(e))
-      this.err(t.key, "import-checker-replaced", `\`${clip(t.key.text)} ${clip(t.args[0]?.text ?? "")}\`: lvsc's checks use ${t.key.text} ${e}`, "the imported conf checks with lvsc's timers; a server may leave or rejoin the table at other times");
-  }
-
-  /** The checker lvsc writes for the service (templates/keepalived.conf.hbs), and a warning for any other. */
-  private checks(rs: RsRead, protocol: "tcp" | "udp" | "fwmark", port: number, vsTimers: Stmt[]) {
-    const want: Checker = protocol === "fwmark" || port === 0 ? "PING_CHECK" : protocol === "udp" ? "UDP_CHECK" : port === 80 ? "HTTP_GET" : "TCP_CHECK";
-    const lvsc = `lvsc's own ${want}${want === "HTTP_GET" ? " of `/`" : ""}`;
-    const connect = want === "UDP_CHECK" ? HEALTH_CHECK.udpConnectTimeout : HEALTH_CHECK.connectTimeout;
-    const expected: Record<string, number> = { delay_loop: HEALTH_CHECK.delayLoop, retry: HEALTH_CHECK.retry, delay_before_retry: HEALTH_CHECK.delayBeforeRetry, connect_timeout: connect, warmup: 0 };
-    for (const t of vsTimers) this.timer(t, expected);
-    for (const t of rs.timers) this.timer(t, expected);
-    if (rs.checkers.length === 0) {
-      this.err(rs.stmt.key, "import-checker-replaced", `a real server without a checker: keepalived keeps it in the table whatever its state; lvsc checks it with ${want}`, `the imported conf checks it with ${lvsc}`);
-      return;
-    }
-    for (const c of rs.checkers) {
-      if (c.key.text !== want || rs.checkers.length > 1) {
-        this.err(c.key, "import-checker-replaced", `\`${clip(c.key.text)}\` is replaced by ${lvsc}`, "lvsc writes one checker a service: an HTTP GET of / on port 80, a TCP connect on other TCP ports, a UDP datagram for UDP, a ping without a port");
-        continue;
+  /**
+   * The service's check from its real servers' checkers (src/import-checks.ts): a CHECK when every
+   * real server has the same one and it is not lvsc's default; else lvsc's default, and a warning at
+   * each checker a CHECK cannot say, or at each real server whose check differs from the first's.
+   */
+  private checks(reads: { rs: RsRead; read: CheckerRead }[], service: { protocol: "tcp" | "udp" | "fwmark"; port: number }): ImportedCheck | undefined {
+    const lvsc = `lvsc's own ${service.protocol === "fwmark" || service.port === 0 ? "PING_CHECK" : service.protocol === "udp" ? "UDP_CHECK" : service.port === 80 ? "HTTP_GET of `/`" : "TCP_CHECK"}`;
+    const bad = reads.filter((r) => !r.read.ok);
+    for (const { read } of bad)
+      if (!read.ok) this.err(read.at, "import-checker-replaced", `${read.why}; replaced by ${lvsc}`, "the imported conf checks the service with lvsc's own checker; check that the real servers pass it, or change keepalived.conf's checker to one a CHECK line says, then import");
+    if (bad.length > 0) return undefined;
+    const checks = reads.map((r) => (r.read.ok ? r.read.check : "default"));
+    const first = reads[0]!;
+    const key = (c: ImportedCheck | "default") => JSON.stringify(c);
+    const differing = reads.filter((_, i) => key(checks[i]!) !== key(checks[0]!));
+    if (differing.length > 0) {
+      for (const r of differing) {
+        const i = reads.indexOf(r);
+        const [a, b] = [checks[i]!, checks[0]!];
+        const what = a === "default" || b === "default" ? [`${a === "default" ? "lvsc's own checker" : a.kind}, not ${b === "default" ? "lvsc's own checker" : b.kind}`] : checkDifferences(a, b);
+        this.err(
+          r.read.at,
+          "import-checker-replaced",
+          `the check of \`${formatIPv4(r.rs.address)}\` differs from \`${formatIPv4(first.rs.address)}\`'s (line ${first.read.at.span.start.line}): ${what.slice(0, 4).map((d) => `\`${clip(d)}\``).join(", ")}${what.length > 4 ? ", ..." : ""}; replaced by ${lvsc}`,
+          "lvsc's CHECK is one check a service, for all its real servers: make their checkers the same, then import",
+        );
       }
-      const differs: string[] = [];
-      for (const b of c.block ?? []) {
-        const k = b.key.text;
-        if (k in expected) {
-          if (b.args[0]?.text !== String(expected[k])) differs.push(`${k} ${b.args[0]?.text ?? ""}`);
-        } else if (k === "url" && want === "HTTP_GET") {
-          for (const u of b.block ?? []) {
-            const ok = (u.key.text === "path" && u.args[0]?.text === "/") || (u.key.text === "status_code" && u.args[0]?.text === "200-499" && u.args.length === 1);
-            if (!ok) differs.push(`${u.key.text} ${u.args.map((x) => x.text).join(" ")}`.trim());
-          }
-        } else differs.push(k);
-      }
-      if (differs.length > 0)
-        this.err(c.key, "import-checker-replaced", `\`${clip(c.key.text)}\` with ${differs.slice(0, 4).map((d) => `\`${clip(d)}\``).join(", ")}${differs.length > 4 ? ", ..." : ""} is replaced by ${lvsc}`, "lvsc writes its checker with its own settings; check that the real server passes it");
+      return undefined;
     }
+    for (const { read } of reads) if (read.ok) for (const n of read.notes) this.err(n.at, n.code, n.message, n.hint);
+    const c = checks[0]!;
+    return c === "default" || isDefaultCheck(c, service) ? undefined : c;
   }
 
   view(): View | undefined {
@@ -786,11 +791,13 @@ function build(r: Reading, lx: Lexer): View | undefined {
     if (alphas > 0 && alphas < services.length)
       for (const s of services.filter((x) => !x.alpha)) lx.at(s.stmt.key, "import-setting-dropped", "`alpha` is set on other virtual servers, not this one: lvsc's INITIAL_STATE=off applies to all", "set `alpha` on every virtual server, or on none");
     checkMethods(services, lx);
+    const vrrp = f !== undefined ? vrrpTimers(f.inst, dip !== undefined ? dipInst : undefined, r, lx) : undefined;
     clusters.push({
       vip,
       dip,
       routerId,
       pair: undefined,
+      ...(vrrp !== undefined ? { vrrp } : {}),
       initialState: alphas === 0,
       services: services.map(strip),
     });
@@ -813,8 +820,66 @@ function build(r: Reading, lx: Lexer): View | undefined {
   };
 }
 
+/**
+ * The VRRP timers of the VIP's instance (and of the DIP's, which must be the same): advert_int and
+ * version (the instance's, else global_defs' vrrp_version, else 2), within the limits lvsc's
+ * validator puts on VRRP_ADVERT and VRRP_VERSION (src/vrrp-timers.ts). Timers lvsc cannot write
+ * are reported, and lvsc's default (1 s, VRRPv2) is imported instead.
+ */
+function vrrpTimers(vipInst: Instance, dipInst: Instance | undefined, r: Reading, lx: Lexer): ImportedVrrpTimers {
+  const fallback: ImportedVrrpTimers = { ...DEFAULT_VRRP_TIMERS, at: undefined };
+  const report = (t: Token, message: string, hint: string) => lx.at(t, "import-vrrp-timers", message, hint);
+  const one = (inst: Instance): ImportedVrrpTimers | undefined => {
+    const vs = inst.version ?? r.version;
+    const vt = vs?.args[0];
+    let version: 2 | 3 = 2;
+    if (vs !== undefined) {
+      if (vt?.text !== "2" && vt?.text !== "3") {
+        report(vt ?? vs.key, `\`${clip(vs.key.text)} ${clip(vt?.text ?? "")}\` is not VRRP version 2 or 3`, "write `version 2` or `version 3`; the imported conf keeps lvsc's default, VRRPv2");
+        return undefined;
+      }
+      version = vt.text === "3" ? 3 : 2;
+    }
+    const a = inst.advert;
+    const at = a !== undefined ? { file: a.key.file, span: a.key.span } : vs !== undefined ? { file: vs.key.file, span: vs.key.span } : undefined;
+    if (a === undefined) return { advertCs: DEFAULT_VRRP_TIMERS.advertCs, version, at };
+    const t = a.args[0];
+    const parsed = parseAdvert(t?.text ?? "");
+    const range = (v: 2 | 3) => (v === 2 ? "whole seconds from 1 to 255" : "seconds to the hundredth from 0.01 to 40.95");
+    const hint = "the imported conf keeps lvsc's default, adverts every second (VRRPv2); write an advert_int VRRP_ADVERT takes, or set VRRP_ADVERT by hand";
+    if (!parsed.ok) {
+      report(t ?? a.key, parsed.why === "precision" ? `\`advert_int ${clip(t!.text)}\` is finer than a hundredth of a second: keepalived rounds it, VRRP_ADVERT refuses it` : `\`advert_int ${clip(t?.text ?? "")}\` is not seconds VRRP_ADVERT takes`, hint);
+      return undefined;
+    }
+    if (version === 2 && parsed.cs % 100 !== 0) {
+      report(t!, `\`advert_int ${clip(t!.text)}\` has a fraction under VRRPv2, which counts whole seconds: keepalived rounds it`, `add \`version 3\` to keepalived.conf if the fraction was meant; ${hint}`);
+      return undefined;
+    }
+    const lim = VRRP_ADVERT_LIMITS[version];
+    if (parsed.cs < lim.min || parsed.cs > lim.max) {
+      report(t!, `\`advert_int ${clip(t!.text)}\` is outside VRRPv${version}'s range: ${range(version)}`, hint);
+      return undefined;
+    }
+    return { advertCs: parsed.cs, version, at };
+  };
+  const vip = one(vipInst);
+  if (vip === undefined) return fallback;
+  if (dipInst === undefined || dipInst === vipInst) return vip;
+  const dip = one(dipInst);
+  if (dip === undefined) return fallback;
+  if (dip.advertCs !== vip.advertCs || dip.version !== vip.version) {
+    const where = dipInst.advert?.key ?? dipInst.version?.key;
+    const name = (x: ImportedVrrpTimers) => `advert_int ${formatCs(x.advertCs)}, VRRPv${x.version}`;
+    const message = `the DIP's instance \`${clip(dipInst.name)}\` has ${name(dip)}, the VIP's \`${clip(vipInst.name)}\` ${name(vip)}: lvsc gives both instances one VRRP_ADVERT`;
+    const hint = "the imported conf takes the VIP's instance's timers for both; make the two instances' advert_int and version the same";
+    if (where !== undefined) report(where, message, hint);
+    else lx.report(dipInst.at.file, dipInst.at.span, "import-vrrp-timers", message, hint);
+  }
+  return vip;
+}
+
 function strip(s: SvcRead): ImportedService {
-  return { protocol: s.protocol, vip: s.vip, port: s.port, fwmark: s.fwmark, scheduler: s.scheduler, persistence: s.persistence, servers: s.servers, at: s.at };
+  return { protocol: s.protocol, vip: s.vip, port: s.port, fwmark: s.fwmark, scheduler: s.scheduler, persistence: s.persistence, servers: s.servers, ...(s.check !== undefined ? { check: s.check } : {}), at: s.at };
 }
 
 /** One forwarding method for the cluster; LocalNode (a loopback address by DR) is the one exception. */
@@ -832,6 +897,17 @@ function checkMethods(services: SvcRead[], lx: Lexer) {
 // ---- readings → clusters (a pair when two directors were read) ----
 
 function assemble(views: View[], report: (w: Where, code: Code, message: string, hint: string) => void): ImportedCluster[] {
+  const clusters = pairUp(views, report);
+  // VRRP_ADVERT and VRRP_VERSION are a pair's: a single director's keepalived.conf advertises every second
+  for (const c of clusters)
+    if (c.pair === undefined && c.vrrp?.at !== undefined && (c.vrrp.advertCs !== DEFAULT_VRRP_TIMERS.advertCs || c.vrrp.version !== DEFAULT_VRRP_TIMERS.version)) {
+      report(c.vrrp.at, "import-vrrp-timers", `advert_int ${formatCs(c.vrrp.advertCs)}, VRRPv${c.vrrp.version} on a single director: lvsc's keepalived.conf for one director advertises every second, VRRPv2`, "no BACKUP listens to one director's adverts; to import the timers, pass both directors' files (VRRP_ADVERT needs DIRECTOR_PAIR)");
+      c.vrrp = undefined;
+    }
+  return clusters;
+}
+
+function pairUp(views: View[], report: (w: Where, code: Code, message: string, hint: string) => void): ImportedCluster[] {
   if (views.length === 0) return [];
   if (views.length === 1) {
     const v = views[0]!;
@@ -863,7 +939,7 @@ function assemble(views: View[], report: (w: Where, code: Code, message: string,
       return x.clusters.flatMap((c) => c.services).find((s) => !ys.has(JSON.stringify(serviceShape(s))));
     };
     const s = other(d2, d1) ?? other(d1, d2);
-    report(s?.at ?? d2.top, "import-pair-mismatch", s !== undefined ? "this virtual server is not the same in the other director's file" : "the two directors' files build different clusters (VIP, DIP, router id or alpha differ)", "both directors of a pair must build the same table; make the files agree, then import");
+    report(s?.at ?? d2.top, "import-pair-mismatch", s !== undefined ? "this virtual server is not the same in the other director's file" : "the two directors' files build different clusters (VIP, DIP, router id, alpha or VRRP timers differ)", "both directors of a pair must build the same table; make the files agree, then import");
     return d1.clusters;
   }
   if (d1.own === undefined || d2.own === undefined || d1.own.address === d2.own.address) {
@@ -883,10 +959,11 @@ function shape(c: ImportedCluster) {
     dip: [c.dip?.address, c.dip?.prefix, c.dip?.device],
     routerId: c.routerId,
     initialState: c.initialState,
+    vrrp: c.vrrp !== undefined ? [c.vrrp.advertCs, c.vrrp.version] : null,
     services: c.services.map(serviceShape),
   };
 }
 
 function serviceShape(s: ImportedService) {
-  return [s.protocol, s.vip, s.port, s.fwmark, s.scheduler, s.persistence, s.servers.map((d) => [d.address, d.port, d.weight, d.method])];
+  return [s.protocol, s.vip, s.port, s.fwmark, s.scheduler, s.persistence, s.servers.map((d) => [d.address, d.port, d.weight, d.method]), s.check ?? null];
 }

@@ -4,6 +4,7 @@
 // emitter (src/import-emit.ts) writes conf text from it and never copies input text, so what
 // reaches a conf is an address, a number or a name from lvsc's own lists. Pure data.
 
+import type { HealthCheck } from "./checks.js";
 import type { Diagnostic, Span } from "./diagnostics.js";
 import type { IPv4 } from "./net.js";
 
@@ -37,7 +38,21 @@ export interface ImportedService {
   scheduler: string;
   persistence: { timeout: number; netmask: IPv4 } | undefined;
   servers: ImportedServer[];
+  /** The check of every real server (keepalived.conf's checkers), when it is not lvsc's default. */
+  check?: ImportedCheck | undefined;
   at: Where;
+}
+
+/** A service's health check as lvsc's CHECK says it (src/checks.ts), without the conf's line. */
+export type ImportedCheck = Omit<HealthCheck, "line">;
+
+/** keepalived's VRRP timers (advert_int, version), as VRRP_ADVERT and VRRP_VERSION say them. */
+export interface ImportedVrrpTimers {
+  /** advert_int in hundredths of a second, within VRRP_ADVERT's range for `version`. */
+  advertCs: number;
+  version: 2 | 3;
+  /** The advert_int (or version) line; undefined when the input gives neither. */
+  at: Where | undefined;
 }
 
 /** The VIP as keepalived or `ip -o addr` tells it: the table alone has only the address. */
@@ -72,6 +87,8 @@ export interface ImportedCluster {
   /** VRRP's virtual_router_id, when the input has one. */
   routerId: number | undefined;
   pair: ImportedPair | undefined;
+  /** The VRRP instances' timers (keepalived.conf); undefined for a table, or no VRRP instance. */
+  vrrp?: ImportedVrrpTimers | undefined;
   /** keepalived's `alpha` (real servers added only once a check passes) means INITIAL_STATE=off. */
   initialState: boolean | undefined;
   services: ImportedService[];

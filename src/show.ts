@@ -1,7 +1,10 @@
 // LvsConfig -> what `lvsc show --format …` prints, and the topology.svg that `compile --target
 // topology` writes. Pure, but for the SVG engine's lazy load (src/svg.ts).
 
-import { ipvsListing } from "./ipvs.js";
+import { checkOptions } from "./checks.js";
+import { ipvsListing, sortedTable } from "./ipvs.js";
+import { formatIPv4 } from "./net.js";
+import { checkerOf, HEALTH_CHECK } from "./plan.js";
 import type { LvsConfig } from "./model.js";
 import { modelJson } from "./model-json.js";
 import type { OutputFile } from "./plan.js";
@@ -12,14 +15,15 @@ export const SHOW_FORMATS = ["text", "svg", "dot", "mermaid", "json"] as const;
 export type ShowFormat = (typeof SHOW_FORMATS)[number];
 
 /**
- * The cluster in `format`: `text` is the director's IPVS table (`ipvsadm -L -n` layout), `json`
+ * The cluster in `format`: `text` is the director's IPVS table (`ipvsadm -L -n` layout) and each
+ * service's effective health check (its CHECK line's kind and options, or lvsc's default), `json`
  * the validated model (schema/lvsc-model.schema.json), `dot`/`mermaid` the topology graph as
  * text, `svg` that graph laid out by Graphviz. `source` is the conf's name, shown in titles.
  */
 export async function show(config: LvsConfig, format: ShowFormat, source: string): Promise<string> {
   switch (format) {
     case "text":
-      return ipvsListing(config);
+      return ipvsListing(config) + healthChecks(config);
     case "json":
       return JSON.stringify(modelJson(config, source), null, 2) + "\n";
     case "dot":
@@ -29,6 +33,30 @@ export async function show(config: LvsConfig, format: ShowFormat, source: string
     case "svg":
       return topologySvg(config, source);
   }
+}
+
+/**
+ * `Health checks:` and a line a service, in the table's order: `TCP  192.168.0.101:80  http
+ * path:/health status:200 (CHECK on line 9)`, or `lvsc default: HTTP_GET of / ...` without CHECK.
+ */
+function healthChecks(config: LvsConfig): string {
+  const h = HEALTH_CHECK;
+  const out = ["", "Health checks:"];
+  for (const { service: s } of sortedTable(config)) {
+    const name = s.protocol === "fwmark" ? `FWM  ${s.fwmark}` : `${s.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${s.port}`;
+    let what: string;
+    if (s.check !== undefined) {
+      const { line, ...c } = s.check;
+      what = `${[c.kind, ...checkOptions(c)].join(" ")} (CHECK on line ${line})`;
+    } else {
+      const checker = checkerOf(s);
+      const timeout = checker === "UDP_CHECK" ? h.udpConnectTimeout : h.connectTimeout;
+      const kind = { HTTP_GET: "HTTP_GET of / (status 200-499)", TCP_CHECK: "TCP_CHECK, a TCP connect", UDP_CHECK: "UDP_CHECK, a UDP datagram", PING_CHECK: "PING_CHECK, a ping" }[checker];
+      what = `lvsc default: ${kind} every ${h.delayLoop} s, timeout ${timeout} s, out after ${h.retry + 1} failures ${h.delayBeforeRetry} s apart`;
+    }
+    out.push(`${name.padEnd(26)} ${what}`);
+  }
+  return out.join("\n") + "\n";
 }
 
 /** The topology picture as SVG; throws if Graphviz warns, which would be an lvsc bug. */

@@ -161,7 +161,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     table: {
       caption: "Formats (-f/--format):",
       rows: [
-        ["text", "the IPVS table the director has after \"rc.lvs_<type> start\", in the layout of ipvsadm -L -n (counters are zero); the default"],
+        ["text", "the IPVS table the director has after \"rc.lvs_<type> start\", in the layout of ipvsadm -L -n (counters are zero), then each service's health check; the default"],
         ["svg", "a picture of the cluster: clients, router, director (VIP, DIP), virtual services, real servers (ports, weights, forwarding, ARP hiding, gateway), laid out by Graphviz"],
         ["dot", "the same graph in Graphviz's DOT language"],
         ["mermaid", "the same graph as a Mermaid flowchart"],

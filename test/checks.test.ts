@@ -10,32 +10,9 @@ import { CHECK_DEFAULTS } from "../src/checks.js";
 import { detectionBound } from "../src/checks-plan.js";
 import { HEALTH_CHECK } from "../src/plan.js";
 import { CHECK_LINES, checksConf, compileText, conf, lintText, withoutMonComment } from "./helpers.js";
-import { needTool } from "./tools.js";
+import { keepalivedTest, needTool } from "./tools.js";
 
 const isRoot = process.getuid?.() === 0;
-
-/**
- * keepalived -t, inside a network namespace holding eth0 (when root), as test/targets.test.ts runs
- * it, and as PID 1 of a PID namespace: keepalived 2.2.7's -t checks a MISC_CHECK's script as the
- * script's user and then, unless it is PID 1, ends itself with SIGTERM before it reports (seen
- * with strace: kill(getpid(), SIGTERM) after setresuid back to root); the daemon is not affected.
- */
-function keepalivedTest(text: string): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-ka-"));
-  const file = join(dir, "keepalived.conf");
-  writeFileSync(file, text);
-  const ns = `lvsc-kachk-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-  const netns = isRoot && spawnSync("ip", ["netns", "add", ns]).status === 0;
-  try {
-    if (netns) spawnSync("ip", ["-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p"]);
-    const test = ["unshare", "--pid", "--fork", "keepalived", "-t", "-f", file];
-    const [cmd, ...args] = netns ? ["ip", "netns", "exec", ns, ...test] : test;
-    const p = spawnSync(cmd!, args, { encoding: "utf8" });
-    return { status: p.status, output: p.stdout + p.stderr };
-  } finally {
-    if (netns) spawnSync("ip", ["netns", "del", ns]);
-  }
-}
 
 /** keepalived -t checks that a MISC_CHECK's script exists (as the user it runs as): here, one that does. */
 const onThisHost = (lines: readonly string[]) => lines.map((l) => l.replace("run:/usr/local/lib/lvs/check-app", "run:/bin/true"));

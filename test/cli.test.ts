@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main, MAX_FILE_SIZE, type Io } from "../src/cli.js";
 import { COMMANDS, optionLabel } from "../src/usage.js";
 import { VERSION } from "../src/version.js";
-import { conf, EXAMPLES, natConf, ROOT } from "./helpers.js";
+import { checksConf, conf, EXAMPLES, natConf, ROOT } from "./helpers.js";
 import { needTool } from "./tools.js";
 
 interface Run {
@@ -246,6 +246,29 @@ describe("show", () => {
         "TCP  192.168.0.101:80 rr",
         "  -> 192.168.0.3:80               Route   1      0          0         ",
         "  -> 192.168.0.4:80               Route   1      0          0         ",
+        "",
+        "Health checks:",
+        "TCP  192.168.0.101:23      lvsc default: TCP_CHECK, a TCP connect every 3 s, timeout 3 s, out after 2 failures 1 s apart",
+        "TCP  192.168.0.101:80      lvsc default: HTTP_GET of / (status 200-499) every 3 s, timeout 3 s, out after 2 failures 1 s apart",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("prints each service's effective check: its CHECK line's kind and settings, else lvsc's default", async () => {
+    const p = project(checksConf());
+    const r = await lvsc(["show", p.file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.slice(r.stdout.indexOf("Health checks:"))).toBe(
+      [
+        "Health checks:",
+        "TCP  192.168.0.101:22      none (CHECK on line 21)",
+        "TCP  192.168.0.101:23      tcp port:23 retries:0 (CHECK on line 20)",
+        "TCP  192.168.0.101:25      smtp helo:director.example.com (CHECK on line 18)",
+        "TCP  192.168.0.101:80      http path:/health host:www.example.com status:200 interval:2 timeout:1 retries:2 (CHECK on line 15)",
+        "TCP  192.168.0.101:443     https path:/health interval:2 timeout:2 (CHECK on line 16)",
+        "TCP  192.168.0.101:8080    script run:/usr/local/lib/lvs/check-app timeout:2 (CHECK on line 19)",
+        "UDP  192.168.0.101:53      dns name:example.com type:A interval:2 timeout:1 (CHECK on line 17)",
         "",
       ].join("\n"),
     );

@@ -305,8 +305,9 @@ vrrp_instance VI_1 {
 }
 `);
     expect(r.clusters[0]!.services[0]!.servers[0]!.weight).toBe(2);
-    // the real server has no checker (a warning), and `frobnicate` is unknown: nothing else
-    expect(where(r)).toEqual(["import-checker-replaced keepalived.conf:6:5", "import-unknown-keyword keepalived.conf:13:5"]);
+    // the real server has no checker (keepalived keeps it in the table: CHECK none), and `frobnicate` is unknown: nothing else
+    expect(r.clusters[0]!.services[0]!.check?.kind).toBe("none");
+    expect(where(r)).toEqual(["import-unknown-keyword keepalived.conf:13:5"]);
   });
 
   it("a `\\` continues a line; a brace may open on the next line", () => {
@@ -370,9 +371,12 @@ describe("codes, at file:line:column", () => {
     ["import-unknown-scheduler", `virtual_server 10.0.0.1 80 {\n    lvs_sched fastest\n${RS}}\n`, ["import-unknown-scheduler keepalived.conf:2:15"]],
     ["import-invalid-value", VS("    real_server 10.0.0.2 99999 {\n    }\n"), ["import-invalid-value keepalived.conf:5:26"]],
     ["import-mixed-methods", VS(`${RS}    real_server 10.0.0.3 80 {\n        weight 1\n        lvs_method NAT\n        HTTP_GET {\n            url {\n                path /\n                status_code 200-499\n            }\n        }\n    }\n`), ["import-vip-not-floating keepalived.conf:1:16", "import-mixed-methods keepalived.conf:14:5"]],
-    ["import-default-applied", `virtual_server 10.0.0.1 53 {\n    real_server 10.0.0.2 53 {\n        UDP_CHECK {\n            connect_timeout 5\n        }\n    }\n}\n`, ["import-default-applied keepalived.conf:1:1", "import-default-applied keepalived.conf:1:1", "import-default-applied keepalived.conf:1:1", "import-vip-not-floating keepalived.conf:1:16", "import-default-applied keepalived.conf:2:5"]],
+    ["import-default-applied", `virtual_server 10.0.0.1 53 {\n    real_server 10.0.0.2 53 {\n        UDP_CHECK {\n            connect_timeout 5\n        }\n    }\n}\n`, ["import-default-applied keepalived.conf:1:1", "import-default-applied keepalived.conf:1:1", "import-default-applied keepalived.conf:1:1", "import-vip-not-floating keepalived.conf:1:16", "import-default-applied keepalived.conf:2:5", "import-checker-replaced keepalived.conf:3:9"]],
     ["import-setting-dropped", VS(`    sorry_server 10.0.0.9 80\n    quorum 2\n${RS}`), ["import-vip-not-floating keepalived.conf:1:16", "import-setting-dropped keepalived.conf:5:5", "import-setting-dropped keepalived.conf:6:5"]],
-    ["import-checker-replaced", VS("    real_server 10.0.0.2 80 {\n        weight 1\n        MISC_CHECK {\n            misc_path /bin/true\n        }\n    }\n"), ["import-vip-not-floating keepalived.conf:1:16", "import-checker-replaced keepalived.conf:7:9"]],
+    // a script without arguments, no user: imported, with what lvsc runs differently
+    ["import-checker-replaced", VS("    real_server 10.0.0.2 80 {\n        weight 1\n        MISC_CHECK {\n            misc_path /bin/true\n            misc_timeout 2\n        }\n    }\n"), ["import-vip-not-floating keepalived.conf:1:16", "import-checker-replaced keepalived.conf:7:9", "import-checker-replaced keepalived.conf:8:13"]],
+    // a checker CHECK cannot say: lvsc's own instead
+    ["import-checker-replaced", VS("    real_server 10.0.0.2 80 {\n        weight 1\n        FILE_CHECK {\n        }\n    }\n"), ["import-vip-not-floating keepalived.conf:1:16", "import-checker-replaced keepalived.conf:7:9"]],
     ["import-unknown-keyword", `frobnicate 1\n`, ["import-unknown-keyword keepalived.conf:1:1"]],
     ["import-vip-not-floating", VS(RS), ["import-vip-not-floating keepalived.conf:1:16"]],
     ["import-config-id", `@main global_defs {\n@main }\n`, ["import-config-id keepalived.conf:1:1"]],
@@ -498,7 +502,7 @@ describe("docs/diagnostics.md keepalived examples", () => {
     "import-syntax", "import-limit-exceeded", "import-include-loop", "import-include-missing", "import-config-id",
     "import-invalid-value", "import-ipv6", "import-sctp", "import-virtual-server-group", "import-tunnel-type",
     "import-ipvs-option", "import-unknown-scheduler", "import-mixed-methods", "import-pair-mismatch",
-    "import-default-applied", "import-setting-dropped", "import-checker-replaced", "import-unknown-keyword",
+    "import-default-applied", "import-setting-dropped", "import-checker-replaced", "import-vrrp-timers", "import-unknown-keyword",
     "import-vip-not-floating", "import-pair-peer-unknown",
   ] as const;
   it("the catalogue has the reader's codes, each with a keepalived example", () => {

@@ -3,6 +3,9 @@
 // naming the tool and the command that installs it, and test/skip-reporter.ts counts the notes
 // in one summary. Under CI=true a missing tool is a failure instead: CI must run every check.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface Tool {
   /** The command that shows the tool works (its exit status 0). */
@@ -70,4 +73,29 @@ export function needTool(ctx: { skip: (note?: string) => never }, name: ToolName
   if (has(name)) return;
   if (CI) throw new Error(`${name} is missing, and CI=true runs every check: apt-get install ${TOOLS[name].pkg} (${TOOLS[name].why})`);
   ctx.skip(skipNote(name));
+}
+
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * keepalived -t, inside a network namespace holding eth0 (when root), as test/targets.test.ts runs
+ * it, and as PID 1 of a PID namespace: keepalived 2.2.7's -t checks a MISC_CHECK's script as the
+ * script's user and then, unless it is PID 1, ends itself with SIGTERM before it reports (seen
+ * with strace: kill(getpid(), SIGTERM) after setresuid back to root); the daemon is not affected.
+ */
+export function keepalivedTest(text: string): { status: number | null; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), "lvsc-ka-"));
+  const file = join(dir, "keepalived.conf");
+  writeFileSync(file, text);
+  const ns = `lvsc-kachk-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+  const netns = isRoot && spawnSync("ip", ["netns", "add", ns]).status === 0;
+  try {
+    if (netns) spawnSync("ip", ["-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p"]);
+    const test = ["unshare", "--pid", "--fork", "keepalived", "-t", "-f", file];
+    const [cmd, ...args] = netns ? ["ip", "netns", "exec", ns, ...test] : test;
+    const p = spawnSync(cmd!, args, { encoding: "utf8" });
+    return { status: p.status, output: p.stdout + p.stderr };
+  } finally {
+    if (netns) spawnSync("ip", ["netns", "del", ns]);
+  }
 }
