@@ -7,7 +7,8 @@
 // Every value goes through applyCheckOption, the validator's own parser of a CHECK option, so a
 // check that leaves here is one a CHECK line can say; what it cannot say is a reason, never a guess.
 
-import { applyCheckOption, newCheck, type CheckKind, type HealthCheck } from "./checks.js";
+import { applyCheckOption, newCheck } from "./checks.js";
+import type { CheckKind, HealthCheck } from "./model.js";
 import type { Code } from "./diagnostics.js";
 import { clip, type Stmt, type Token } from "./import-keepalived-lex.js";
 import type { ImportedCheck } from "./import-model.js";

@@ -4,7 +4,7 @@
 // emitter (src/import-emit.ts) writes conf text from it and never copies input text, so what
 // reaches a conf is an address, a number or a name from lvsc's own lists. Pure data.
 
-import type { HealthCheck } from "./checks.js";
+import type { HealthCheck } from "./model.js";
 import type { Diagnostic, Span } from "./diagnostics.js";
 import type { IPv4 } from "./net.js";
 
