@@ -218,24 +218,21 @@ const why =
       : undefined;
 const TITLE = "N active directors behind an ECMP router (qemu, BIRD)";
 if (why !== undefined) unavailableSuite(TITLE, why, [...(missing?.packages ?? []), ...(noBird ? ["bird2"] : [])], missing?.commands[0] ?? "bird");
-// Opt-in (LVSC_E2E_ECMP=1), not in CI: on this 2-core machine the TCG guest pauses (a nice -20
-// probe in it saw gaps of 0.3 to 1.1 s) and the router's BGP sessions go down by BFD, so the bgp
-// checks fail (seen in the full e2e run of 2026-12-02: 10 of its checks). BIRD now runs at nice 0
-// (it ran at 19 with the clients) and BFD at 300 ms x 3: the suite passed but for the late-event
-// checks on an idle machine, and at load average 7 the drain scenario's sessions still went down
-// (2026-12-02 13:10); so did every session at 500 ms x 3 (1.5 s) with other VMs running: the
-// guest's pauses grow with the host's load, so no BFD timer short enough to matter outlasts
-// them. Issue 21 stays open on this.
-const OPT_IN = process.env["LVSC_E2E_ECMP"] === "1";
-if (why === undefined && !OPT_IN)
+// On by default, in CI too; LVSC_E2E_ECMP=0 leaves it out, visibly. Its BFD sessions (300 ms x 3)
+// need a host that gives the TCG guest its core: CI runs the e2e files one at a time, and there the
+// whole lab passed (2026-12-02 13:25, idle 2-core machine, 55 of 55 checks, 361 s). With other VMs
+// on the host (load average 7) the guest pauses for 0.3 to 1.1 s (a nice -20 probe in it saw the
+// gaps) and BFD takes the router's sessions down, even at 500 ms x 3; a failed bgp-N check says so.
+const OPT_OUT = process.env["LVSC_E2E_ECMP"] === "0";
+if (why === undefined && OPT_OUT)
   describe(TITLE, () => {
-    it("runs every scenario (opt-in: LVSC_E2E_ECMP=1)", (ctx) => {
-      console.warn(`\n*** lvsc e2e, ${TITLE}: SKIPPED: opt-in, LVSC_E2E_ECMP=1 (its BGP sessions flap under TCG) ***\n`);
-      ctx.skip("opt-in: LVSC_E2E_ECMP=1 (the lab's BGP sessions flap under TCG on this machine)");
+    it("runs every scenario (left out: LVSC_E2E_ECMP=0)", (ctx) => {
+      console.warn(`\n*** lvsc e2e, ${TITLE}: SKIPPED: LVSC_E2E_ECMP=0 ***\n`);
+      ctx.skip("left out: LVSC_E2E_ECMP=0");
     });
   });
 
-describe.skipIf(why !== undefined || !OPT_IN)(TITLE, () => {
+describe.skipIf(why !== undefined || OPT_OUT)(TITLE, () => {
   let vm: VmRun;
 
   beforeAll(async () => {
