@@ -5,7 +5,7 @@
 // (guest/ecmp.sh). Checks: the flows spread over the directors; the three tables are the same, in
 // the same kernel order, and a client port pinned through each director reaches the same real
 // server; a director's link goes down mid-download and every download still completes from one
-// real server (withdraw time and extra delays measured); drain and stop fail no download.
+// real server (withdraw time and extra delays measured); drain, stop and BIRD stopped fail no download.
 // Negative controls (sloppy_tcp=0, a reordered table on one director, wlc) must fail the
 // download check.
 //
@@ -85,7 +85,7 @@ const ALL_SCENARIOS: Scenario[] = [
     file: "lvs_dr.conf",
     conf: conf(),
     hosts: HOSTS,
-    passes: ["announced", "rules", "order", ...ROUND(1, "drain"), "status-drained", "drain-keeps-table", "start-announces", ...ROUND(2, "stop"), "stop-restores", "bounded"],
+    passes: ["announced", "rules", "order", ...ROUND(1, "drain"), "status-drained", "drain-keeps-table", "start-announces", ...ROUND(2, "stop"), "stop-restores", ...ROUND(3, "bird"), "bounded"],
     seconds: 500,
   },
   // ---- negative controls: each must fail the download check
@@ -257,6 +257,7 @@ describe.skipIf(why !== undefined || OPT_OUT)(TITLE, () => {
       ["director dies: flows moved between survivors", rounds.map(([s, n]) => figure(vm, s, `die-${n}`, /flows, (\d+) others moved/))],
       ["drain (rc.lvs_dr drain): route withdrawn, s", [figure(vm, "ecmp-drain", "withdraw-1", /^([\d.]+) s\b/)]],
       ["stop (rc.lvs_dr stop): route withdrawn, s", [figure(vm, "ecmp-drain", "withdraw-2", /^([\d.]+) s\b/)]],
+      ["BIRD stopped (SIGTERM): route withdrawn, s", [figure(vm, "ecmp-drain", "withdraw-3", /^([\d.]+) s\b/)]],
     ];
     const lines = rows.flatMap(([what, all]) => {
       const xs = all.filter((x): x is number => x !== undefined);

@@ -12,7 +12,8 @@
 # MODE (in $DIR/mode):
 #   dies       tables, announcement, same choice through every director, spread, then director1's
 #              link goes down mid-download, twice (director1 comes back in between)
-#   drain      rc.lvs_dr drain on director3 mid-download, then rc.lvs_dr stop on director2
+#   drain      rc.lvs_dr drain on director3 mid-download, then rc.lvs_dr stop on director2, then
+#              BIRD stopped (SIGTERM) on director1
 #   nosloppy   negative control: sloppy_tcp=0 on every director after start, then director1 dies
 #   reorder    negative control: director3's table loaded from ipvsadm.reversed.rules (the same
 #              real servers, added in the opposite order), then director1 dies
@@ -361,6 +362,9 @@ round() {
 	case $kind in
 	die) on "$victim" ip link set eth0 down ;;
 	drain | stop) drc "$victim" "$kind" >/dev/null || fail "$kind-$n" "rc.lvs_dr $kind exits $rc on $victim" ;;
+	# BIRD stopped (systemctl stop bird, a crash handled by its supervisor): SIGTERM, on which
+	# BIRD closes its sessions with a Cease, so the router withdraws at once, BFD or not
+	bird) kill -TERM "$(cat "$STATE/bird-$victim.pid")" ;;
 	esac
 	watch_end 20
 	if [ -s "$STATE/withdrawn-$n" ]; then
@@ -525,6 +529,7 @@ drain)
 	round 2 stop director2
 	dsnap director2 >"$STATE/after-stop-director2"
 	check_same stop-restores "$STATE/before-start-director2" "$STATE/after-stop-director2" "stop puts back director2's addresses, links, routes, ARP and IPVS sysctls and IPVS table"
+	round 3 bird director1
 	;;
 nosloppy)
 	for h in $DIRECTORS; do dn "$h" sysctl -q -w net.ipv4.vs.sloppy_tcp=0; done
