@@ -160,10 +160,11 @@ function setOption(c: HealthCheck, key: string, v: Field, ctx: CheckContext): bo
  */
 export function applyCheckOption(c: HealthCheck, key: string, t: string): { what: string; hint: string } | undefined {
   const bad = (what: string, hint: string) => ({ what, hint });
-  if (!/^[A-Za-z0-9_.:,/+@%-]+$/.test(t)) return bad(key, "a conf's value holds only letters, digits and `_ . : , / + @ % -`");
+  // a check's own alphabet: the conf's without `[ ]` (the lexer passes them for IPv6 real servers)
+  if (!/^[A-Za-z0-9_.:,/+@%-]+$/.test(t)) return bad(key, "a check's value holds only letters, digits and `_ . : , / + @ % -`");
   switch (key) {
     case "path":
-      // the lexer allows only [A-Za-z0-9_.:,/+@%-]: no blank, quote, `?` or `#` can reach here
+      // the alphabet above: no blank, quote, bracket, `?` or `#` can reach here
       if (!t.startsWith("/") || t.length > 255 || /%(?![0-9A-Fa-f]{2})/.test(t) || t.includes("//"))
         return bad("URL path", "a path starts with `/`, at most 255 characters; `%` only as a %XX escape; no query string (`?` cannot appear in a conf)");
       c.path = t;

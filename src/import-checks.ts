@@ -13,7 +13,7 @@ import type { Code } from "./diagnostics.js";
 import { clip, type Stmt, type Token } from "./import-keepalived-lex.js";
 import type { ImportedCheck } from "./import-model.js";
 import { formatIPv4, type IPv4 } from "./net.js";
-import { HEALTH_CHECK } from "./plan.js";
+import { checkerOf, HEALTH_CHECK } from "./plan.js";
 
 /** keepalived's checkers that a CHECK kind says. */
 const KINDS: Record<string, CheckKind> = { HTTP_GET: "http", SSL_GET: "https", TCP_CHECK: "tcp", DNS_CHECK: "dns", SMTP_CHECK: "smtp", MISC_CHECK: "script" };
@@ -48,9 +48,9 @@ export interface CheckedService {
 
 /** What lvsc writes without CHECK (plan.ts checkerOf): a check CHECK can say, or UDP_CHECK/PING_CHECK. */
 export function defaultChecker(s: CheckedService): ImportedCheck | "UDP_CHECK" | "PING_CHECK" {
-  if (s.protocol === "fwmark" || s.port === 0) return "PING_CHECK";
-  if (s.protocol === "udp") return "UDP_CHECK";
-  const { line: _, ...c } = newCheck(s.port === 80 ? "http" : "tcp", 0);
+  const checker = checkerOf(s);
+  if (checker === "PING_CHECK" || checker === "UDP_CHECK") return checker;
+  const { line: _, ...c } = newCheck(checker === "HTTP_GET" ? "http" : "tcp", 0);
   if (c.kind === "http") c.status = { from: 200, to: 499 };
   return c;
 }

@@ -108,6 +108,11 @@ export function* ipvsRuleLines(config: LvsConfig): Generator<string, void, undef
   }
 }
 
+/** How `ipvsadm -L -n` names a virtual service: `TCP  192.168.0.101:80`, `FWM  1`. */
+export function listingName(config: LvsConfig, s: VirtualService): string {
+  return s.protocol === "fwmark" ? `FWM  ${s.fwmark}` : `${s.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${s.port}`;
+}
+
 /** The same table in the layout of `ipvsadm -L -n` (without its kernel version line). */
 export function ipvsListing(config: LvsConfig): string {
   const out: string[] = [
@@ -115,10 +120,7 @@ export function ipvsListing(config: LvsConfig): string {
     "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
   ];
   for (const { service, dests } of sortedTable(config)) {
-    const name =
-      service.protocol === "fwmark"
-        ? `FWM  ${service.fwmark}`
-        : `${service.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${service.port}`.slice(0, 33);
+    const name = listingName(config, service).slice(0, 33);
     let line = `${name} ${service.scheduler}`;
     if (service.schedFlags !== undefined && service.schedFlags.length > 0) line += ` (${service.schedFlags.join(",")})`;
     if (service.persistence !== undefined) {

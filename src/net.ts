@@ -178,15 +178,6 @@ export function familyOf(a: Address): Family {
   return typeof a === "bigint" ? 6 : 4;
 }
 
-export function isIPv6(a: Address): a is IPv6 {
-  return typeof a === "bigint";
-}
-
-/** Bits in an address of the family: 32 or 128. */
-export function bitsOf(family: Family): number {
-  return family === 6 ? 128 : 32;
-}
-
 /** A colon in it: meant as an IPv6 address (never a host name, never `host:port`). */
 export function looksLikeIPv6(s: string): boolean {
   return s.includes(":");
@@ -374,9 +365,4 @@ export function isLinkLocal6(a: IPv6): boolean {
 /** ::ffff:0:0/96, an IPv4 address in IPv6 clothing: the kernel's IPv6 services never see it. */
 export function isV4Mapped(a: IPv6): boolean {
   return a >> 32n === 0xffffn;
-}
-
-/** ff00::/8. */
-export function isMulticast6(a: IPv6): boolean {
-  return a >> 120n === 0xffn;
 }

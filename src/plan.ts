@@ -379,7 +379,7 @@ export const HEALTH_CHECK = {
 export const PREEMPT_DELAY = 2 * HEALTH_CHECK.delayLoop + HEALTH_CHECK.connectTimeout + 1;
 
 /** The checker fitted to a real server of a service: by protocol, and by port for web servers. */
-export function checkerOf(s: VirtualService): "HTTP_GET" | "TCP_CHECK" | "UDP_CHECK" | "PING_CHECK" {
+export function checkerOf(s: Pick<VirtualService, "protocol" | "port">): "HTTP_GET" | "TCP_CHECK" | "UDP_CHECK" | "PING_CHECK" {
   // no port to connect to (fwmark, every port): only whether the host answers ping
   if (s.protocol === "fwmark" || s.port === 0) return "PING_CHECK";
   if (s.protocol === "udp") return "UDP_CHECK";

@@ -2,8 +2,7 @@
 // topology` writes. Pure, but for the SVG engine's lazy load (src/svg.ts).
 
 import { checkOptions } from "./checks.js";
-import { ipvsListing, sortedTable } from "./ipvs.js";
-import { formatIPv4 } from "./net.js";
+import { ipvsListing, listingName, sortedTable } from "./ipvs.js";
 import { checkerOf, HEALTH_CHECK } from "./plan.js";
 import type { LvsConfig } from "./model.js";
 import { modelJson } from "./model-json.js";
@@ -43,7 +42,7 @@ function healthChecks(config: LvsConfig): string {
   const h = HEALTH_CHECK;
   const out = ["", "Health checks:"];
   for (const { service: s } of sortedTable(config)) {
-    const name = s.protocol === "fwmark" ? `FWM  ${s.fwmark}` : `${s.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${s.port}`;
+    const name = listingName(config, s);
     let what: string;
     if (s.check !== undefined) {
       const { line, ...c } = s.check;
