@@ -4,7 +4,7 @@
 
 import type { ActiveDirector, ActiveDirectors, LvsConfig } from "./model.js";
 import { bfdTimersContext, DEFAULT_BFD_TIMERS } from "./bfd-timers.js";
-import { formatIPv4 } from "./net.js";
+import { formatAddress } from "./net.js";
 
 /** The file names: `bird.<director as written>.conf`; the router's `bird.router.conf` (more peers: `bird.router2.conf`, ...). */
 export function birdPath(d: ActiveDirector): string {
@@ -17,13 +17,13 @@ export function routerBirdPath(index: number): string {
 
 /** A director as a comment names it: `director 192.0.2.11` or `director d1 (192.0.2.11)`. */
 export function activeName(d: ActiveDirector): string {
-  const address = formatIPv4(d.address);
+  const address = formatAddress(d.address);
   return d.written === address ? `director ${address}` : `director ${d.written} (${address})`;
 }
 
 function shared(config: LvsConfig, active: ActiveDirectors) {
   return {
-    vipRoute: `${formatIPv4(config.vip.address)}/32`,
+    vipRoute: `${formatAddress(config.vip.address)}/32`,
     count: String(active.directors.length),
     bfd: active.bfd,
     ...bfdTimersContext(active.bfdTimers ?? DEFAULT_BFD_TIMERS),
@@ -37,10 +37,10 @@ export function directorBird(config: LvsConfig, active: ActiveDirectors, d: Acti
     ...shared(config, active),
     name: d.written,
     who: activeName(d),
-    self: formatIPv4(d.address),
+    self: formatAddress(d.address),
     vipDevice: config.vip.device.device,
     dipDevice: config.dip.device.device,
-    peers: active.peers.map((p, i) => ({ protocol: `router${i + 1}`, address: formatIPv4(p.address), as: String(p.as) })),
+    peers: active.peers.map((p, i) => ({ protocol: `router${i + 1}`, address: formatAddress(p.address), as: String(p.as) })),
   };
 }
 
@@ -50,8 +50,8 @@ export function routerBird(config: LvsConfig, active: ActiveDirectors, index: nu
   return {
     ...shared(config, active),
     suffix: index === 0 ? "" : String(index + 1),
-    self: formatIPv4(peer.address),
+    self: formatAddress(peer.address),
     as: String(peer.as),
-    directors: active.directors.map((d, i) => ({ protocol: `director${i + 1}`, name: activeName(d), address: formatIPv4(d.address) })),
+    directors: active.directors.map((d, i) => ({ protocol: `director${i + 1}`, name: activeName(d), address: formatAddress(d.address) })),
   };
 }

@@ -12,7 +12,7 @@
 
 import { subField, type Directive, type Field } from "./ast.js";
 import type { Code, Span } from "./diagnostics.js";
-import { CHECK_KINDS, DNS_TYPES, type CheckKind, type HealthCheck, type ServiceProtocol, type VirtualService } from "./model.js";
+import { CHECK_KINDS, DNS_TYPES, type CheckKind, type HealthCheck, type ServiceLine, type ServiceProtocol } from "./model.js";
 import { isHostname } from "./net.js";
 import { detectionBound } from "./checks-plan.js";
 import { printable } from "./text.js";
@@ -267,12 +267,12 @@ export function checkOptions(c: Omit<HealthCheck, "line">): string[] {
  */
 export function applyChecks(
   directives: readonly Directive[],
-  services: readonly { value: VirtualService; field: Field }[],
+  services: readonly { value: ServiceLine; field: Field }[],
   ctx: CheckContext,
   hasMon: boolean,
   allServices: boolean,
 ): void {
-  const byKey = new Map<string, { value: VirtualService; field: Field }>();
+  const byKey = new Map<string, { value: ServiceLine; field: Field }>();
   for (const s of services) {
     const v = s.value;
     byKey.set(v.protocol === "fwmark" ? `fwmark ${v.fwmark}` : `${v.protocol} ${v.port}`, s);
@@ -310,7 +310,7 @@ export function applyChecks(
 }
 
 /** Kinds that cannot work over the service's protocol or port. False when it is an error. */
-function protocolChecks(p: ParsedCheck, s: VirtualService, ctx: CheckContext): boolean {
+function protocolChecks(p: ParsedCheck, s: ServiceLine, ctx: CheckContext): boolean {
   const { kind } = p.check;
   if (s.protocol === "udp" && (kind === "http" || kind === "https" || kind === "smtp" || kind === "tcp")) {
     ctx.report(

@@ -4,7 +4,7 @@ import { convert } from "./convert.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { analyze, result, type Analysis, type LintOptions, type LintResult, type Source } from "./lint.js";
 import { LVS_TYPES, TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
-import { formatIPv4 } from "./net.js";
+import { formatAddress } from "./net.js";
 import { planOutputs, TARGETS, type ArpMethod, type EmitOptions, type OutputFile, type RenderPlan, type Target } from "./plan.js";
 import { renderChunks } from "./render.js";
 import { VERSION } from "./version.js";
@@ -198,7 +198,7 @@ function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOpt
           path: "hosts",
           contents:
             `# The host names ${confName} uses, as lvsc resolved them when it wrote this directory.\n` +
-            [...a.names].map(([name, addr]) => `${formatIPv4(addr)}\t${name}\n`).join(""),
+            [...a.names].map(([name, addr]) => `${formatAddress(addr)}\t${name}\n`).join(""),
         };
   return { variant: { type, conf: { path: confName, contents: text }, hosts, config: target, emit }, diagnostics };
 }

@@ -5,7 +5,7 @@
 import type { ConfFile, Directive } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics.js";
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
-import { formatIPv4, inNetwork } from "./net.js";
+import { formatAddress, inPrefix } from "./net.js";
 
 export interface Conversion {
   /** The converted conf, or undefined when the conversion cannot hold. */
@@ -28,7 +28,7 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   const out: Diagnostic[] = [];
   const from = TYPE_NAMES[config.type];
   const to = TYPE_NAMES[target];
-  const dip = formatIPv4(config.dip.address);
+  const dip = formatAddress(config.dip.address);
 
   // ---- what cannot be converted ----
   for (const s of config.services)
@@ -45,11 +45,11 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
             { hint: `${WHY[target]} keeps the packet's port: make the real server listen on ${s.protocol === "fwmark" ? "the packets' own ports" : `port ${s.port}`} first` },
           ),
         );
-      if (target !== "tun" && !rs.localNode && !inNetwork(rs.address, config.dip.network, config.dip.netmask))
+      if (target !== "tun" && !rs.localNode && !inPrefix(rs.address, config.dip.network, config.dip.prefix))
         out.push(
           diag(
             "realserver-outside-network",
-            `real server \`${rs.written}\` (${formatIPv4(rs.address)}) is outside the director's inside network ${dip}/${config.dip.prefix}, which ${to} needs`,
+            `real server \`${rs.written}\` (${formatAddress(rs.address)}) is outside the director's inside network ${dip}/${config.dip.prefix}, which ${to} needs`,
             rs.span,
             { hint: target === "dr" ? "direct routing reaches real servers only on the director's LAN" : "VS_NAT real servers use the DIP as their gateway, so they must share its network" },
           ),
@@ -106,7 +106,7 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   if (target === "nat") {
     const why = "lvsc: VS_NAT real servers must send replies back through the director: their gateway is the DIP";
     if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
-    else if (config.serverGateway !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gwText})`);
+    else if (config.serverGateway?.address !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gwText})`);
   } else if (config.type === "nat" && gw !== undefined) {
     edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${gwText} (the DIP): ${to} real servers must route through a router, not the director`);
   }

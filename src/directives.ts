@@ -288,14 +288,14 @@ export const CONF_FORMAT = {
     "SERVICE=t|u <service> [<scheduler>] [<persistence>] <realserver>...",
     "SERVICE=f <mark> [<scheduler>] [<persistence>] <realserver>...",
     "scheduler ::= <name> [-b <flag>[,<flag>]]",
-    "persistence ::= ppc [-t <secs>] [-M <netmask>]",
+    "persistence ::= ppc [-t <secs>] [-M <netmask>]   (IPv6: -M <prefix length>)",
     "realserver ::= host[:port][,weight]",
     "CHECK=t|u <service> <kind> [<key>:<value>]...",
     "CHECK=f <mark> <kind> [<key>:<value>]...",
   ],
   /** Paragraphs after the grammar. */
   notes: [
-    `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask) count as one. \`-b\` gives the scheduler's flags as ipvsadm does, comma-separated: \`mh-fallback\` and \`mh-port\` for \`mh\` (lvsc extension), \`sh-fallback\` and \`sh-port\` for \`sh\`.`,
+    `\`t\` is TCP, \`u\` UDP and \`f\` a firewall-mark service. \`<service>\` is a port or a name from the services table (a copy of Debian's \`/etc/services\`, so \`www\` exists for tcp only); \`<mark>\` is a firewall mark, 1..${MAX_FWMARK}. The scheduler is one of ${SCHEDULERS.map((s) => `\`${s}\``).join(", ")}; \`${DEFAULT_SCHEDULER}\` when absent. \`ppc\` makes the service persistent: a client's new connections go to the real server of its earlier ones until ${DEFAULT_PERSISTENCE_TIMEOUT} s after they end (\`-t\` seconds, at most ${MAX_PERSISTENCE_TIMEOUT}: 31 days); with \`-M\`, all clients of one network (that netmask; for an IPv6 service a prefix length, \`-M 64\`, as ipvsadm takes it) count as one. \`-b\` gives the scheduler's flags as ipvsadm does, comma-separated: \`mh-fallback\` and \`mh-port\` for \`mh\` (lvsc extension), \`sh-fallback\` and \`sh-port\` for \`sh\`.`,
     `A real server's host is an address or a host name, its port a number or a service name (the service's port when absent), its weight 0..${MAX_WEIGHT} (1 when absent; 0 sends it no new connections). \`localhost\`/\`127.0.0.1\` as a real server is the director itself (LocalNode); it is sent with direct routing (\`-g\`) whatever the cluster's type, since the kernel does not masquerade to a loopback address, so it keeps the service's port. Only VS_NAT can send a service to another port (\`rs1:8080\`), and not to LocalNode.`,
     "`CHECK` (an lvsc extension) names a service as its SERVICE line does and says how its real servers are checked: `http`, `https`, `tcp`, `dns`, `smtp`, `script` or `none`, then options as `key:value` (`path:/health status:200 interval:2 timeout:1 retries:2`); a service without one keeps lvsc's default check ([Health checks](#health-checks)).",
   ],

@@ -4,7 +4,7 @@
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { LintResult } from "./lint.js";
 import type { Director, LvsConfig } from "./model.js";
-import { formatIPv4, maskOfPrefix, networkOf, type IPv4 } from "./net.js";
+import { formatAddress, inPrefix, networkOfPrefix, type Address } from "./net.js";
 
 // The derived router id lives below validate.ts, which ha.ts reaches through lint.ts (no cycle);
 // exported here too for the importers that find it with the pair's other rules.
@@ -16,7 +16,7 @@ export interface VrrpInstance {
   name: string;
   device: string;
   /** The LAN of `device`: the DIP's network on the DIP's device, else the VIP's. */
-  network: IPv4;
+  network: Address;
   prefix: number;
   /** What it floats: the VIP, the DIP, or both. */
   holds: ("vip" | "dip")[];
@@ -32,15 +32,14 @@ export function vrrpInstances(config: LvsConfig): VrrpInstance[] {
   const onVipDevice = (holds: VrrpInstance["holds"], name: string): VrrpInstance =>
     vip.device.device === dip.device.device
       ? { name, device: dip.device.device, network: dip.network, prefix: dip.prefix, holds }
-      : { name, device: vip.device.device, network: networkOf(vip.address, vip.netmask), prefix: vip.prefix, holds };
+      : { name, device: vip.device.device, network: networkOfPrefix(vip.address, vip.prefix), prefix: vip.prefix, holds };
   if (config.pair === undefined) return [onVipDevice(["vip"], "VI_LVS")];
   if (vip.device.device === dip.device.device) return [onVipDevice(["vip", "dip"], "VI_LVS")];
   return [onVipDevice(["vip"], "VI_VIP"), { name: "VI_DIP", device: dip.device.device, network: dip.network, prefix: dip.prefix, holds: ["dip"] }];
 }
 
 function overlaps(a: VrrpInstance, b: VrrpInstance): boolean {
-  const mask = maskOfPrefix(Math.min(a.prefix, b.prefix));
-  return networkOf(a.network, mask) === networkOf(b.network, mask);
+  return inPrefix(a.network, b.network, Math.min(a.prefix, b.prefix));
 }
 
 /**
@@ -66,12 +65,12 @@ export function checkConfSet(results: readonly LintResult[]): LintResult[] {
       if (b === undefined || b.vrrp.routerId !== a.vrrp.routerId || b.config.vip.address === a.config.vip.address) continue;
       const shared = a.instances.find((x) => b.instances.some((y) => overlaps(x, y)));
       if (shared === undefined) continue;
-      const net = `${formatIPv4(shared.network)}/${shared.prefix}`;
+      const net = `${formatAddress(shared.network)}/${shared.prefix}`;
       for (const [self, other] of [
         [a, b],
         [b, a],
       ] as const) {
-        const where = `${other.r.file} (VIP ${formatIPv4(other.config.vip.address)}, line ${other.vrrp.span.start.line})`;
+        const where = `${other.r.file} (VIP ${formatAddress(other.config.vip.address)}, line ${other.vrrp.span.start.line})`;
         const d = diag(
           "vrrp-router-id-collision",
           `VRRP router id ${self.vrrp.routerId} on ${net} is also the router id of ${where}`,
@@ -111,8 +110,8 @@ function sharedDirectors(results: readonly LintResult[], add: (r: LintResult, d:
       ] as const) {
         const shared = self.directors.filter((d) => other.directors.some((o) => o.address === d.address));
         if (shared.length === 0) continue;
-        const named = (d: Director) => (d.written === formatIPv4(d.address) ? `${d.role} ${d.written}` : `${d.role} \`${d.written}\` (${formatIPv4(d.address)})`);
-        const where = `${other.r.file} (VIP ${formatIPv4(other.config.vip.address)}, DIRECTOR_PAIR at line ${other.directors[0].span.start.line})`;
+        const named = (d: Director) => (d.written === formatAddress(d.address) ? `${d.role} ${d.written}` : `${d.role} \`${d.written}\` (${formatAddress(d.address)})`);
+        const where = `${other.r.file} (VIP ${formatAddress(other.config.vip.address)}, DIRECTOR_PAIR at line ${other.directors[0].span.start.line})`;
         const both = shared.length === 2;
         const span = { start: shared[0]!.span.start, end: shared[shared.length - 1]!.span.end };
         add(

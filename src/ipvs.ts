@@ -5,7 +5,7 @@
 // ipvsadm.rules can be diffed byte for byte against `ipvsadm -S -n` on a live director.
 
 import type { LvsConfig, LvsType, RealServer, VirtualService } from "./model.js";
-import { formatIPv4, type Address } from "./net.js";
+import { familyOf, formatAddressPort, formatIPv4, maskOfPrefix, type Address } from "./net.js";
 
 const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" };
 const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
@@ -23,10 +23,10 @@ export function forwardingOf(config: LvsConfig, rs: RealServer): LvsType {
   return rs.localNode ? "dr" : config.type;
 }
 
-/** `-t 192.168.0.101:80`, `-u …`, or `-f 1`: how ipvsadm names a virtual service. */
+/** `-t 192.168.0.101:80`, `-t [2001:db8::110]:80`, `-u …`, `-f 1` or `-f 1 -6`: how ipvsadm names a virtual service. */
 export function serviceSpec(config: LvsConfig, s: VirtualService): string {
-  if (s.protocol === "fwmark") return `-f ${s.fwmark}`;
-  return `${s.protocol === "tcp" ? "-t" : "-u"} ${formatIPv4(config.vip.address)}:${s.port}`;
+  if (s.protocol === "fwmark") return familyOf(s.vip) === 6 ? `-f ${s.fwmark} -6` : `-f ${s.fwmark}`;
+  return `${s.protocol === "tcp" ? "-t" : "-u"} ${formatAddressPort(s.vip, s.port)}`;
 }
 
 /**
@@ -39,8 +39,15 @@ function cmp32(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** libipvs.c ipvs_cmp_services: mark, family (AF_INET 2 before AF_INET6 10), protocol, address, port. */
 function compareServices(a: VirtualService, b: VirtualService): number {
-  return cmp32(a.fwmark ?? 0, b.fwmark ?? 0) || PROTO_NUMBER[a.protocol] - PROTO_NUMBER[b.protocol] || a.port - b.port;
+  return (
+    cmp32(a.fwmark ?? 0, b.fwmark ?? 0) ||
+    familyOf(a.vip) - familyOf(b.vip) ||
+    PROTO_NUMBER[a.protocol] - PROTO_NUMBER[b.protocol] ||
+    (a.protocol === "fwmark" ? 0 : ipvsadmCompareAddress(a.vip, b.vip)) ||
+    a.port - b.port
+  );
 }
 
 /** The four 32-bit words of an address as libipvs holds it (union nf_inet_addr: IPv4 in the first, the rest zero). */
@@ -76,10 +83,22 @@ export function sortedTable(config: LvsConfig): { service: VirtualService; dests
     .map((service) => ({ service, dests: [...service.realServers].sort(compareDests) }));
 }
 
+/**
+ * ipvsadm's `-M` as it prints it: an IPv4 netmask dotted, an IPv6 one as its prefix length;
+ * nothing for the host's full length (each client alone, the default).
+ */
+export function persistenceMask(s: VirtualService): string | undefined {
+  if (s.persistence === undefined) return undefined;
+  const six = familyOf(s.vip) === 6;
+  const p = s.persistence.prefix;
+  if (p === (six ? 128 : 32)) return undefined;
+  return six ? String(p) : formatIPv4(maskOfPrefix(p));
+}
+
 function serviceOptions(s: VirtualService): string {
   if (s.persistence === undefined) return "";
-  const mask = s.persistence.netmask === 0xffffffff ? "" : ` -M ${formatIPv4(s.persistence.netmask)}`;
-  return ` -p ${s.persistence.timeout}${mask}`;
+  const mask = persistenceMask(s);
+  return ` -p ${s.persistence.timeout}${mask !== undefined ? ` -M ${mask}` : ""}`;
 }
 
 
@@ -103,14 +122,15 @@ export function* ipvsRuleLines(config: LvsConfig): Generator<string, void, undef
     for (const d of dests) {
       const method = forwardingOf(config, d);
       const tunnel = method === "tun" ? " --tun-type ipip" : "";
-      yield `-a ${spec} -r ${formatIPv4(d.address)}:${d.port} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`;
+      yield `-a ${spec} -r ${formatAddressPort(d.address, d.port)} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`;
     }
   }
 }
 
-/** How `ipvsadm -L -n` names a virtual service: `TCP  192.168.0.101:80`, `FWM  1`. */
+/** How `ipvsadm -L -n` names a virtual service: `TCP  192.168.0.101:80`, `TCP  [2001:db8::110]:80`, `FWM  1`, `FWM  1 IPv6`. */
 export function listingName(config: LvsConfig, s: VirtualService): string {
-  return s.protocol === "fwmark" ? `FWM  ${s.fwmark}` : `${s.protocol.toUpperCase()}  ${formatIPv4(config.vip.address)}:${s.port}`;
+  if (s.protocol === "fwmark") return familyOf(s.vip) === 6 ? `FWM  ${s.fwmark} IPv6` : `FWM  ${s.fwmark}`;
+  return `${s.protocol.toUpperCase()}  ${formatAddressPort(s.vip, s.port)}`;
 }
 
 /** The same table in the layout of `ipvsadm -L -n` (without its kernel version line). */
@@ -120,17 +140,20 @@ export function ipvsListing(config: LvsConfig): string {
     "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
   ];
   for (const { service, dests } of sortedTable(config)) {
-    const name = listingName(config, service).slice(0, 33);
+    // ipvsadm cuts the names to 33 and 28 characters for IPv4 only (print_service_entry)
+    const six = familyOf(service.vip) === 6;
+    const name = six ? listingName(config, service) : listingName(config, service).slice(0, 33);
     let line = `${name} ${service.scheduler}`;
     if (service.schedFlags !== undefined && service.schedFlags.length > 0) line += ` (${service.schedFlags.join(",")})`;
     if (service.persistence !== undefined) {
       line += ` persistent ${service.persistence.timeout}`;
-      if (service.persistence.netmask !== 0xffffffff) line += ` mask ${formatIPv4(service.persistence.netmask)}`;
+      const mask = persistenceMask(service);
+      if (mask !== undefined) line += ` mask ${mask}`;
     }
     out.push(line);
     if (!config.initialState) continue;
     for (const d of dests) {
-      const dest = `${formatIPv4(d.address)}:${d.port}`.slice(0, 28);
+      const dest = six ? formatAddressPort(d.address, d.port) : formatAddressPort(d.address, d.port).slice(0, 28);
       out.push(
         `  -> ${dest.padEnd(28)} ${FORWARD_NAME[forwardingOf(config, d)].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
       );

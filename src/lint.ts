@@ -5,6 +5,7 @@ import { countErrors, diag, sortDiagnostics, type Diagnostic } from "./diagnosti
 import { parseHosts, type HostsSource } from "./hosts.js";
 import { applyDisables, disableComment, type DisableComment } from "./suppress.js";
 import type { LvsConfig } from "./model.js";
+import type { Address } from "./net.js";
 import { LineMap } from "./parser.js";
 import { builtinServices, parseServices } from "./services.js";
 import { validate } from "./validate/index.js";
@@ -50,7 +51,7 @@ export function lint(source: Source, opts: LintOptions = {}): LintResult {
 }
 
 export interface Analysis {
-  names: Map<string, number>;
+  names: Map<string, Address>;
   file: string;
   text: string | undefined;
   ast: ConfFile | undefined;

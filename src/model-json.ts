@@ -7,7 +7,7 @@
 import { birdPath } from "./bgp.js";
 import { forwardingOf } from "./ipvs.js";
 import type { LvsConfig } from "./model.js";
-import { formatIPv4, type Iface } from "./net.js";
+import { familyOf, formatAddress, maskOfPrefix, type Iface } from "./net.js";
 
 /** The version of the JSON shape, `lvscModel` in every document. */
 export const MODEL_VERSION = 1;
@@ -18,8 +18,12 @@ export interface ModelJson {
   source: string;
   type: "dr" | "nat" | "tun";
   initialState: "on" | "off";
-  vip: { device: string; label: string | null; address: string; prefix: number; netmask: string; broadcast: string };
-  dip: { device: string; label: string | null; address: string; network: string; prefix: number; netmask: string; broadcast: string };
+  /**
+   * `family` (4 or 6) is a new field; `netmask` and `broadcast` are null for an IPv6 VIP (which has
+   * neither), so an IPv4 reader that never met IPv6 reads every IPv4 document as before.
+   */
+  vip: { device: string; label: string | null; address: string; family: 4 | 6; prefix: number; netmask: string | null; broadcast: string | null };
+  dip: { device: string; label: string | null; address: string; network: string; prefix: number; netmask: string | null; broadcast: string | null };
   directorGateway: string | null;
   realServerSetup: { vipDevice: string | null; netDevice: string | null; gateway: string | null };
   /** DIRECTOR_PAIR: two directors under keepalived, director1 first; null for a single director. */
@@ -36,7 +40,8 @@ export interface ModelJson {
     scheduler: string;
     /** `-b`'s flags in ipvsadm's order; empty for none (a new field). */
     schedFlags: string[];
-    persistence: { timeout: number; netmask: string } | null;
+    /** `prefix` (new) is the granularity as a prefix length; `netmask` its dotted IPv4 form, null for IPv6. */
+    persistence: { timeout: number; netmask: string | null; prefix: number } | null;
     line: number;
     realServers: {
       address: string;
@@ -63,31 +68,32 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
     vip: {
       device: config.vip.device.device,
       label: label(config.vip.device),
-      address: formatIPv4(config.vip.address),
+      address: formatAddress(config.vip.address),
       prefix: config.vip.prefix,
-      netmask: formatIPv4(config.vip.netmask),
-      broadcast: formatIPv4(config.vip.broadcast),
+      family: familyOf(config.vip.address),
+      netmask: config.vip.netmask === undefined ? null : formatAddress(config.vip.netmask),
+      broadcast: config.vip.broadcast === undefined ? null : formatAddress(config.vip.broadcast),
     },
     dip: {
       device: config.dip.device.device,
       label: label(config.dip.device),
-      address: formatIPv4(config.dip.address),
-      network: formatIPv4(config.dip.network),
+      address: formatAddress(config.dip.address),
+      network: formatAddress(config.dip.network),
       prefix: config.dip.prefix,
-      netmask: formatIPv4(config.dip.netmask),
-      broadcast: formatIPv4(config.dip.broadcast),
+      netmask: config.dip.netmask === undefined ? null : formatAddress(config.dip.netmask),
+      broadcast: config.dip.broadcast === undefined ? null : formatAddress(config.dip.broadcast),
     },
-    directorGateway: config.directorGateway === undefined ? null : formatIPv4(config.directorGateway),
+    directorGateway: config.directorGateway === undefined ? null : formatAddress(config.directorGateway.address),
     realServerSetup: {
       vipDevice: config.type === "nat" || config.serverVipDevice === undefined ? null : config.serverVipDevice.name,
       netDevice: config.serverNetDevice?.name ?? null,
-      gateway: config.type === "nat" ? formatIPv4(config.dip.address) : config.serverGateway === undefined ? null : formatIPv4(config.serverGateway),
+      gateway: config.type === "nat" ? formatAddress(config.dip.address) : config.serverGateway === undefined ? null : formatAddress(config.serverGateway.address),
     },
     pair:
       config.pair === undefined
         ? null
         : {
-            directors: config.pair.directors.map((d) => ({ role: d.role, address: formatIPv4(d.address), written: d.written, priority: d.priority })),
+            directors: config.pair.directors.map((d) => ({ role: d.role, address: formatAddress(d.address), written: d.written, priority: d.priority })),
             preempt: config.pair.preempt,
             advertInterval: config.pair.timers.advertCs / 100,
             vrrpVersion: config.pair.timers.version,
@@ -96,9 +102,9 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
       config.active === undefined
         ? null
         : {
-            directors: config.active.directors.map((d) => ({ address: formatIPv4(d.address), written: d.written, birdConf: birdPath(d) })),
+            directors: config.active.directors.map((d) => ({ address: formatAddress(d.address), written: d.written, birdConf: birdPath(d) })),
             localAs: config.active.localAs,
-            peers: config.active.peers.map((p) => ({ address: formatIPv4(p.address), as: p.as })),
+            peers: config.active.peers.map((p) => ({ address: formatAddress(p.address), as: p.as })),
             bfd: config.active.bfd,
           },
     vrrp: config.vrrp === undefined ? null : { routerId: config.vrrp.routerId, given: config.vrrp.given },
@@ -109,10 +115,10 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
       written: s.written,
       scheduler: s.scheduler,
       schedFlags: [...(s.schedFlags ?? [])],
-      persistence: s.persistence === undefined ? null : { timeout: s.persistence.timeout, netmask: formatIPv4(s.persistence.netmask) },
+      persistence: s.persistence === undefined ? null : { timeout: s.persistence.timeout, netmask: familyOf(s.vip) === 4 ? formatAddress(maskOfPrefix(s.persistence.prefix)) : null, prefix: s.persistence.prefix },
       line: s.line,
       realServers: s.realServers.map((rs) => ({
-        address: formatIPv4(rs.address),
+        address: formatAddress(rs.address),
         port: rs.port,
         weight: rs.weight,
         forwarding: forwardingOf(config, rs),

@@ -1,7 +1,7 @@
 // The validated model: canonical, typed values only (never raw token text in a command position).
 
 import type { Span } from "./diagnostics.js";
-import type { Iface, IPv4 } from "./net.js";
+import type { Address, Family, Iface, IPv4 } from "./net.js";
 import type { BfdTimers } from "./bfd-timers.js";
 import type { VrrpTimers } from "./vrrp-timers.js";
 
@@ -49,29 +49,46 @@ export interface HealthCheck {
   line: number;
 }
 
+/**
+ * The address clients connect to. IPv4 or IPv6 (the family is the address's type: a number or a
+ * bigint); an IPv6 one has no netmask and no broadcast address.
+ */
 export interface Vip {
   device: Iface;
-  address: IPv4;
-  netmask: IPv4;
+  address: Address;
   prefix: number;
-  broadcast: IPv4;
+  /** IPv4 only. */
+  netmask: IPv4 | undefined;
+  /** IPv4 only. */
+  broadcast: IPv4 | undefined;
 }
 
+/** The director's address facing the real servers (the DIP), and its network. */
 export interface DirectorInside {
   device: Iface;
-  address: IPv4;
-  network: IPv4;
-  netmask: IPv4;
+  address: Address;
+  network: Address;
   prefix: number;
-  broadcast: IPv4;
+  /** IPv4 only. */
+  netmask: IPv4 | undefined;
+  /** IPv4 only. */
+  broadcast: IPv4 | undefined;
+}
+
+/** A default route's next hop (DIRECTOR_DEFAULT_GW, SERVER_DEFAULT_GW). */
+export interface Gateway {
+  address: Address;
+  /** The device it is reached on: only for an IPv6 link-local gateway (`fe80::1 eth0`). */
+  device: Iface | undefined;
 }
 
 export interface RealServer {
-  address: IPv4;
+  /** In the family of its service's VIP (TUN may differ: see mixed families in the README). */
+  address: Address;
   /** Destination port; 0 for a fwmark service means "the packet's own port". */
   port: number;
   weight: number;
-  /** 127.0.0.0/8: the director serves this one itself (LocalNode). */
+  /** 127.0.0.0/8 or ::1: the director serves this one itself (LocalNode). */
   localNode: boolean;
   /** The host as written in the conf (a name or an address). */
   written: string;
@@ -83,11 +100,16 @@ export type ServiceProtocol = "tcp" | "udp" | "fwmark";
 export interface Persistence {
   /** Seconds, 1..2678400. */
   timeout: number;
-  /** Persistence granularity (`ipvsadm -M`), 255.255.255.255 by default. */
-  netmask: IPv4;
+  /**
+   * Persistence granularity (`ipvsadm -M`) as a prefix length: clients in one prefix stick to
+   * one real server. The family's full length (32, 128) by default: each client alone.
+   */
+  prefix: number;
 }
 
 export interface VirtualService {
+  /** The VIP this service is on: one SERVICE line gives a service on each of the conf's VIPs. */
+  vip: Address;
   protocol: ServiceProtocol;
   /** 0 for fwmark services and for "all ports" services. */
   port: number;
@@ -106,12 +128,15 @@ export interface VirtualService {
   check?: HealthCheck | undefined;
 }
 
+/** A SERVICE line's service before it is set on a VIP (the validator's view of it). */
+export type ServiceLine = Omit<VirtualService, "vip">;
+
 /** One director of a pair: a host of its own, which holds the VIP and the DIP only while it is MASTER. */
 export interface Director {
   /** `director1` (written first: MASTER when the pair starts) or `director2`. */
   role: "director1" | "director2";
   /** The director's own address, on the DIP's network; it never moves. */
-  address: IPv4;
+  address: Address;
   /** As written in the conf (a name or an address). */
   written: string;
   /** keepalived's VRRP priority: director1's is the higher. */
@@ -143,15 +168,23 @@ export interface LvsConfig {
   type: LvsType;
   /** INITIAL_STATE: true adds the real servers at start; false leaves them to a monitor. */
   initialState: boolean;
+  /** The first VIP line's. */
   vip: Vip;
+  /** Every VIP: one, or two of different families (dual stack); `vips[0]` is `vip`. */
+  vips: Vip[];
+  /** The first DIRECTOR_INSIDEIP line's. */
   dip: DirectorInside;
-  directorGateway: IPv4 | undefined;
+  /** A DIP per VIP family, in the VIPs' order; `dips[0]` is `dip`. */
+  dips: DirectorInside[];
+  /** The family of the first VIP (a dual-stack cluster has both: see `vips`). */
+  family: Family;
+  directorGateway: Gateway | undefined;
   services: VirtualService[];
   /** Real servers' device for the VIP (DR/TUN). */
   serverVipDevice: Iface | undefined;
   /** Real servers' NIC facing the director. */
   serverNetDevice: Iface | undefined;
-  serverGateway: IPv4 | undefined;
+  serverGateway: Gateway | undefined;
   /** DIRECTOR_PAIR: two directors and keepalived; absent for a single director. */
   pair?: DirectorPair | undefined;
   /** DIRECTOR_ACTIVE: N active directors announcing the VIP by BGP; absent otherwise. */

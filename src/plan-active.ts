@@ -3,7 +3,7 @@
 
 import { birdPath, directorBird, routerBird, routerBirdPath } from "./bgp.js";
 import type { LvsConfig } from "./model.js";
-import { formatIPv4 } from "./net.js";
+import { formatAddress } from "./net.js";
 import { arpHiding, type RenderPlan, type SysctlGroup } from "./plan-types.js";
 
 /** The sysctls of an active director: IPVS picks flows up mid-stream, and the VIP is hidden from ARP. */
@@ -47,9 +47,9 @@ export function activeFacts(config: LvsConfig) {
   if (a === undefined) return { isActive: false, activeDirectors: "", activeText: "", activeVipCidr: "", vipIsDummy: false };
   return {
     isActive: true,
-    activeDirectors: a.directors.map((d) => formatIPv4(d.address)).join(" "),
-    activeText: a.directors.map((d) => formatIPv4(d.address)).join(" "),
-    activeVipCidr: `${formatIPv4(config.vip.address)}/32`,
+    activeDirectors: a.directors.map((d) => formatAddress(d.address)).join(" "),
+    activeText: a.directors.map((d) => formatAddress(d.address)).join(" "),
+    activeVipCidr: `${formatAddress(config.vip.address)}/32`,
     vipIsDummy: /^dummy/.test(config.vip.device.device),
   };
 }

@@ -1,6 +1,6 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
-import { forwardingOf, ipvsRuleLines, sortedTable } from "./ipvs.js";
+import { forwardingOf, ipvsRuleLines, persistenceMask, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { vrrpInstances } from "./ha.js";
 import { derivedRouterId } from "./vrrp-id.js";
@@ -8,7 +8,7 @@ import { checkComment as customCheckComment, keepalivedCheck, monCheck } from ".
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
-import { formatIPv4, isLoopback } from "./net.js";
+import { formatAddress, type Address } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -141,13 +141,13 @@ const ripsOf = new WeakMap<LvsConfig, { list: string[]; all: string; short: stri
 function rips(config: LvsConfig): { list: string[]; all: string; short: string } {
   let r = ripsOf.get(config);
   if (r !== undefined) return r;
-  const seen = new Set<number>();
+  const seen = new Set<Address>();
   const list: string[] = [];
   for (const s of config.services)
     for (const rs of s.realServers)
-      if (!isLoopback(rs.address) && !seen.has(rs.address)) {
+      if (!rs.localNode && !seen.has(rs.address)) {
         seen.add(rs.address);
-        list.push(formatIPv4(rs.address));
+        list.push(formatAddress(rs.address));
       }
   // as one word list, and as a comment shows them
   ripsOf.set(config, (r = { list, all: list.join(" "), short: abbreviated(list) }));
@@ -177,8 +177,8 @@ function common(config: LvsConfig, opts: EmitOptions) {
     typeName: TYPE_NAMES[config.type],
     version: opts.version,
     source: opts.source,
-    vip: formatIPv4(config.vip.address),
-    dip: formatIPv4(config.dip.address),
+    vip: formatAddress(config.vip.address),
+    dip: formatAddress(config.dip.address),
     realServers: r.all,
     realServersText: r.short,
   };
@@ -193,7 +193,7 @@ function serverVip(config: LvsConfig) {
     hasServerVip: true,
     serverVipDevice: dev.device,
     serverVipLabel: dev.label ?? "",
-    serverVipCidr: `${formatIPv4(config.vip.address)}/32`,
+    serverVipCidr: `${formatAddress(config.vip.address)}/32`,
     serverVipIsDummy: /^dummy/.test(dev.device),
     // under TUN, the script brings tunl0 up itself before it gets the VIP
     serverVipIsTunnel: config.type === "tun" && dev.device === "tunl0",
@@ -211,7 +211,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       "address to the VIP: the default route goes via the DIP.",
     ];
   } else if (config.serverGateway !== undefined) {
-    serverGateway = formatIPv4(config.serverGateway);
+    serverGateway = formatAddress(config.serverGateway.address);
     serverGatewayComment = ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."];
   }
   return {
@@ -232,14 +232,14 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       rules: lazy(() => ipvsRuleLines(config)),
       directorSysctls: directorSysctls(config),
       dipCidr: `${c.dip}/${config.dip.prefix}`,
-      dipBroadcast: formatIPv4(config.dip.broadcast),
+      dipBroadcast: config.dip.broadcast !== undefined ? formatAddress(config.dip.broadcast) : "",
       dipDevice: config.dip.device.device,
       dipLabel: config.dip.device.label ?? "",
       vipCidr: `${c.vip}/${config.vip.prefix}`,
-      vipBroadcast: formatIPv4(config.vip.broadcast),
+      vipBroadcast: config.vip.broadcast !== undefined ? formatAddress(config.vip.broadcast) : "",
       vipDevice: config.vip.device.device,
       vipLabel: config.vip.device.label ?? "",
-      directorGateway: config.directorGateway !== undefined ? formatIPv4(config.directorGateway) : "",
+      directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       isTun: config.type === "tun",
       serverSysctls: serverSysctls(config),
       serverGateway,
@@ -260,8 +260,8 @@ function haFacts(config: LvsConfig) {
   if (pair === undefined) return { haPair: false, directors: "", directorsText: "", haVipDevice: "" };
   return {
     haPair: true,
-    directors: pair.directors.map((d) => formatIPv4(d.address)).join(" "),
-    directorsText: pair.directors.map((d) => `${d.role} ${formatIPv4(d.address)}`).join(" and "),
+    directors: pair.directors.map((d) => formatAddress(d.address)).join(" "),
+    directorsText: pair.directors.map((d) => `${d.role} ${formatAddress(d.address)}`).join(" and "),
     haVipDevice: config.vip.device.device !== config.dip.device.device ? config.vip.device.device : "",
   };
 }
@@ -317,7 +317,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
   // N active directors: nobody holds the DIP; the first director shares it with the others
   const active = config.active;
   if (active !== undefined) {
-    const others = active.directors.slice(1).map((d) => formatIPv4(d.address));
+    const others = active.directors.slice(1).map((d) => formatAddress(d.address));
     return {
       target: "exports",
       template: "exports",
@@ -327,7 +327,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
         ...common(config, opts),
         exportDir: opts.exportDir,
         clients: [...others, ...realServers.filter((a) => !others.includes(a))],
-        server: formatIPv4(active.directors[0]!.address),
+        server: formatAddress(active.directors[0]!.address),
         isPair: false,
         director2: "",
         isActive: true,
@@ -335,8 +335,8 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
       },
     };
   }
-  const server = pair !== undefined ? formatIPv4(pair.directors[0].address) : formatIPv4(config.dip.address);
-  const director2 = pair !== undefined ? formatIPv4(pair.directors[1].address) : undefined;
+  const server = pair !== undefined ? formatAddress(pair.directors[0].address) : formatAddress(config.dip.address);
+  const director2 = pair !== undefined ? formatAddress(pair.directors[1].address) : undefined;
   const clients = director2 !== undefined ? [director2, ...realServers.filter((a) => a !== director2)] : realServers;
   return {
     target: "exports",
@@ -401,7 +401,7 @@ function checkComment(check: ReturnType<typeof checkerOf>, timeout: number): str
 
 /** A director as a comment names it: `director1 (192.168.0.11)` or `director1 (lb1, 192.168.0.11)`. */
 function directorName(d: Director): string {
-  const address = formatIPv4(d.address);
+  const address = formatAddress(d.address);
   return d.written === address || d.written === d.role ? `${d.role} (${address})` : `${d.role} (${d.written}, ${address})`;
 }
 
@@ -418,7 +418,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
     const realServer = (d: RealServer) => {
       // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
       const method = forwardingOf(config, d);
-      return { address: formatIPv4(d.address), port: String(d.port), weight: String(d.weight), method: method !== config.type ? KEEPALIVED_METHOD[method] : "" };
+      return { address: formatAddress(d.address), port: String(d.port), weight: String(d.weight), method: method !== config.type ? KEEPALIVED_METHOD[method] : "" };
     };
     return {
       line: String(s.line),
@@ -431,7 +431,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       schedFlags: s.schedFlags ?? [],
       persistent: s.persistence !== undefined,
       timeout: String(s.persistence?.timeout ?? ""),
-      granularity: s.persistence !== undefined && s.persistence.netmask !== 0xffffffff ? formatIPv4(s.persistence.netmask) : "",
+      granularity: persistenceMask(s) ?? "",
       // the checker's block in each real_server; HTTP_GET also names the URL it gets
       check,
       http: check === "HTTP_GET",
@@ -446,8 +446,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   };
   const services = lazyMap(() => sortedTable(config), service);
   const vrrp = config.vrrp ?? { routerId: derivedRouterId(config.vip.address), given: false };
-  const vip = floating(`${c.vip}/${config.vip.prefix}`, formatIPv4(config.vip.broadcast), config.vip.device.device, config.vip.device.label);
-  const dip = floating(`${c.dip}/${config.dip.prefix}`, formatIPv4(config.dip.broadcast), config.dip.device.device, config.dip.device.label);
+  const vip = floating(`${c.vip}/${config.vip.prefix}`, config.vip.broadcast !== undefined ? formatAddress(config.vip.broadcast) : "", config.vip.device.device, config.vip.device.label);
+  const dip = floating(`${c.dip}/${config.dip.prefix}`, config.dip.broadcast !== undefined ? formatAddress(config.dip.broadcast) : "", config.dip.device.device, config.dip.device.label);
   const shared = {
     ...c,
     vrid: String(vrrp.routerId),
@@ -510,8 +510,8 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         path: paths[i]!,
         peerPath: paths[1 - i]!,
         routerId: `lvs_${c.vip.replaceAll(".", "_")}_${self.role}`,
-        self: { role: self.role, name: directorName(self), address: formatIPv4(self.address), priority: String(self.priority) },
-        peer: { role: peer.role, name: directorName(peer), address: formatIPv4(peer.address) },
+        self: { role: self.role, name: directorName(self), address: formatAddress(self.address), priority: String(self.priority) },
+        peer: { role: peer.role, name: directorName(peer), address: formatAddress(peer.address) },
         preempt: pair.preempt,
         preemptDelay: String(PREEMPT_DELAY),
         ...vrrpTimersContext(pair.timers),
@@ -527,7 +527,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
           holdsDip: x.holds.includes("dip"),
           // the instance on the DIP's device sends from the director's own address, which lint
           // checked is on that network; on another device, from the host's own address there
-          sourceAddress: x.holds.includes("dip") ? formatIPv4(self.address) : "",
+          sourceAddress: x.holds.includes("dip") ? formatAddress(self.address) : "",
           addresses: [...(x.holds.includes("vip") ? [vip] : []), ...(x.holds.includes("dip") ? [dip] : [])],
         })),
       },
@@ -575,7 +575,7 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const c = common(config, opts);
   // each real server's services, in the conf's order, so the file reads like the conf; the
   // entries the template reads are made as it reads them
-  const hosts = new Map<number, [VirtualService, RealServer][]>();
+  const hosts = new Map<Address, [VirtualService, RealServer][]>();
   for (const s of config.services)
     for (const d of s.realServers) {
       // CHECK=... none: nothing to watch, the real server stays in
@@ -585,7 +585,7 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       else h.push([s, d]);
     }
   const entry = ([s, d]: [VirtualService, RealServer]) => {
-    const address = formatIPv4(d.address);
+    const address = formatAddress(d.address);
     const m = monitor(s, d.port);
     const custom = s.check !== undefined ? monCheck(s.check, d.port) : undefined;
     return {
@@ -609,7 +609,7 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const hostList = lazyMap(
     () => hosts,
     ([a, services]) => {
-      const address = formatIPv4(a);
+      const address = formatAddress(a);
       return { name: `rs_${address.replaceAll(".", "_")}`, address, services: lazyMap(() => services, entry) };
     },
   );

@@ -7,9 +7,9 @@
 // each group's real servers as one node, and only the first groups are drawn, with a node
 // that counts the rest. `lvsc show --format text|json` always lists everything.
 
-import { forwardingOf } from "./ipvs.js";
+import { forwardingOf, persistenceMask } from "./ipvs.js";
 import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { formatIPv4 } from "./net.js";
+import { formatAddress, type Address } from "./net.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
 
@@ -59,13 +59,14 @@ function serviceName(config: LvsConfig, s: VirtualService): string {
   if (s.protocol === "fwmark") return `FWM ${s.fwmark} (firewall mark)`;
   const port = s.port === 0 ? "* (every port)" : String(s.port);
   const named = /^\d+$/.test(s.written) ? "" : ` ${s.written}`;
-  return `${s.protocol.toUpperCase()} ${formatIPv4(config.vip.address)}:${port}${named}`;
+  return `${s.protocol.toUpperCase()} ${formatAddress(config.vip.address)}:${port}${named}`;
 }
 
 function serviceDetails(s: VirtualService): string[] {
   const out = [`scheduler ${s.scheduler}${s.schedFlags !== undefined && s.schedFlags.length > 0 ? ` (${s.schedFlags.join(",")})` : ""}`];
   if (s.persistence !== undefined) {
-    const mask = s.persistence.netmask === 0xffffffff ? "" : `, mask ${formatIPv4(s.persistence.netmask)}`;
+    const m = persistenceMask(s);
+    const mask = m === undefined ? "" : `, mask ${m}`;
     out.push(`persistent ${s.persistence.timeout} s${mask}`);
   }
   return out;
@@ -77,22 +78,22 @@ function serviceRow(config: LvsConfig, s: VirtualService): string {
 }
 
 function hostName(rs: RealServer): string {
-  const addr = formatIPv4(rs.address);
+  const addr = formatAddress(rs.address);
   return rs.written === addr ? addr : `${rs.written} ${addr}`;
 }
 
 /** What start does on every real server, for its node. */
 function realServerSetup(config: LvsConfig): string[] {
   const out: string[] = [];
-  const vip = formatIPv4(config.vip.address);
+  const vip = formatAddress(config.vip.address);
   if (config.type !== "nat" && config.serverVipDevice !== undefined) {
     out.push(`VIP ${vip}/32 on ${config.serverVipDevice.name}${config.type === "tun" ? " (IPIP, ipip module)" : ""}`);
     const devs = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])].join(", ");
     out.push(`ARP hidden: arp_ignore=1, arp_announce=2 (${devs})`);
     if (config.type === "tun") out.push("rp_filter=0 (all, tunl0)");
   }
-  if (config.type === "nat") out.push(`default route via the DIP ${formatIPv4(config.dip.address)}`);
-  else if (config.serverGateway !== undefined) out.push(`default route via ${formatIPv4(config.serverGateway)}`);
+  if (config.type === "nat") out.push(`default route via the DIP ${formatAddress(config.dip.address)}`);
+  else if (config.serverGateway !== undefined) out.push(`default route via ${formatAddress(config.serverGateway.address)}`);
   if (!config.initialState) out.push("added by the monitor once healthy (INITIAL_STATE=off)");
   return out;
 }
@@ -124,7 +125,7 @@ function groupDetails(config: LvsConfig, services: VirtualService[]): string[] {
     if (these.length === 0) continue;
     const list = ranges(these.map((s) => (proto === "fwmark" ? s.fwmark! : s.port)));
     const shown = list.length > 48 ? `${list.slice(0, list.lastIndexOf(",", 44))}, ...` : list;
-    out.push(proto === "fwmark" ? `firewall marks ${shown}` : `${proto.toUpperCase()} ${formatIPv4(config.vip.address)} ports ${shown}`);
+    out.push(proto === "fwmark" ? `firewall marks ${shown}` : `${proto.toUpperCase()} ${formatAddress(config.vip.address)} ports ${shown}`);
   }
   const schedulers = [...new Set(services.map((s) => s.scheduler))];
   out.push(`scheduler${schedulers.length === 1 ? "" : "s"} ${schedulers.join(", ")}`);
@@ -160,7 +161,7 @@ function groupServices(config: LvsConfig): ServiceGroup[] {
       s.protocol,
       s.scheduler,
       s.persistence?.timeout ?? 0,
-      s.persistence?.netmask ?? 0,
+      s.persistence?.prefix ?? 0,
       s.realServers.some((rs) => rs.localNode),
       s.realServers.map((rs) => rs.weight).sort((a, b) => a - b).join("/"),
     ].join("|");
@@ -176,12 +177,12 @@ function groupServices(config: LvsConfig): ServiceGroup[] {
  * session to the router(s) and the router's ECMP route to it; the router node names the peers.
  */
 function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: GraphNode[], edges: GraphEdge[], clusters: GraphCluster[], localNode: boolean): void {
-  const vip = formatIPv4(config.vip.address);
+  const vip = formatAddress(config.vip.address);
   const router = nodes.find((n) => n.id === "router")!;
-  router.lines = active.peers.map((p) => `${formatIPv4(p.address)} (AS ${p.as}): BGP with every director`);
+  router.lines = active.peers.map((p) => `${formatAddress(p.address)} (AS ${p.as}): BGP with every director`);
   router.lines.push(`ECMP: one route to ${vip}/32 via ${active.directors.length} directors`);
   const ids = active.directors.map((d, i) => {
-    const address = formatIPv4(d.address);
+    const address = formatAddress(d.address);
     const id = i === 0 ? "director" : `director${i + 1}`;
     nodes.push({
       id,
@@ -193,18 +194,18 @@ function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: Grap
     return id;
   });
   if (localNode) ids.push((nodes.push(LOCAL_NODE), LOCAL_NODE.id));
-  const lan = `${formatIPv4(config.dip.network)}/${config.dip.prefix}`;
+  const lan = `${formatAddress(config.dip.network)}/${config.dip.prefix}`;
   clusters.push({
     id: "director_host",
-    label: `${active.directors.length} active directors on ${config.dip.device.device} ${lan} (AS ${active.localAs}), one mh table on each; no director holds the DIP ${formatIPv4(config.dip.address)}`,
+    label: `${active.directors.length} active directors on ${config.dip.device.device} ${lan} (AS ${active.localAs}), one mh table on each; no director holds the DIP ${formatAddress(config.dip.address)}`,
     nodes: ids,
   });
 }
 
 /** The cluster as a graph; deterministic: the same conf gives the same graph. */
 export function topology(config: LvsConfig, source: string): Graph {
-  const vip = formatIPv4(config.vip.address);
-  const dip = formatIPv4(config.dip.address);
+  const vip = formatAddress(config.vip.address);
+  const dip = formatAddress(config.dip.address);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const clusters: GraphCluster[] = [];
@@ -219,9 +220,9 @@ export function topology(config: LvsConfig, source: string): Graph {
     title: "router",
     lines:
       config.directorGateway !== undefined
-        ? [`${formatIPv4(config.directorGateway)}: the director's default route`]
+        ? [`${formatAddress(config.directorGateway.address)}: the director's default route`]
         : gw !== undefined
-          ? [`${formatIPv4(gw)}: the real servers' default route`]
+          ? [`${formatAddress(gw.address)}: the real servers' default route`]
           : ["(the conf names no gateway)"],
   });
   edges.push({ from: "clients", to: "router", label: "", dashed: false });
@@ -233,7 +234,7 @@ export function topology(config: LvsConfig, source: string): Graph {
   const floats = pair !== undefined ? " (floating)" : "";
   const directorLines = [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/${config.vip.prefix} on ${vipDev}${floats}`, `DIP ${dip}/${config.dip.prefix} on ${dipDev}${floats}`];
   if (config.type === "nat") directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
-  if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatIPv4(config.directorGateway)}`);
+  if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatAddress(config.directorGateway.address)}`);
   const localNode = config.services.some((s) => s.realServers.some((rs) => rs.localNode));
   const active = config.active;
   if (active !== undefined) activeDirectors(config, active, nodes, edges, clusters, localNode);
@@ -245,7 +246,7 @@ export function topology(config: LvsConfig, source: string): Graph {
   } else {
     // two directors (DIRECTOR_PAIR): the VRRP MASTER holds the VIP and the DIP and does the work
     const [d1, d2] = pair.directors;
-    const own = (d: typeof d1) => `${d.role} ${d.written === formatIPv4(d.address) ? "" : `${d.written} `}${formatIPv4(d.address)}`;
+    const own = (d: typeof d1) => `${d.role} ${d.written === formatAddress(d.address) ? "" : `${d.written} `}${formatAddress(d.address)}`;
     const director = add({ id: "director", kind: "director", title: own(d1), lines: [`VRRP MASTER at start (priority ${d1.priority})`, ...directorLines] });
     const backup = add({
       id: "director2",
@@ -267,7 +268,7 @@ export function topology(config: LvsConfig, source: string): Graph {
   const director = active !== undefined ? "director_host" : "director";
 
   // ---- services and real servers
-  const hosts = new Map<number, RealServer>();
+  const hosts = new Map<Address, RealServer>();
   let links = 0;
   for (const s of config.services)
     for (const rs of s.realServers) {
@@ -288,7 +289,7 @@ export function topology(config: LvsConfig, source: string): Graph {
       edges.push({ from: director, to: id, label: "", dashed: false });
     });
     let n = 0;
-    const hostId = new Map<number, string>();
+    const hostId = new Map<Address, string>();
     for (const [address, rs] of hosts) {
       const id = `rs${++n}`;
       hostId.set(address, id);
@@ -308,7 +309,7 @@ export function topology(config: LvsConfig, source: string): Graph {
         add({ id: sid, kind: "service", title: one !== undefined ? serviceName(config, one) : `${g.services.length} services`, lines: one !== undefined ? serviceDetails(one) : groupDetails(config, g.services) }),
       );
       edges.push({ from: director, to: sid, label: "", dashed: false });
-      const members = new Map<number, RealServer>();
+      const members = new Map<Address, RealServer>();
       const weights: number[] = [];
       let samePort = true;
       let local = false;
@@ -360,7 +361,7 @@ export function topology(config: LvsConfig, source: string): Graph {
         : {
             from: rsCluster.id,
             to: "router",
-            label: `replies from the VIP${config.serverGateway !== undefined ? ` via ${formatIPv4(config.serverGateway)}` : ""}, bypassing the director${config.active !== undefined ? "s" : ""}`,
+            label: `replies from the VIP${config.serverGateway !== undefined ? ` via ${formatAddress(config.serverGateway.address)}` : ""}, bypassing the director${config.active !== undefined ? "s" : ""}`,
             dashed: true,
             reply: true,
           },

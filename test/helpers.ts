@@ -189,6 +189,24 @@ export function conf(replace: Record<number, string | null> = {}, append: string
   return [...lines.filter((l): l is string => l !== null), ...append].join("\n") + "\n";
 }
 
+/** BASE as an IPv6 cluster (rs1 and rs2 resolve to their IPv6 lines in examples/hosts). */
+export const BASE6 = [
+  "LVS_TYPE=VS_DR",
+  "INITIAL_STATE=on",
+  "VIP=eth0 2001:db8::101/64",
+  "DIRECTOR_INSIDEIP=eth0 2001:db8::1/64",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=lo",
+  "SERVER_NET_DEVICE=eth0",
+] as const;
+
+/** BASE6 with lines replaced (1-based; null deletes) and lines appended. */
+export function conf6(replace: Record<number, string | null> = {}, append: string[] = []): string {
+  const lines: (string | null)[] = [...BASE6];
+  for (const [k, v] of Object.entries(replace)) lines[Number(k) - 1] = v;
+  return [...lines.filter((l): l is string => l !== null), ...append].join("\n") + "\n";
+}
+
 /** A NAT cluster on two networks: the VIP outside (eth0:110, 192.168.1.0/24), the real servers inside. */
 export function routedNatConf(extra: string[] = []): string {
   return conf({ 1: "LVS_TYPE=VS_NAT", 3: "VIP=eth0:110 192.168.1.110 255.255.255.0 192.168.1.255", 7: null, 8: null }, extra);

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { importCluster, type ImportOptions } from "../src/import.js";
 import { compile, lint, type LvsConfig } from "../src/index.js";
-import { formatIPv4 } from "../src/net.js";
+import { formatAddress, formatIPv4, inPrefix } from "../src/net.js";
 import { FUZZ_HOSTS, validConf } from "./fuzz/arbitraries.js";
 import { CLI, EXAMPLE_CONFS, EXAMPLE_HOSTS, HA_CONFS, readExample, readTree } from "./helpers.js";
 
@@ -19,8 +19,8 @@ function ipAddr(c: LvsConfig): string {
     `${n}: ${dev}    inet ${formatIPv4(addr)}/${prefix} scope global ${label}\\       valid_lft forever preferred_lft forever\n`;
   return (
     "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n" +
-    line(2, c.dip.device.device, c.dip.address, c.dip.prefix, c.dip.device.device) +
-    line(2, c.vip.device.device, c.vip.address, c.vip.prefix, c.vip.device.label ?? c.vip.device.device)
+    line(2, c.dip.device.device, c.dip.address as number, c.dip.prefix, c.dip.device.device) +
+    line(2, c.vip.device.device, c.vip.address as number, c.vip.prefix, c.vip.device.label ?? c.vip.device.device)
   );
 }
 
@@ -36,8 +36,8 @@ function filledIn(c: LvsConfig, names: string[]): Map<string, string> {
   const set = setFor(c);
   const values: Record<string, string> = {
     LVS_TYPE: `VS_${c.type.toUpperCase()}`,
-    VIP: `${c.vip.device.name} ${formatIPv4(c.vip.address)}/${c.vip.prefix}`,
-    DIRECTOR_INSIDEIP: `${c.dip.device.name} ${formatIPv4(c.dip.address)} ${formatIPv4(c.dip.network)} ${formatIPv4(c.dip.netmask)} ${formatIPv4(c.dip.broadcast)}`,
+    VIP: `${c.vip.device.name} ${formatAddress(c.vip.address)}/${c.vip.prefix}`,
+    DIRECTOR_INSIDEIP: `${c.dip.device.name} ${formatAddress(c.dip.address)} ${formatAddress(c.dip.network)} ${formatIPv4(c.dip.netmask!)} ${formatIPv4(c.dip.broadcast!)}`,
   };
   for (const n of names) if (values[n] !== undefined) set.set(n, values[n]!);
   return set;
@@ -46,7 +46,7 @@ function filledIn(c: LvsConfig, names: string[]): Map<string, string> {
 /** What the table of a conf cannot say, so that an import of it must leave it to fill in. */
 function unknowable(c: LvsConfig): string[] {
   const remote = c.initialState && c.services.some((s) => s.realServers.some((r) => !r.localNode));
-  const dipHoldsThem = c.services.every((s) => s.realServers.every((r) => r.localNode || (r.address & c.dip.netmask) === c.dip.network));
+  const dipHoldsThem = c.services.every((s) => s.realServers.every((r) => r.localNode || inPrefix(r.address, c.dip.network, c.dip.prefix)));
   return [
     ...(remote ? [] : ["LVS_TYPE"]),
     ...(c.services.every((s) => s.protocol === "fwmark") ? ["VIP"] : []),

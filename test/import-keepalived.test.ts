@@ -10,6 +10,7 @@ import { readKeepalived, type KeepalivedReadOptions } from "../src/import-keepal
 import type { ImportedCluster, ImportRead } from "../src/import-model.js";
 import type { LvsConfig } from "../src/model.js";
 import { compile, lint } from "../src/index.js";
+import { maskOfPrefix } from "../src/net.js";
 import { FUZZ_HOSTS, validConf } from "./fuzz/arbitraries.js";
 import { EXAMPLE_CONFS, EXAMPLE_HOSTS, HA_CONFS, readExample, ROOT } from "./helpers.js";
 
@@ -102,8 +103,8 @@ function expected(config: LvsConfig) {
     port: s.port,
     fwmark: s.fwmark,
     scheduler: s.scheduler,
-    persistence: s.persistence === undefined ? undefined : { timeout: s.persistence.timeout, netmask: s.persistence.netmask },
-    servers: s.realServers.map((d) => ({ address: d.address, port: d.port, weight: d.weight, method: d.localNode ? "dr" : method })).sort(byServer),
+    persistence: s.persistence === undefined ? undefined : { timeout: s.persistence.timeout, netmask: maskOfPrefix(s.persistence.prefix) },
+    servers: s.realServers.map((d) => ({ address: d.address as number, port: d.port, weight: d.weight, method: d.localNode ? "dr" : method })).sort(byServer),
   }));
   return {
     vip: { address: config.vip.address, prefix: config.vip.prefix, device: config.vip.device.name },

@@ -12,7 +12,7 @@ import { renderSvg } from "../src/svg.js";
 import { show } from "../src/show.js";
 import { DETAIL_LIMITS, SUMMARY_LIMITS, topology, toDot, toMermaid } from "../src/topology.js";
 import type { LvsConfig } from "../src/index.js";
-import { formatIPv4 } from "../src/net.js";
+import { formatAddress } from "../src/net.js";
 import { conf, EXAMPLE_CONFS, HA_CONFS, EXAMPLES, lintText, readExample, ROOT, ACTIVE_CONF } from "./helpers.js";
 import { needTool } from "./tools.js";
 
@@ -57,19 +57,19 @@ function addressesAndPorts(c: LvsConfig): { addresses: string[]; ports: string[]
     [
       c.vip.address,
       c.dip.address,
-      ...(c.directorGateway !== undefined ? [c.directorGateway] : []),
-      ...(c.serverGateway !== undefined ? [c.serverGateway] : []),
+      ...(c.directorGateway !== undefined ? [c.directorGateway.address] : []),
+      ...(c.serverGateway !== undefined ? [c.serverGateway.address] : []),
       ...(c.pair?.directors.map((d) => d.address) ?? []),
       ...(c.active?.directors.map((d) => d.address) ?? []),
       ...(c.active?.peers.map((p) => p.address) ?? []),
-    ].map(formatIPv4),
+    ].map(formatAddress),
   );
   const ports = new Set<string>();
   for (const s of c.services) {
     if (s.protocol !== "fwmark" && s.port !== 0) ports.add(`:${s.port}`);
     if (s.fwmark !== undefined) ports.add(`FWM ${s.fwmark}`);
     for (const rs of s.realServers) {
-      if (!rs.localNode) addresses.add(formatIPv4(rs.address));
+      if (!rs.localNode) addresses.add(formatAddress(rs.address));
       if (rs.port !== 0) ports.add(`:${rs.port}`);
     }
   }

@@ -7,7 +7,7 @@ import { ipv4At, looksLikeIPv4, parseIPv4 } from "../src/net.js";
 import { checkConfSet, lint } from "../src/index.js";
 import { main, type Io } from "../src/cli.js";
 import { SUGGESTED } from "../src/validate.js";
-import { conf, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES, lintText, natConf, routedNatConf, readExample } from "./helpers.js";
+import { conf, conf6, EXAMPLE_CONFS, EXAMPLE_HOSTS, EXAMPLES, lintText, natConf, routedNatConf, readExample } from "./helpers.js";
 
 interface Expect {
   code: Code;
@@ -104,17 +104,26 @@ const INVALID: Case[] = [
     expect: [{ code: "invalid-interface", line: 3, at: "eth0:1:2" }],
   },
   { name: "a gateway that starts with `-`", text: conf({}, ["DIRECTOR_DEFAULT_GW=-gw"]), expect: [{ code: "invalid-host", line: 9, at: "-gw" }] },
-  { name: "an IPv6 VIP in the prefix form", text: conf({ 3: "VIP=eth0:110 2001:db8::110/64" }), expect: [{ code: "ipv6-unsupported", line: 3, at: "2001:db8::110" }] },
+  { name: "an IPv6 VIP on an alias label (IPv6 has none)", text: conf({ 3: "VIP=eth0:110 2001:db8::110/64" }), expect: [{ code: "ipv6-label", line: 3, at: "eth0:110" }] },
   {
     name: "an IPv6 DIP, written in upper case with leading zeros",
     text: conf({ 4: "DIRECTOR_INSIDEIP=eth0 2001:DB8::0001/64" }),
-    expect: [{ code: "ipv6-unsupported", line: 4, at: "2001:DB8::0001" }],
+    expect: [{ code: "wrong-family", line: 4, at: "2001:DB8::0001" }],
   },
-  { name: "an IPv6 VIP in the four-field form", text: conf({ 3: "VIP=eth0:101 2001:db8::101 255.255.255.0 192.168.0.255" }), expect: [{ code: "ipv6-unsupported", line: 3, at: "2001:db8::101" }] },
+  { name: "an IPv6 VIP in the four-field form", text: conf({ 3: "VIP=eth0:101 2001:db8::101 255.255.255.0 192.168.0.255" }), expect: [{ code: "ipv6-needs-prefix", line: 3, at: "2001:db8::101 255.255.255.0 192.168.0.255" }] },
   { name: "a gateway with a zone id", text: conf({}, ["DIRECTOR_DEFAULT_GW=fe80::1%eth0"]), expect: [{ code: "invalid-ipv6", line: 9, at: "fe80::1%eth0" }] },
   { name: "a gateway in brackets", text: conf({}, ["SERVER_DEFAULT_GW=[2001:db8::1]"]), expect: [{ code: "invalid-ipv6", line: 9, at: "[2001:db8::1]" }] },
-  { name: "an IPv6 real server with a port and a weight", text: conf({ 6: "SERVICE=t www rr [2001:db8::11]:80,3 rs2" }), expect: [{ code: "ipv6-unsupported", line: 6, at: "2001:db8::11" }] },
-  { name: "an IPv6 real server without a port", text: conf({ 6: "SERVICE=t www rr rs1 2001:db8::12" }), expect: [{ code: "ipv6-unsupported", line: 6, at: "2001:db8::12" }] },
+  { name: "an IPv6 real server with a port and a weight", text: conf({ 6: "SERVICE=t www rr [2001:db8::11]:80,3 rs2" }), expect: [{ code: "wrong-family", line: 6, at: "2001:db8::11" }] },
+  { name: "an IPv6 real server without a port", text: conf({ 6: "SERVICE=t www rr rs1 2001:db8::12" }), expect: [{ code: "wrong-family", line: 6, at: "2001:db8::12" }] },
+  { name: "an IPv6 real server in brackets without a port", text: conf6({ 5: "SERVICE=t www rr [2001:db8::3] rs2" }), expect: [{ code: "invalid-ipv6", line: 5, at: "[2001:db8::3]" }] },
+  { name: "an IPv4 real server in an IPv6 cluster", text: conf6({ 5: "SERVICE=t www rr 192.168.0.3 rs2" }), expect: [{ code: "wrong-family", line: 5, at: "192.168.0.3" }] },
+  { name: "an IPv4-mapped real server", text: conf6({ 5: "SERVICE=t www rr [::ffff:192.168.0.3]:80 rs2" }), expect: [{ code: "ipv6-mapped", line: 5, at: "::ffff:192.168.0.3" }] },
+  { name: "a link-local real server (the kernel refuses it)", text: conf6({ 5: "SERVICE=t www rr [fe80::3]:80 rs2" }), expect: [{ code: "link-local-real-server", line: 5, at: "fe80::3" }] },
+  { name: "a link-local gateway without its device", text: conf6({ 7: null }, ["SERVER_DEFAULT_GW=fe80::fe"]), expect: [{ code: "link-local-gateway", line: 7, at: "fe80::fe" }] },
+  { name: "an IPv6 VIP prefix on its own device that covers the real servers' network", text: conf6({ 3: "VIP=eth1 2001:db8:f::101/32" }), expect: [{ code: "vip-prefix-takeover", line: 3, at: "2001:db8:f::101" }] },
+  { name: "TUN over IPv6 (40 bytes more per packet, never fragmented)", text: conf6({ 1: "LVS_TYPE=VS_TUN", 3: "VIP=eth1 2001:db8:f::101/64" }), file: "lvs_tun.conf", expect: [{ code: "tun6-mtu", line: 3, at: "2001:db8:f::101" }] },
+  { name: "an IPv6 DIP without a prefix", text: conf6({ 4: "DIRECTOR_INSIDEIP=eth0 2001:db8::1" }), expect: [{ code: "ipv6-needs-prefix", line: 4, at: "2001:db8::1" }] },
+  { name: "an IPv6 persistence prefix over 128", text: conf6({ 5: "SERVICE=t www rr ppc -M 129 rs1 rs2" }), expect: [{ code: "invalid-netmask", line: 5, at: "129" }] },
   { name: "an IPv6 real server with `:::`", text: conf({ 6: "SERVICE=t www rr [2001:db8:::13]:80 rs2" }), expect: [{ code: "invalid-ipv6", line: 6, at: "2001:db8:::13" }] },
   { name: "nine groups", text: conf({ 6: "SERVICE=t www rr 1:2:3:4:5:6:7:8:9 rs2" }), expect: [{ code: "invalid-ipv6", line: 6, at: "1:2:3:4:5:6:7:8:9" }] },
   { name: "an unclosed bracket", text: conf({ 6: "SERVICE=t www rr [2001:db8::14 rs2" }), expect: [{ code: "invalid-real-server", line: 6, at: "[2001:db8::14" }] },
@@ -429,7 +438,7 @@ describe("valid confs", () => {
       [80, 1],
     ]);
     expect(svc[5]!.realServers[2]).toMatchObject({ address: 0x7f000001, localNode: true });
-    expect(svc[6]!.persistence!.netmask).toBe(0xffffff00);
+    expect(svc[6]!.persistence!.prefix).toBe(24);
   });
 
   it("remaps ports under NAT", () => {

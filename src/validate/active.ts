@@ -4,10 +4,10 @@ import type { Directive, Field } from "../ast.js";
 import { parseBfdTimers, type BfdTimers } from "../bfd-timers.js";
 import type { Code, Span } from "../diagnostics.js";
 import { DIRECTIVES } from "../directives.js";
-import type { ActiveDirectors, LvsType } from "../model.js";
-import { formatIPv4, inNetwork, type IPv4 } from "../net.js";
+import type { ActiveDirectors, Gateway, LvsType } from "../model.js";
+import { formatAddress, inPrefix, type IPv4 } from "../net.js";
 import { printable } from "../text.js";
-import { hostOn, readAddress } from "./address.js";
+import { hostOn, readIPv4Only } from "./address.js";
 import type { Context, Located, LocatedDip, LocatedVip, Lookup, ParsedService } from "./context.js";
 import { mhChecks } from "./mh.js";
 import { readOnOff } from "./values.js";
@@ -21,7 +21,7 @@ export function validateActive(
   type: LvsType | undefined,
   vip: LocatedVip | undefined,
   dip: LocatedDip | undefined,
-  serverGateway: Located<IPv4> | undefined,
+  serverGateway: Located<Gateway> | undefined,
   services: ParsedService[],
 ): ActiveDirectors | undefined {
   const d = present("DIRECTOR_ACTIVE");
@@ -72,7 +72,7 @@ export function validateActive(
         "name two or more, each by its own address (or host name) on the DIP's network, e.g. `DIRECTOR_ACTIVE=director1 director2 director3`; for one director leave the line out",
       );
     for (const field of d.args) {
-      const address = readAddress(ctx, field, "active director's own address");
+      const address = readIPv4Only(ctx, field, "active director's own address", "N active directors are IPv4 only so far");
       if (address === undefined) {
         errors = true;
         continue;
@@ -81,7 +81,7 @@ export function validateActive(
       if (first !== undefined) {
         err(
           "director-address-conflict",
-          first.written === field.text ? `director \`${field.text}\` is given twice` : `\`${first.written}\` and \`${field.text}\` are the same director (${formatIPv4(address)})`,
+          first.written === field.text ? `director \`${field.text}\` is given twice` : `\`${first.written}\` and \`${field.text}\` are the same director (${formatAddress(address)})`,
           field.span,
           "name each director once",
           [{ message: "first given here", span: first.span }],
@@ -93,15 +93,15 @@ export function validateActive(
   }
   const own = "each director needs an address of its own: its BGP router id and the router's next hop to it";
   for (const who of directors) {
-    const name = who.written === formatIPv4(who.address) ? `director ${who.written}` : `director \`${who.written}\` (${formatIPv4(who.address)})`;
+    const name = who.written === formatAddress(who.address) ? `director ${who.written}` : `director \`${who.written}\` (${formatAddress(who.address)})`;
     if (vip !== undefined && who.address === vip.value.address) err("director-address-conflict", `${name} is the VIP`, who.span, own, [{ message: "VIP given here", span: vip.addressSpan }]);
     else if (dip !== undefined && who.address === dip.value.address)
       err("director-address-conflict", `${name} is the DIP`, who.span, `${own}; with \`DIRECTOR_ACTIVE\` no host holds the DIP: \`DIRECTOR_INSIDEIP\` gives the directors' device and network`, [
         { message: "DIP given here", span: dip.addressSpan },
       ]);
     else if (dip !== undefined && !hostOn(who.address, dip.value))
-      err("director-outside-network", `${name} is not a host on the DIP's network ${formatIPv4(dip.value.network)}/${dip.value.prefix}`, who.span, `give each director's own address on the DIP's network: DR forwards to the real servers on that LAN, and the router reaches the directors there`);
-    if (serverGateway !== undefined && who.address === serverGateway.value)
+      err("director-outside-network", `${name} is not a host on the DIP's network ${formatAddress(dip.value.network)}/${dip.value.prefix}`, who.span, `give each director's own address on the DIP's network: DR forwards to the real servers on that LAN, and the router reaches the directors there`);
+    if (serverGateway !== undefined && who.address === serverGateway.value.address)
       err("director-address-conflict", `${name} is the real servers' default gateway`, who.span, "the real servers' replies go to the router (`SERVER_DEFAULT_GW`), never to a director", [
         { message: "SERVER_DEFAULT_GW given here", span: serverGateway.span },
       ]);
@@ -135,7 +135,7 @@ export function validateActive(
       errors = true;
       continue;
     }
-    const address = readAddress(ctx, f[0]!, "BGP peer");
+    const address = readIPv4Only(ctx, f[0]!, "BGP peer", "lvsc's BGP sessions are IPv4 only so far");
     const as = readAsNumber(ctx, f[1]!);
     if (address === undefined || as === undefined) {
       errors = true;
@@ -145,25 +145,25 @@ export function validateActive(
     if (localAs !== undefined && as === localAs)
       err(
         "invalid-bgp-as",
-        `BGP peer ${formatIPv4(address)} is in the directors' own AS ${as}`,
+        `BGP peer ${formatAddress(address)} is in the directors' own AS ${as}`,
         f[1]!.span,
         "lvsc writes eBGP sessions (the router learns the directors as next hops directly): give the directors an AS of their own in `BGP_LOCAL_AS`, e.g. 65010",
       );
     const first = peers.find((p) => p.address === address);
     if (first !== undefined) {
-      err("duplicate-directive", `BGP peer ${formatIPv4(address)} is given twice`, span, "give each router once", [{ message: "first given here", span: first.span }]);
+      err("duplicate-directive", `BGP peer ${formatAddress(address)} is given twice`, span, "give each router once", [{ message: "first given here", span: first.span }]);
       continue;
     }
     if (dip !== undefined && !hostOn(address, dip.value))
       err(
         "bgp-peer-outside-network",
-        `BGP peer ${formatIPv4(address)} is not on the DIP's network ${formatIPv4(dip.value.network)}/${dip.value.prefix}`,
+        `BGP peer ${formatAddress(address)} is not on the DIP's network ${formatAddress(dip.value.network)}/${dip.value.prefix}`,
         span,
         "the directors announce the VIP with themselves as the next hop, which the router must reach directly: give the router's address on the directors' LAN",
       );
     const who = directors.find((x) => x.address === address);
-    if (who !== undefined) err("director-address-conflict", `BGP peer ${formatIPv4(address)} is the director \`${who.written}\``, span, "a director announces the VIP to a router, not to itself or another director", [{ message: "director given here", span: who.span }]);
-    if (vip !== undefined && address === vip.value.address) err("director-address-conflict", `BGP peer ${formatIPv4(address)} is the VIP`, span, "give the router's own address", [{ message: "VIP given here", span: vip.addressSpan }]);
+    if (who !== undefined) err("director-address-conflict", `BGP peer ${formatAddress(address)} is the director \`${who.written}\``, span, "a director announces the VIP to a router, not to itself or another director", [{ message: "director given here", span: who.span }]);
+    if (vip !== undefined && address === vip.value.address) err("director-address-conflict", `BGP peer ${formatAddress(address)} is the VIP`, span, "give the router's own address", [{ message: "VIP given here", span: vip.addressSpan }]);
     peers.push({ address, as, span });
   }
   const bfd = readOnOff(ctx, ok("BGP_BFD"), "invalid-bgp-bfd", "BGP_BFD", "`on` (the default): BFD finds a dead director in 0.9 s; `off`: the BGP hold time (BIRD's default 240 s) does");
@@ -180,19 +180,21 @@ export function validateActive(
     if (bfd === false) ctx.report("unused-directive", "`BGP_BFD_TIMERS` has no effect with `BGP_BFD=off`", timers.name.span, "remove the line, or turn BFD on with `BGP_BFD=on`");
   }
   // the VIP on the directors: a /32 on a device that faces no network
-  if (vip !== undefined) {
+  if (vip !== undefined && typeof vip.value.address === "bigint")
+    err("ipv6-unsupported", "N active directors (`DIRECTOR_ACTIVE`) are IPv4 only so far", vip.addressSpan, "lvsc's BGP sessions and routes are IPv4: give the cluster an IPv4 VIP, or use a pair (`DIRECTOR_PAIR`) for IPv6");
+  else if (vip !== undefined) {
     const dev = vip.value.device.device;
     if (!/^(dummy|lo$)/.test(dev) || vip.value.prefix !== 32)
       err(
         "active-vip-device",
         !/^(dummy|lo$)/.test(dev) ? `with \`DIRECTOR_ACTIVE\` the VIP must not be on \`${vip.value.device.name}\`, a device that faces a network` : `with \`DIRECTOR_ACTIVE\` the VIP must be a /32, not /${vip.value.prefix}`,
         vip.span,
-        `every director holds the VIP at once, so none may answer ARP for it and none may route a VIP network to itself: write e.g. \`VIP=dummy0 ${formatIPv4(vip.value.address)}/32\` (the router reaches it through the BGP routes)`,
+        `every director holds the VIP at once, so none may answer ARP for it and none may route a VIP network to itself: write e.g. \`VIP=dummy0 ${formatAddress(vip.value.address)}/32\` (the router reaches it through the BGP routes)`,
       );
-    if (dip !== undefined && inNetwork(vip.value.address, dip.value.network, dip.value.netmask))
+    if (dip !== undefined && inPrefix(vip.value.address, dip.value.network, dip.value.prefix))
       ctx.report(
         "active-vip-on-lan",
-        `the VIP ${formatIPv4(vip.value.address)} is inside the directors' LAN ${formatIPv4(dip.value.network)}/${dip.value.prefix}`,
+        `the VIP ${formatAddress(vip.value.address)} is inside the directors' LAN ${formatAddress(dip.value.network)}/${dip.value.prefix}`,
         vip.addressSpan,
         "the router and the real servers ARP for an address of a LAN they are on, and no director answers (ARP is hidden on all of them): take the VIP from a prefix no LAN carries, reached only through the BGP routes",
       );

@@ -5,8 +5,8 @@ import type { Directive, Field } from "../ast.js";
 import { diag, type Code, type Diagnostic, type Span } from "../diagnostics.js";
 import { DIRECTIVES } from "../directives.js";
 import type { HostTable } from "../hosts.js";
-import type { DirectorInside, LvsConfig, Vip, VirtualService } from "../model.js";
-import type { IPv4 } from "../net.js";
+import type { DirectorInside, LvsConfig, ServiceLine, Vip } from "../model.js";
+import type { Address, Family } from "../net.js";
 import type { ServiceTable } from "../services.js";
 import { didYouMean, listing, printable } from "../text.js";
 
@@ -22,7 +22,7 @@ export interface ValidateResult {
   config: LvsConfig | undefined;
   diagnostics: Diagnostic[];
   /** Host names the conf used, as resolved from the hosts files, in order of first use. */
-  names: Map<string, IPv4>;
+  names: Map<string, Address>;
 }
 
 /** How many distinct unknown names of a file get a "did you mean" from the hosts or services table. */
@@ -42,7 +42,7 @@ export type LocatedDip = Located<DirectorInside> & { addressSpan: Span };
 
 /** A SERVICE's model with its service and protocol fields, for cross-line checks to point at. */
 export interface ParsedService {
-  value: VirtualService;
+  value: ServiceLine;
   field: Field;
   protoField: Field;
   /** The scheduler as written, when it is. */
@@ -55,7 +55,12 @@ export type Lookup = (name: string) => Directive | undefined;
 /** One run of the validator: its options, the diagnostics so far, the host names it resolved. */
 export class Context {
   readonly out: Diagnostic[] = [];
-  readonly names = new Map<string, IPv4>();
+  readonly names = new Map<string, Address>();
+  /**
+   * The cluster's family, once the VIP is read: host names resolve in it. Undefined before (and
+   * when the VIP is broken), when a name resolves to its IPv4 line first.
+   */
+  family: Family | undefined;
   /** "did you mean" results by table and word (see suggestion()). */
   private readonly suggestions = new Map<string, Map<string, string>>();
   constructor(readonly opts: ValidateOptions) {}

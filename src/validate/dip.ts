@@ -1,26 +1,32 @@
 // DIRECTOR_INSIDEIP: the director's address facing the real servers (the DIP) and its network.
 
-import { subField, type Directive, type Field } from "../ast.js";
-import { formatIPv4, looksLikeIPv6, networkOf, parseIPv4, prefixOfMask, type IPv4 } from "../net.js";
-import { broadcastCheck, ipv6Address, readAddress, readNetmask } from "./address.js";
+import type { Directive, Field } from "../ast.js";
+import { broadcastOf, formatIPv4, looksLikeIPv6, maskOfPrefix, networkOf, networkOfPrefix, parseIPv4, prefixOfMask, type IPv4 } from "../net.js";
+import { printable } from "../text.js";
+import { broadcastCheck, readAddress, readCidr, readNetmask } from "./address.js";
 import type { Context, LocatedDip } from "./context.js";
-import { readIface } from "./values.js";
+import { ipv6Device, readIface } from "./values.js";
 
 /** DIRECTOR_INSIDEIP's five fields: device, address, network, netmask, broadcast. */
 export function validateDip(ctx: Context, d: Directive | undefined): LocatedDip | undefined {
   if (d === undefined) return undefined;
-  const fIpv6 = d.args[1];
-  if (fIpv6 !== undefined && looksLikeIPv6(fIpv6.text)) {
-    // an IPv6 DIP (`eth0 2001:db8::1/64`, or the five fields): one error, not a count of fields
-    const slash = fIpv6.text.indexOf("/");
-    ipv6Address(ctx, slash === -1 ? fIpv6 : subField(fIpv6, 0, slash), "DIP");
+  const fAddr1 = d.args[1];
+  if (fAddr1 !== undefined && fAddr1.text.includes("/")) return cidrDip(ctx, d);
+  if (fAddr1 !== undefined && looksLikeIPv6(fAddr1.text)) {
+    ctx.report(
+      "ipv6-needs-prefix",
+      "an IPv6 DIP is written `address/prefix`",
+      d.args.length > 2 ? { start: fAddr1.span.start, end: d.args[d.args.length - 1]!.span.end } : fAddr1.span,
+      `IPv6 has no netmask and no broadcast address: \`DIRECTOR_INSIDEIP=${printable(d.args[0]!.text.split(":")[0]!)} ${printable(fAddr1.text)}/64\` (the prefix of the real servers' network)`,
+    );
     return undefined;
   }
   const f = ctx.fields(d);
   if (f === undefined) return undefined;
   const [fDev, fAddr, fNet, fMask, fBcast] = f as [Field, Field, Field, Field, Field];
   const device = readIface(ctx, fDev, false, "DIP device");
-  const address = readAddress(ctx, fAddr, "DIP");
+  const address = readAddress(ctx, fAddr, "DIP", 4);
+  if (typeof address === "bigint") return undefined; // (family 4 never resolves to IPv6)
   if (address !== undefined && swappedNetworkAndMask(address, fNet, fMask)) {
     ctx.report(
       "network-mismatch",
@@ -30,11 +36,12 @@ export function validateDip(ctx: Context, d: Directive | undefined): LocatedDip 
     );
     return undefined;
   }
-  const network = readAddress(ctx, fNet, "network");
+  const network = readAddress(ctx, fNet, "network", 4);
   const mask = readNetmask(ctx, fMask);
-  const broadcast = readAddress(ctx, fBcast, "broadcast");
+  const broadcast = readAddress(ctx, fBcast, "broadcast", 4);
   if (device === undefined || address === undefined || network === undefined || mask === undefined || broadcast === undefined)
     return undefined;
+  if (typeof network === "bigint" || typeof broadcast === "bigint") return undefined;
   const wantNet = networkOf(address, mask.mask);
   if (network !== wantNet) {
     ctx.report(
@@ -50,6 +57,37 @@ export function validateDip(ctx: Context, d: Directive | undefined): LocatedDip 
     value: { device, address, network, netmask: mask.mask, prefix: mask.prefix, broadcast },
     span: d.span,
     addressSpan: fAddr.span,
+  };
+}
+
+/**
+ * `DIRECTOR_INSIDEIP=eth0 192.168.1.9/24` or `eth0 2001:db8:1::9/64`: lvsc's extension, the
+ * network (and, for IPv4, the netmask and broadcast) derived from the prefix.
+ */
+function cidrDip(ctx: Context, d: Directive): LocatedDip | undefined {
+  const [fDev, fAddr] = d.args as [Field, Field];
+  if (d.args.length !== 2) {
+    ctx.report(
+      "field-count",
+      `\`DIRECTOR_INSIDEIP\` with an address/prefix takes 2 fields (device, address/prefix); \`${printable(d.args[2]!.text)}\` is one too many`,
+      { start: d.args[2]!.span.start, end: d.args[d.args.length - 1]!.span.end },
+      `the prefix gives the network: \`DIRECTOR_INSIDEIP=${printable(fDev.text)} ${printable(fAddr.text)}\``,
+    );
+    return undefined;
+  }
+  const device = readIface(ctx, fDev, false, "DIP device");
+  const cidr = readCidr(ctx, fAddr, "DIP", "DIRECTOR_INSIDEIP=eth0 192.168.1.9/24");
+  if (device === undefined || cidr === undefined) return undefined;
+  const network = networkOfPrefix(cidr.address, cidr.prefix);
+  if (typeof cidr.address === "bigint") {
+    if (!ipv6Device(ctx, device, fDev, "DIP")) return undefined;
+    return { value: { device, address: cidr.address, network, prefix: cidr.prefix, netmask: undefined, broadcast: undefined }, span: d.span, addressSpan: cidr.host.span };
+  }
+  const netmask = maskOfPrefix(cidr.prefix);
+  return {
+    value: { device, address: cidr.address, network, prefix: cidr.prefix, netmask, broadcast: broadcastOf(cidr.address, netmask) },
+    span: d.span,
+    addressSpan: cidr.host.span,
   };
 }
 

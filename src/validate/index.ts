@@ -6,7 +6,8 @@ import { validateActive } from "./active.js";
 import { validateChecks } from "./check.js";
 import { Context, type ParsedService, type ValidateOptions, type ValidateResult } from "./context.js";
 import { validateDip } from "./dip.js";
-import { gatewayChecks, singleAddress } from "./gateways.js";
+import { gatewayChecks, gatewayFamily, readGateway } from "./gateways.js";
+import { familyOf } from "../net.js";
 import { validateInitialState, validateLvsType } from "./lvs-type.js";
 import { sortDirectives } from "./names.js";
 import { networkChecks, vipIsNotDip } from "./network.js";
@@ -63,12 +64,14 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   const type = validateLvsType(ctx, ok("LVS_TYPE"));
   const initialState = validateInitialState(ctx, ok("INITIAL_STATE"));
   const vip = validateVip(ctx, ok("VIP"));
+  // host names from here on resolve in the VIP's family
+  if (vip !== undefined) ctx.family = familyOf(vip.value.address);
   const dip = validateDip(ctx, ok("DIRECTOR_INSIDEIP"));
-  const directorGateway = singleAddress(ctx, ok("DIRECTOR_DEFAULT_GW"), "gateway");
-  const serverGateway = singleAddress(ctx, ok("SERVER_DEFAULT_GW"), "gateway");
   const vipDeviceDirective = ok("SERVER_VIP_DEVICE");
   const serverVipDevice = singleIface(ctx, vipDeviceDirective, true);
   const serverNetDevice = singleIface(ctx, ok("SERVER_NET_DEVICE"), false);
+  const directorGateway = readGateway(ctx, ok("DIRECTOR_DEFAULT_GW"), "gateway");
+  const serverGateway = readGateway(ctx, ok("SERVER_DEFAULT_GW"), "gateway", serverNetDevice);
   const parsedServices = services.filter((d) => !d.broken).map((d) => validateService(ctx, d, type?.value));
 
   // ---- required directives ----
@@ -76,6 +79,8 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
 
   // ---- cross checks ----
   vipIsNotDip(ctx, vip, dip);
+  gatewayFamily(ctx, vip, directorGateway, "DIRECTOR_DEFAULT_GW");
+  gatewayFamily(ctx, vip, serverGateway, "SERVER_DEFAULT_GW");
   gatewayChecks(ctx, type, dip, serverGateway);
   vipDeviceChecks(ctx, type, serverVipDevice, serverNetDevice);
   const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
@@ -96,9 +101,12 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
       type: type.value,
       initialState: initialState ?? true,
       vip: vip.value,
+      vips: [vip.value],
       dip: dip.value,
+      dips: [dip.value],
+      family: familyOf(vip.value.address),
       directorGateway: directorGateway?.value,
-      services: validServices.map((s) => s.value),
+      services: validServices.map((s) => ({ ...s.value, vip: vip.value.address })),
       serverVipDevice: serverVipDevice?.value,
       serverNetDevice: serverNetDevice?.value,
       serverGateway: serverGateway?.value,

@@ -4,11 +4,11 @@
 import type { Directive } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { VRRP_PRIORITIES } from "../directives.js";
-import type { Director, DirectorPair, LvsType, VirtualService, VrrpId } from "../model.js";
-import { broadcastOf, formatIPv4, inNetwork, type IPv4 } from "../net.js";
+import type { Director, Gateway, DirectorPair, LvsType, ServiceLine, VrrpId } from "../model.js";
+import { formatAddress, inPrefix, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { derivedRouterId } from "../vrrp-id.js";
-import { readAddress } from "./address.js";
+import { hostOn, readAddress } from "./address.js";
 import type { Context, Located, LocatedDip, LocatedVip, Lookup } from "./context.js";
 import { validateVrrpTimers } from "./pair-timers.js";
 import { readOnOff } from "./values.js";
@@ -21,8 +21,8 @@ export function validatePair(
   type: LvsType | undefined,
   vip: LocatedVip | undefined,
   dip: LocatedDip | undefined,
-  serverGateway: Located<IPv4> | undefined,
-  services: { value: VirtualService }[],
+  serverGateway: Located<Gateway> | undefined,
+  services: { value: ServiceLine }[],
 ): { pair: DirectorPair | undefined; vrrp: VrrpId | undefined } {
   const given = validateVrrpRouterId(ctx, ok("VRRP_ROUTER_ID"));
   const preempt = validateVrrpPreempt(ctx, ok("VRRP_PREEMPT"));
@@ -49,7 +49,7 @@ export function validatePair(
   const roles = ["director1", "director2"] as const;
   const directors: Director[] = [];
   f.forEach((field, i) => {
-    const address = readAddress(ctx, field, `${roles[i]}'s own address`);
+    const address = readAddress(ctx, field, `${roles[i]}'s own address`, ctx.family);
     if (address !== undefined)
       directors.push({ role: roles[i]!, address, written: field.text, priority: VRRP_PRIORITIES[i]!, span: field.span });
   });
@@ -62,7 +62,7 @@ export function validatePair(
   };
   const own = "each director needs an address of its own that never moves; the VIP and the DIP float between them";
   if (d1.address === d2.address)
-    conflict(d2, `director1 and director2 are both \`${formatIPv4(d2.address)}\``, "name two hosts: director1 (the MASTER at start), then director2", [
+    conflict(d2, `director1 and director2 are both \`${formatAddress(d2.address)}\``, "name two hosts: director1 (the MASTER at start), then director2", [
       { message: "director1 given here", span: d1.span },
     ]);
   for (const who of directors) {
@@ -74,22 +74,22 @@ export function validatePair(
       ]);
     else if (dip !== undefined) {
       const net = dip.value;
-      const cidr = `${formatIPv4(net.network)}/${net.prefix}`;
+      const cidr = `${formatAddress(net.network)}/${net.prefix}`;
       const hint = `give ${who.role}'s own address on the DIP's network ${cidr}: keepalived sends the pair's VRRP adverts and the connection sync from it`;
-      if (!inNetwork(who.address, net.network, net.netmask)) {
-        ctx.report("director-outside-network", `${who.role} \`${who.written}\` (${formatIPv4(who.address)}) is outside the DIP's network ${cidr}`, who.span, hint);
+      if (!inPrefix(who.address, net.network, net.prefix)) {
+        ctx.report("director-outside-network", `${who.role} \`${who.written}\` (${formatAddress(who.address)}) is outside the DIP's network ${cidr}`, who.span, hint);
         errors = true;
-      } else if (net.prefix < 31 && (who.address === net.network || who.address === broadcastOf(net.network, net.netmask))) {
+      } else if (!hostOn(who.address, net)) {
         ctx.report(
           "director-outside-network",
-          `${who.role} \`${who.written}\` is the ${who.address === net.network ? "network" : "broadcast"} address of ${cidr}, not a host on it`,
+          `${who.role} \`${who.written}\` is the ${who.address === net.network ? (typeof who.address === "bigint" ? "subnet-router anycast" : "network") : "broadcast"} address of ${cidr}, not a host on it`,
           who.span,
           hint,
         );
         errors = true;
       }
     }
-    if (serverGateway !== undefined && who.address === serverGateway.value)
+    if (serverGateway !== undefined && who.address === serverGateway.value.address)
       conflict(
         who,
         `${who.role} \`${who.written}\` is the real servers' default gateway`,

@@ -5,9 +5,9 @@ import { subField, type Field } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_WEIGHT } from "../directives.js";
 import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
-import { ipv4At, isLoopback, type IPv4 } from "../net.js";
+import { formatIPv6, ipv4At, isLinkLocal6, isLoopbackAddress, type Address } from "../net.js";
 import { printable } from "../text.js";
-import { ipv6Address, readAddress } from "./address.js";
+import { readAddress } from "./address.js";
 import type { Context } from "./context.js";
 import { readPort } from "./ports.js";
 
@@ -35,7 +35,7 @@ function digitsAt(s: string, from: number, max: number): number {
 class ConfRealServer implements RealServer {
   readonly #field: Field;
   constructor(
-    readonly address: IPv4,
+    readonly address: Address,
     readonly port: number,
     readonly weight: number,
     field: Field,
@@ -44,12 +44,17 @@ class ConfRealServer implements RealServer {
   }
 
   get localNode(): boolean {
-    return isLoopback(this.address);
+    return isLoopbackAddress(this.address);
   }
 
-  /** The host as written: the field up to its `:port` or `,weight`. */
+  /** The host as written: the field up to its `:port` or `,weight` (inside `[…]` for IPv6). */
   get written(): string {
     const text = this.#field.text;
+    if (text.charCodeAt(0) === 91 /* [ */) return text.slice(1, text.indexOf("]"));
+    if (typeof this.address === "bigint") {
+      const comma = text.indexOf(",");
+      return comma === -1 ? text : text.slice(0, comma);
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 58 /* : */ || c === 44 /* , */) return text.slice(0, i);
@@ -71,24 +76,43 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
     return undefined;
   }
   const comma = text.indexOf(",");
-  if (text.charCodeAt(0) === 91 /* [ */ || text.indexOf(":") !== text.lastIndexOf(":")) return ipv6RealServer(ctx, f, shapeHint);
   if (comma !== -1 && text.indexOf(",", comma + 1) !== -1) {
     ctx.report("invalid-real-server", `\`${printable(text)}\` has more than one \`,\``, f.span, shapeHint);
     return undefined;
   }
   const hostEnd = comma === -1 ? text.length : comma;
-  const firstColon = text.indexOf(":");
-  const colon = firstColon < hostEnd ? firstColon : -1;
-  const host = colon === -1 ? hostEnd : colon;
-  if (host === 0 || (colon !== -1 && colon === hostEnd - 1) || (comma !== -1 && comma === text.length - 1)) {
+  let colon: number;
+  let hostFrom = 0;
+  let host: number;
+  if (text.charCodeAt(0) === 91 /* [ */ || text.indexOf(":") !== text.lastIndexOf(":")) {
+    // IPv6: `[2001:db8::11]:80,3` (ipvsadm's brackets, only before a port) or `2001:db8::11,3`
+    const shape = ipv6Shape(ctx, f, hostEnd, shapeHint);
+    if (shape === undefined) return undefined;
+    ({ hostFrom, host, colon } = shape);
+  } else {
+    const firstColon = text.indexOf(":");
+    colon = firstColon < hostEnd ? firstColon : -1;
+    host = colon === -1 ? hostEnd : colon;
+  }
+  if (host === hostFrom || (colon !== -1 && colon === hostEnd - 1) || (comma !== -1 && comma === text.length - 1)) {
     ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, shapeHint);
     return undefined;
   }
   let ok = true;
-  // a dotted address is read in place; anything else (a name, a mistake) as a field of its own
-  const dotted = ipv4At(text, 0, host);
-  const address = dotted >= 0 ? dotted : readAddress(ctx, host === text.length ? f : subField(f, 0, host), "real server");
+  // a dotted address is read in place; anything else (a name, IPv6, a mistake) as a field of its own
+  const dotted = hostFrom === 0 ? ipv4At(text, 0, host) : -1;
+  const hostField = hostFrom === 0 && host === text.length ? f : subField(f, hostFrom, host);
+  const address = dotted >= 0 ? dotted : readAddress(ctx, hostField, "real server", ctx.family);
   if (address === undefined) ok = false;
+  else if (typeof address === "bigint" && isLinkLocal6(address)) {
+    ctx.report(
+      "link-local-real-server",
+      `real server \`${formatIPv6(address)}\` is a link-local address`,
+      hostField.span,
+      "the kernel refuses a link-local real server (ip_vs_ctl.c: EINVAL, \"address not unicast\"): give the real server's global or unique-local address",
+    );
+    ok = false;
+  }
 
   let weight = 1;
   if (comma !== -1) {
@@ -129,7 +153,7 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
             : `direct routing and tunnelling keep the port: the real server must listen on ${servicePort} itself; remapping needs VS_NAT`,
         );
         ok = false;
-      } else if (p !== expected && address !== undefined && isLoopback(address)) {
+      } else if (p !== expected && address !== undefined && isLoopbackAddress(address)) {
         // VS_NAT can remap a port, but not for LocalNode, which is sent with -g (see ipvs.ts)
         ctx.report(
           "localnode-port-remap",
@@ -150,25 +174,37 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
 }
 
 /**
- * `[2001:db8::11]:80,3`, `[2001:db8::11]` or `2001:db8::11`: an IPv6 real server, in ipvsadm's
- * bracket form when it has a port. Its address gets the IPv6 diagnostics; a bracket out of
- * place (none closing, text after `]` that is not `:port` or `,weight`) is a malformed server.
+ * Where the host and the port of an IPv6 real server are: `[2001:db8::11]:80,3` (ipvsadm's
+ * brackets, which lvsc takes only before a port, as ipvsadm does) or a bare `2001:db8::11,3`
+ * (no port: every colon is the address's). A bracket out of place is a malformed server.
  */
-function ipv6RealServer(ctx: Context, f: Field, shapeHint: string): undefined {
+function ipv6Shape(ctx: Context, f: Field, hostEnd: number, shapeHint: string): { hostFrom: number; host: number; colon: number } | undefined {
   const text = f.text;
-  const hint = `${shapeHint}; an IPv6 one is \`[2001:db8::11]:80\`, with brackets when it has a port`;
+  const hint = `${shapeHint}; an IPv6 one is \`2001:db8::11\`, or \`[2001:db8::11]:80\` with a port`;
   if (text.charCodeAt(0) !== 91) {
-    const comma = text.indexOf(",");
-    if (text.includes("[") || text.includes("]")) ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
-    else ipv6Address(ctx, comma === -1 ? f : subField(f, 0, comma), "real server");
-    return undefined;
+    if (text.includes("[") || text.includes("]")) {
+      ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+      return undefined;
+    }
+    return { hostFrom: 0, host: hostEnd, colon: -1 };
   }
   const close = text.indexOf("]");
-  const rest = close === -1 ? "" : text.slice(close + 1);
-  if (close === -1 || text.indexOf("[", 1) !== -1 || text.indexOf("]", close + 1) !== -1 || !/^(?::[A-Za-z0-9_-]+)?(?:,[0-9]+)?$/.test(rest)) {
+  if (close === -1 || text.indexOf("[", 1) !== -1 || text.indexOf("]", close + 1) !== -1 || close > hostEnd) {
     ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
     return undefined;
   }
-  ipv6Address(ctx, subField(f, 1, close), "real server");
-  return undefined;
+  if (close + 1 === hostEnd) {
+    ctx.report(
+      "invalid-ipv6",
+      `\`${printable(text.slice(0, close + 1))}\` has brackets but no port`,
+      f.span,
+      `brackets go only around an address followed by a port (ipvsadm refuses \`[…]\` alone): \`${printable(text.slice(1, close))}\` or \`${printable(text.slice(0, close + 1))}:80\``,
+    );
+    return undefined;
+  }
+  if (text.charCodeAt(close + 1) !== 58 /* : */) {
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+    return undefined;
+  }
+  return { hostFrom: 1, host: close, colon: close + 1 };
 }

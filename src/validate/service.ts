@@ -4,7 +4,7 @@
 import type { Directive, Field } from "../ast.js";
 import { DEFAULT_PERSISTENCE_TIMEOUT, DEFAULT_SCHEDULER, MAX_PERSISTENCE_TIMEOUT, SCHEDULERS } from "../directives.js";
 import type { LvsType, Persistence, RealServer } from "../model.js";
-import { formatIPv4 } from "../net.js";
+import { formatAddressPort } from "../net.js";
 import { didYouMean, printable } from "../text.js";
 import { readNetmask } from "./address.js";
 import type { Context, ParsedService } from "./context.js";
@@ -77,7 +77,7 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
   // persistence
   let persistence: Persistence | undefined;
   if (f[i]?.text === "ppc") {
-    persistence = { timeout: DEFAULT_PERSISTENCE_TIMEOUT, netmask: 0xffffffff };
+    persistence = { timeout: DEFAULT_PERSISTENCE_TIMEOUT, prefix: ctx.family === 6 ? 128 : 32 };
     i++;
     const seen = new Set<string>();
     while (f[i] !== undefined && f[i]!.text.startsWith("-")) {
@@ -112,10 +112,17 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
           );
           errors = true;
         } else persistence.timeout = t;
+      } else if (ctx.family === 6) {
+        // ipvsadm reads -M of an IPv6 service as a prefix length (ipvsadm.c: "illegal ipv6 netmask")
+        const p = /^(?:[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(value.text) ? Number(value.text) : NaN;
+        if (Number.isNaN(p)) {
+          ctx.report("invalid-netmask", `invalid IPv6 persistence prefix \`${printable(value.text)}\``, value.span, "an IPv6 service's `-M` is a prefix length from 1 to 128, e.g. `ppc -M 64`: clients in one /64 stick to one real server");
+          errors = true;
+        } else persistence!.prefix = p;
       } else {
         const m = readNetmask(ctx, value);
         if (m === undefined) errors = true;
-        else persistence.netmask = m.mask;
+        else persistence!.prefix = m.prefix;
       }
       i += 2;
     }
@@ -147,19 +154,20 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
   }
   const realServers: RealServer[] = [];
   // duplicates: a scan for the usual handful of real servers, a map for long lists
-  const byKey = rsFields.length > 16 ? new Map<number, RealServer>() : undefined;
+  const byKey = rsFields.length > 16 ? new Map<number | string, RealServer>() : undefined;
   for (const rf of rsFields) {
     const rs = readRealServer(ctx, rf, protocol, port, type);
     if (rs === undefined) {
       errors = true;
       continue;
     }
-    let first = byKey?.get(rs.address * 65536 + rs.port);
+    const key = typeof rs.address === "bigint" ? `${rs.address}:${rs.port}` : rs.address * 65536 + rs.port;
+    let first = byKey?.get(key);
     if (byKey === undefined) for (const o of realServers) if (o.address === rs.address && o.port === rs.port) first = o;
     if (first !== undefined) {
       ctx.report(
         "duplicate-real-server",
-        `real server \`${formatIPv4(rs.address)}:${rs.port}\` is listed twice in this service`,
+        `real server \`${formatAddressPort(rs.address, rs.port)}\` is listed twice in this service`,
         rf.span,
         first.written === rs.written ? "remove one" : `\`${first.written}\` and \`${rs.written}\` are the same server; remove one`,
         [{ message: "first listed here", span: first.span }],
@@ -167,7 +175,7 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
       errors = true;
       continue;
     }
-    byKey?.set(rs.address * 65536 + rs.port, rs);
+    byKey?.set(key, rs);
     realServers.push(rs);
   }
   if (errors || protocol === undefined) return undefined;

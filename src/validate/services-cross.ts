@@ -2,7 +2,7 @@
 // the DIP, or off the DIP's network.
 
 import type { LvsType } from "../model.js";
-import { formatIPv4, inNetwork } from "../net.js";
+import { familyOf, formatAddress, inPrefix } from "../net.js";
 import type { Context, LocatedDip, LocatedVip, ParsedService } from "./context.js";
 
 /** What no single SERVICE line shows: a service given twice, a fwmark's missing rule, real servers that are the VIP or the DIP or off its network. */
@@ -35,10 +35,23 @@ export function serviceCrossChecks(
         "fwmark-rule-not-generated",
         `firewall mark ${svc.fwmark}: lvsc does not write the rule that marks the packets`,
         s.protoField.span,
-        `add one on the director, e.g. \`iptables -t mangle -A PREROUTING -d ${formatIPv4(vip.value.address)} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\``,
+        `add one on the director, e.g. \`${familyOf(vip.value.address) === 6 ? "ip6tables" : "iptables"} -t mangle -A PREROUTING -d ${formatAddress(vip.value.address)} -p tcp -m multiport --dports 80,443 -j MARK --set-mark ${svc.fwmark}\``,
       );
 
     for (const rs of svc.realServers) {
+      if (vip !== undefined && familyOf(rs.address) !== familyOf(vip.value.address)) {
+        const v = familyOf(vip.value.address);
+        ctx.report(
+          "wrong-family",
+          `real server \`${rs.written}\` is IPv${familyOf(rs.address)} and the VIP is IPv${v}`,
+          rs.span,
+          type === "tun"
+            ? `give an IPv${v} real server: the kernel can tunnel across families, but lvsc does not write the real servers' side of that (an ip6tnl or sit device) yet`
+            : `direct routing and masquerading keep the packet's family, so the kernel refuses this (only tunnelling may mix families): give the real server's IPv${v} address`,
+          [{ message: "VIP given here", span: vip.addressSpan }],
+        );
+        continue;
+      }
       if (vip !== undefined && rs.address === vip.value.address) {
         ctx.report("realserver-is-vip", `real server \`${rs.written}\` is the VIP`, rs.span, "list the real servers' own addresses (RIPs)");
         continue;
@@ -54,11 +67,11 @@ export function serviceCrossChecks(
         continue;
       }
       if (rs.localNode || type === undefined || type === "tun") continue;
-      if (!inNetwork(rs.address, dip.value.network, dip.value.netmask)) {
-        const net = `${formatIPv4(dip.value.network)}/${dip.value.prefix}`;
+      if (!inPrefix(rs.address, dip.value.network, dip.value.prefix)) {
+        const net = `${formatAddress(dip.value.network)}/${dip.value.prefix}`;
         ctx.report(
           "realserver-outside-network",
-          `real server \`${rs.written}\` (${formatIPv4(rs.address)}) is outside the director's inside network ${net}`,
+          `real server \`${rs.written}\` (${formatAddress(rs.address)}) is outside the director's inside network ${net}`,
           rs.span,
           type === "dr"
             ? "direct routing sends frames on the LAN: real servers must share the DIP's network; use VS_TUN for routed real servers"

@@ -38,3 +38,18 @@ export function readOnOff(ctx: Context, d: Directive | undefined, code: Code, na
   ctx.report(code, `${name} must be \`on\` or \`off\`, not \`${printable(f.text)}\``, f.span, lower === "on" || lower === "off" ? `write it in lower case: \`${lower}\`` : hint);
   return undefined;
 }
+
+/**
+ * The device of an IPv6 address: a plain device name. Labels (`eth0:110`) are an IPv4 notion
+ * (IFA_LABEL): `ip -6 addr add … label` is refused by the kernel.
+ */
+export function ipv6Device(ctx: Context, device: Iface, f: Field, what: string): boolean {
+  if (device.label === undefined) return true;
+  ctx.report(
+    "ipv6-label",
+    `an IPv6 ${what} cannot have the alias label \`${printable(f.text)}\``,
+    f.span,
+    `IPv6 addresses have no labels: write the device alone, \`${device.device}\``,
+  );
+  return false;
+}

@@ -1,26 +1,37 @@
-// VIP: the address clients use, in configure-lvs's four fields or lvsc's `address/prefix` form.
+// VIP: the address clients use, in configure-lvs's four fields or lvsc's `address/prefix` form
+// (the only form for IPv6, which has no netmask and no broadcast address).
 
-import { subField, type Directive, type Field } from "../ast.js";
+import type { Directive, Field } from "../ast.js";
 import { DIRECTIVES } from "../directives.js";
-import { broadcastOf, looksLikeIPv6, maskOfPrefix } from "../net.js";
+import { broadcastOf, looksLikeIPv6, maskOfPrefix, type IPv4 } from "../net.js";
 import { printable } from "../text.js";
-import { broadcastCheck, ipv6Address, readAddress, readNetmask } from "./address.js";
+import { broadcastCheck, readAddress, readCidr, readNetmask } from "./address.js";
 import type { Context, LocatedVip } from "./context.js";
-import { readIface } from "./values.js";
+import { ipv6Device, readIface } from "./values.js";
 
 /** VIP's four fields (device, address, netmask, broadcast), or the `address/prefix` form. */
 export function validateVip(ctx: Context, d: Directive | undefined): LocatedVip | undefined {
   if (d === undefined) return undefined;
   const slash = d.args.findIndex((a) => a.text.includes("/"));
   if (slash === 1) return cidrVip(ctx, d);
+  if (d.args[1] !== undefined && looksLikeIPv6(d.args[1].text)) {
+    ctx.report(
+      "ipv6-needs-prefix",
+      `an IPv6 VIP is written \`address/prefix\``,
+      d.args.length > 2 ? { start: d.args[1].span.start, end: d.args[d.args.length - 1]!.span.end } : d.args[1].span,
+      `IPv6 has no netmask and no broadcast address: \`VIP=${printable(d.args[0]!.text.split(":")[0]!)} ${printable(d.args[1].text)}/64\` (the prefix of the VIP's network)`,
+    );
+    return undefined;
+  }
   const f = ctx.fields(d);
   if (f === undefined) return undefined;
   const [fDev, fAddr, fMask, fBcast] = f as [Field, Field, Field, Field];
   const device = readIface(ctx, fDev, false, "VIP device");
-  const address = readAddress(ctx, fAddr, "VIP");
+  const address = readAddress(ctx, fAddr, "VIP", 4);
   const mask = readNetmask(ctx, fMask);
-  const broadcast = readAddress(ctx, fBcast, "VIP broadcast");
+  const broadcast = readAddress(ctx, fBcast, "VIP broadcast", 4);
   if (device === undefined || address === undefined || mask === undefined || broadcast === undefined) return undefined;
+  if (typeof address === "bigint" || typeof broadcast === "bigint") return undefined; // (family 4 never resolves to IPv6)
   broadcastCheck(ctx, address, mask.mask, mask.prefix, fBcast, broadcast);
   return {
     value: { device, address, netmask: mask.mask, prefix: mask.prefix, broadcast },
@@ -30,8 +41,8 @@ export function validateVip(ctx: Context, d: Directive | undefined): LocatedVip 
 }
 
 /**
- * `VIP=eth0:101 192.168.0.101/24`: lvsc's extension, the netmask and broadcast derived from the
- * prefix (the four-field form is configure-lvs's own).
+ * `VIP=eth0:101 192.168.0.101/24` or `VIP=eth0 2001:db8::110/64`: lvsc's extension, an IPv4
+ * netmask and broadcast derived from the prefix (the four-field form is configure-lvs's own).
  */
 function cidrVip(ctx: Context, d: Directive): LocatedVip | undefined {
   const [fDev, fAddr] = d.args as [Field, Field];
@@ -44,30 +55,17 @@ function cidrVip(ctx: Context, d: Directive): LocatedVip | undefined {
     );
     return undefined;
   }
-  const slash = fAddr.text.indexOf("/");
-  const fHost = subField(fAddr, 0, slash);
-  const fPrefix = subField(fAddr, slash + 1, fAddr.text.length);
   const device = readIface(ctx, fDev, false, "VIP device");
-  if (looksLikeIPv6(fHost.text)) {
-    // `2001:db8::110/64`: the IPv6 prefix form, refused as a whole (not as a prefix over 32)
-    ipv6Address(ctx, fHost, "VIP");
-    return undefined;
+  const cidr = readCidr(ctx, fAddr, "VIP", "VIP=eth0:101 192.168.0.101/24");
+  if (device === undefined || cidr === undefined) return undefined;
+  if (typeof cidr.address === "bigint") {
+    if (!ipv6Device(ctx, device, fDev, "VIP")) return undefined;
+    return { value: { device, address: cidr.address, prefix: cidr.prefix, netmask: undefined, broadcast: undefined }, span: d.span, addressSpan: cidr.host.span };
   }
-  const address = fHost.text === "" ? undefined : readAddress(ctx, fHost, "VIP");
-  if (fHost.text === "") ctx.report("invalid-ipv4", "the VIP's address is missing before `/`", fHost.span, "e.g. `VIP=eth0:101 192.168.0.101/24`");
-  const prefix = /^(?:0|[1-9][0-9]?)$/.test(fPrefix.text) ? Number(fPrefix.text) : NaN;
-  if (!(prefix <= 32))
-    ctx.report(
-      "invalid-netmask",
-      `invalid prefix length \`/${printable(fPrefix.text)}\``,
-      fPrefix.text === "" ? fAddr.span : fPrefix.span,
-      "a prefix length is a number from 0 to 32, e.g. `/24` for 255.255.255.0",
-    );
-  if (device === undefined || address === undefined || !(prefix <= 32)) return undefined;
-  const netmask = maskOfPrefix(prefix);
+  const netmask: IPv4 = maskOfPrefix(cidr.prefix);
   return {
-    value: { device, address, netmask, prefix, broadcast: broadcastOf(address, netmask) },
+    value: { device, address: cidr.address, netmask, prefix: cidr.prefix, broadcast: broadcastOf(cidr.address, netmask) },
     span: d.span,
-    addressSpan: fHost.span,
+    addressSpan: cidr.host.span,
   };
 }
