@@ -46,9 +46,9 @@ export function sh(value: string): string {
  * Text placed in a shell comment or a here-document line, where quoting would show literally:
  * allowed only when it cannot end the comment or the here-document (no newline, no control
  * character) and carries nothing a shell reads inside double quotes (`$`, backquote, `\\`, `"`). It
- * must never be placed inside single quotes.
+ * must never be placed inside single quotes. (`[ ]` are IPv6's brackets: `[2001:db8::1]:80`.)
  */
-const INERT = charClass(" A-Za-z0-9_@%+=:,./()*'-");
+const INERT = charClass(" A-Za-z0-9_@%+=:,./()*'[\\]-");
 
 export function assertInertText(value: string): string {
   if (!INERT(value)) throw new Error(`unsafe text for a comment or here-document: ${JSON.stringify(value)}`);
