@@ -178,13 +178,17 @@ export interface LvsConfig {
   dips: DirectorInside[];
   /** The family of the first VIP (a dual-stack cluster has both: see `vips`). */
   family: Family;
+  /** DIRECTOR_DEFAULT_GW of the first VIP's family. */
   directorGateway: Gateway | undefined;
   services: VirtualService[];
   /** Real servers' device for the VIP (DR/TUN). */
   serverVipDevice: Iface | undefined;
   /** Real servers' NIC facing the director. */
   serverNetDevice: Iface | undefined;
+  /** SERVER_DEFAULT_GW of the first VIP's family. */
   serverGateway: Gateway | undefined;
+  /** Dual stack: the gateways of the second VIP's family (a second DIRECTOR_DEFAULT_GW or SERVER_DEFAULT_GW line). */
+  gateways2?: { director: Gateway | undefined; server: Gateway | undefined } | undefined;
   /** DIRECTOR_PAIR: two directors and keepalived; absent for a single director. */
   pair?: DirectorPair | undefined;
   /** DIRECTOR_ACTIVE: N active directors announcing the VIP by BGP; absent otherwise. */

@@ -30,6 +30,8 @@ export interface RenderPlan {
 export interface Sysctl {
   key: string;
   value: string;
+  /** A value the script leaves as it finds it (and then does not hold): accept_ra=0 stays 0. */
+  keep?: string | undefined;
 }
 
 /** Sysctls set together, under one comment (a line per array entry). */
@@ -42,8 +44,9 @@ export interface SysctlGroup {
  * A sysctl key for a per-interface setting. sysctl(8) reads dots as separators, so an
  * interface with a dot in its name (a VLAN such as eth0.100) needs the slash form.
  */
-export function confKey(device: string, param: string): string {
-  return device.includes(".") ? `net/ipv4/conf/${device}/${param}` : `net.ipv4.conf.${device}.${param}`;
+export function confKey(device: string, param: string, family: 4 | 6 = 4): string {
+  const ip = family === 6 ? "ipv6" : "ipv4";
+  return device.includes(".") ? `net/${ip}/conf/${device}/${param}` : `net.${ip}.conf.${device}.${param}`;
 }
 
 /** arp_ignore=1 and arp_announce=2 on each device: a host that holds the VIP but never answers ARP for it. */

@@ -8,7 +8,7 @@ import { checkComment as customCheckComment, keepalivedCheck, monCheck } from ".
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
-import { formatAddress, type Address } from "./net.js";
+import { familyOf, formatAddress, type Address } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -46,8 +46,38 @@ const FORWARD_NAMES: Record<LvsType, string> = {
   tun: "IPIP tunnelling, ipvsadm -i",
 };
 
+/**
+ * VS_NAT over IPv6 (NAT66): the director forwards the replies. Turning IPv6 forwarding on makes
+ * the kernel delete the default routes it learnt from router advertisements, and ignore further
+ * ones, on every interface whose accept_ra is not 2 (addrconf.c, route.c rt6_purge_dflt_routers):
+ * a director that takes its default route from RAs would lose it. So the VIP's device, where the
+ * router is, takes RAs even while forwarding (accept_ra=2) when it takes them now (1), and
+ * before forwarding goes on; a device with accept_ra=0 keeps 0 (its default route is static).
+ * IPv6 has no send_redirects: the real servers refuse redirects instead (serverSysctls).
+ */
+function nat66Sysctls(config: LvsConfig): SysctlGroup[] {
+  return [
+    {
+      comment: [
+        "VS_NAT over IPv6: forwarding on deletes the default routes learnt from router",
+        "advertisements on devices whose accept_ra is not 2: where the VIP's device takes RAs",
+        "(accept_ra=1), it keeps taking them (2), set before forwarding goes on.",
+      ],
+      sysctls: [{ key: confKey(config.vip.device.device, "accept_ra", 6), value: "2", keep: "0" }],
+    },
+    {
+      comment: [
+        "VS_NAT over IPv6: the real servers' replies come back through the director, which",
+        "rewrites their source address to the VIP, so the director must forward IPv6.",
+      ],
+      sysctls: [{ key: "net.ipv6.conf.all.forwarding", value: "1" }],
+    },
+  ];
+}
+
 function directorSysctls(config: LvsConfig): SysctlGroup[] {
   if (config.active !== undefined) return activeSysctls(config);
+  if (config.type === "nat" && config.family === 6) return nat66Sysctls(config);
   if (config.type === "nat")
     return [
       {
@@ -82,6 +112,22 @@ function directorSysctls(config: LvsConfig): SysctlGroup[] {
 }
 
 function serverSysctls(config: LvsConfig): SysctlGroup[] {
+  if (config.family === 6) {
+    // neighbour discovery answers only for the receiving interface's addresses, and solicits
+    // from the outgoing one's: the VIP on lo, dummy0 or ip6tnl0 is hidden without any setting
+    if (config.type !== "nat" || config.serverNetDevice === undefined) return [];
+    return [
+      {
+        comment: [
+          "VS_NAT over IPv6: the director forwards replies out of the device they came in on, and",
+          "IPv6 has no send_redirects to stop it telling this host to reach the client directly,",
+          "bypassing the translation. So this host refuses redirects: per device, as the kernel",
+          "reads it (net.ipv6.conf.all.accept_redirects does not carry to existing devices).",
+        ],
+        sysctls: [{ key: confKey(config.serverNetDevice.device, "accept_redirects", 6), value: "0" }],
+      },
+    ];
+  }
   if (config.type === "nat") return [];
   const out: SysctlGroup[] = [];
   if (config.type === "tun")
@@ -193,10 +239,10 @@ function serverVip(config: LvsConfig) {
     hasServerVip: true,
     serverVipDevice: dev.device,
     serverVipLabel: dev.label ?? "",
-    serverVipCidr: `${formatAddress(config.vip.address)}/32`,
+    serverVipCidr: `${formatAddress(config.vip.address)}/${config.family === 6 ? 128 : 32}`,
     serverVipIsDummy: /^dummy/.test(dev.device),
     // under TUN, the script brings tunl0 up itself before it gets the VIP
-    serverVipIsTunnel: config.type === "tun" && dev.device === "tunl0",
+    serverVipIsTunnel: config.type === "tun" && dev.device === (config.family === 6 ? "ip6tnl0" : "tunl0"),
   };
 }
 
@@ -204,6 +250,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
   const c = common(config, opts);
   let serverGateway = "";
   let serverGatewayComment: string[] = [];
+  let serverGatewayDevice = "";
   if (config.type === "nat") {
     serverGateway = c.dip;
     serverGatewayComment = [
@@ -212,6 +259,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
     ];
   } else if (config.serverGateway !== undefined) {
     serverGateway = formatAddress(config.serverGateway.address);
+    serverGatewayDevice = config.serverGateway.device?.device ?? "";
     serverGatewayComment = ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."];
   }
   return {
@@ -223,7 +271,8 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       ...c,
       ...serverVip(config),
       stateName: `${c.prog}-${c.vip}`,
-      marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => String(s.fwmark)).join(" "),
+      // an IPv6 mark is another service than the IPv4 mark of the same number (`-f 1 -6`)
+      marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => (familyOf(s.vip) === 6 ? `${s.fwmark}-6` : String(s.fwmark))).join(" "),
       initialStateOn: config.initialState,
       manageRealServers: config.initialState ? "1" : "0",
       // mh builds its table from the kernel's order of the real servers: the planner reads it
@@ -240,9 +289,14 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       vipDevice: config.vip.device.device,
       vipLabel: config.vip.device.label ?? "",
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
+      directorGatewayDevice: config.directorGateway?.device?.device ?? "",
+      vipIs6: config.family === 6,
       isTun: config.type === "tun",
       serverSysctls: serverSysctls(config),
+      // a blank line before the VIP's lines when something comes before them
+      serverVipAfterOthers: config.type === "tun" || serverSysctls(config).length > 0,
       serverGateway,
+      serverGatewayDevice,
       serverGatewayComment,
       ...haFacts(config),
       ...activeFacts(config),
@@ -269,7 +323,8 @@ function haFacts(config: LvsConfig) {
 function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const sv = serverVip(config);
   if (!sv.hasServerVip) return undefined;
-  const hidden = opts.arp === "hidden";
+  // (the hidden flag is IPv4's ARP: IPv6 needs no hiding)
+  const hidden = opts.arp === "hidden" && config.family === 4;
   const groups: SysctlGroup[] = hidden
     ? [
         ...serverSysctls(config).filter((g) => g.sysctls.some((x) => x.key.endsWith("rp_filter"))),
@@ -298,6 +353,7 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       // ifconfig names an address label as its device (lo:0)
       ifconfigDevice: sv.serverVipLabel !== "" ? sv.serverVipLabel : sv.serverVipDevice,
       isTun: config.type === "tun",
+      vipIs6: config.family === 6,
       groups: groups.map((g) => ({
         comment: g.comment,
         sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
@@ -622,7 +678,9 @@ function systemd(config: LvsConfig, opts: EmitOptions): RenderPlan {
 }
 
 function sysctlD(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
-  if (config.type === "nat") return undefined;
+  // IPv6 needs no ARP settings (neighbour discovery never answers for the VIP on lo, dummy0 or
+  // ip6tnl0), and IPv6 has no rp_filter: nothing to keep across reboots
+  if (config.type === "nat" || config.family === 6) return undefined;
   const sysctls = serverSysctls(config).flatMap((g) => g.sysctls);
   return {
     target: "sysctl",

@@ -61,6 +61,11 @@ export class Context {
    * when the VIP is broken), when a name resolves to its IPv4 line first.
    */
   family: Family | undefined;
+  /**
+   * A dual-stack conf (a VIP per family): a SERVICE line is read once per family, and a real
+   * server written as an address of the other family belongs to the other family's service.
+   */
+  dualStack = false;
   /** "did you mean" results by table and word (see suggestion()). */
   private readonly suggestions = new Map<string, Map<string, string>>();
   constructor(readonly opts: ValidateOptions) {}

@@ -5,18 +5,17 @@ import { countErrors } from "../diagnostics.js";
 import { validateActive } from "./active.js";
 import { validateChecks } from "./check.js";
 import { Context, type ParsedService, type ValidateOptions, type ValidateResult } from "./context.js";
-import { validateDip } from "./dip.js";
-import { gatewayChecks, gatewayFamily, readGateway } from "./gateways.js";
+import { gatewayChecks, gatewayFamily } from "./gateways.js";
 import { familyOf } from "../net.js";
 import { validateInitialState, validateLvsType } from "./lvs-type.js";
 import { sortDirectives } from "./names.js";
 import { networkChecks, vipIsNotDip } from "./network.js";
 import { validatePair } from "./pair.js";
 import { requiredDirectives } from "./required.js";
-import { singleIface, vipDeviceChecks } from "./server-devices.js";
+import { singleIface, vipDevice6Checks, vipDeviceChecks } from "./server-devices.js";
 import { validateService } from "./service.js";
 import { serviceCrossChecks } from "./services-cross.js";
-import { validateVip } from "./vip.js";
+import { perFamily } from "./dual-stack.js";
 
 export { SUGGESTED, type ValidateOptions, type ValidateResult } from "./context.js";
 
@@ -26,10 +25,10 @@ export { SUGGESTED, type ValidateOptions, type ValidateResult } from "./context.
  *
  *   LVS_TYPE             lvs-type.ts, required.ts (missing, or not the file name's type)
  *   INITIAL_STATE        lvs-type.ts
- *   VIP                  vip.ts, network.ts (among the director's networks)
- *   DIRECTOR_INSIDEIP    dip.ts, network.ts
- *   DIRECTOR_DEFAULT_GW  gateways.ts
- *   SERVER_DEFAULT_GW    gateways.ts (against the DIP)
+ *   VIP                  vip.ts, network.ts (among the director's networks), dual-stack.ts (a second, of the other family)
+ *   DIRECTOR_INSIDEIP    dip.ts, network.ts, dual-stack.ts (one per VIP family)
+ *   DIRECTOR_DEFAULT_GW  gateways.ts, dual-stack.ts (one per family)
+ *   SERVER_DEFAULT_GW    gateways.ts (against the DIP), dual-stack.ts (one per family)
  *   SERVICE              service.ts, sched-flags.ts (-b), real-server.ts, services-cross.ts, mh.ts (mh)
  *   SERVER_VIP_DEVICE    server-devices.ts, required.ts (needed, or unused for VS_NAT)
  *   SERVER_NET_DEVICE    server-devices.ts
@@ -53,7 +52,7 @@ export { SUGGESTED, type ValidateOptions, type ValidateResult } from "./context.
  */
 export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   const ctx = new Context(opts);
-  const { single, services, checks, repeated } = sortDirectives(ctx, ast);
+  const { single, services, checks, repeated, second } = sortDirectives(ctx, ast);
 
   // ---- each directive's value ----
   const present = (n: string) => single.get(n);
@@ -61,37 +60,53 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
     const d = single.get(n);
     return d !== undefined && !d.broken ? d : undefined;
   };
+  const okSecond = (n: string) => {
+    const d = second.get(n);
+    return d !== undefined && !d.broken ? d : undefined;
+  };
   const type = validateLvsType(ctx, ok("LVS_TYPE"));
   const initialState = validateInitialState(ctx, ok("INITIAL_STATE"));
-  const vip = validateVip(ctx, ok("VIP"));
-  // host names from here on resolve in the VIP's family
-  if (vip !== undefined) ctx.family = familyOf(vip.value.address);
-  const dip = validateDip(ctx, ok("DIRECTOR_INSIDEIP"));
+  // VIP and the directives given once per family (dual-stack.ts)
+  const fam = perFamily(ctx, ok, okSecond, second);
+  const { vip, dip } = fam.first;
   const vipDeviceDirective = ok("SERVER_VIP_DEVICE");
   const serverVipDevice = singleIface(ctx, vipDeviceDirective, true);
   const serverNetDevice = singleIface(ctx, ok("SERVER_NET_DEVICE"), false);
-  const directorGateway = readGateway(ctx, ok("DIRECTOR_DEFAULT_GW"), "gateway");
-  const serverGateway = readGateway(ctx, ok("SERVER_DEFAULT_GW"), "gateway", serverNetDevice);
-  const parsedServices = services.filter((d) => !d.broken).map((d) => validateService(ctx, d, type?.value));
+  fam.readGateways(serverNetDevice);
+  const directorGateway = fam.first.directorGateway;
+  const serverGateway = fam.first.serverGateway;
+  // each SERVICE line once per family of VIP (the first VIP's, then the second's)
+  const lines = services.filter((d) => !d.broken);
+  const parsedServices = fam.eachFamily(() => lines.map((d) => validateService(ctx, d, type?.value)));
 
   // ---- required directives ----
   requiredDirectives(ctx, present, services, type);
 
-  // ---- cross checks ----
-  vipIsNotDip(ctx, vip, dip);
-  gatewayFamily(ctx, vip, directorGateway, "DIRECTOR_DEFAULT_GW");
-  gatewayFamily(ctx, vip, serverGateway, "SERVER_DEFAULT_GW");
-  gatewayChecks(ctx, type, dip, serverGateway);
+  // ---- cross checks, in each family ----
+  const validByFamily = parsedServices.map((list) => list.filter((s): s is ParsedService => s !== undefined));
+  fam.sides().forEach((side, i) => {
+    vipIsNotDip(ctx, side.vip, side.dip);
+    if (!fam.dual) {
+      gatewayFamily(ctx, side.vip, side.directorGateway, "DIRECTOR_DEFAULT_GW");
+      gatewayFamily(ctx, side.vip, side.serverGateway, "SERVER_DEFAULT_GW");
+    }
+    gatewayChecks(ctx, type, side.dip, side.serverGateway);
+    serviceCrossChecks(ctx, validByFamily[i] ?? [], type?.value, side.vip, side.dip);
+    // (N active directors reach the VIP through the BGP routes lvsc writes: their own checks)
+    if (type !== undefined && side.vip !== undefined && side.dip !== undefined && present("DIRECTOR_ACTIVE") === undefined) networkChecks(ctx, type.value, side.vip, side.dip);
+  });
   vipDeviceChecks(ctx, type, serverVipDevice, serverNetDevice);
-  const validServices = parsedServices.filter((s): s is ParsedService => s !== undefined);
-  serviceCrossChecks(ctx, validServices, type?.value, vip, dip);
-  // (N active directors reach the VIP through the BGP routes lvsc writes: their own checks)
-  if (type !== undefined && vip !== undefined && dip !== undefined && present("DIRECTOR_ACTIVE") === undefined) networkChecks(ctx, type.value, vip, dip);
+  if (fam.sides().some((side) => side.vip !== undefined && familyOf(side.vip.value.address) === 6)) vipDevice6Checks(ctx, type, serverVipDevice);
+  const validServices = validByFamily[0] ?? [];
   // ---- two directors (lvsc extension) ----
   const ha = validatePair(ctx, ok, present, type?.value, vip, dip, serverGateway, validServices);
-  // ---- health checks per service (lvsc extension CHECK) ----
-  validateChecks(ctx, checks, validServices, ha.pair === undefined, validServices.length === services.length);
+  // ---- health checks per service (lvsc extension CHECK): the same on both families' services ----
+  validateChecks(ctx, checks, validServices, ha.pair === undefined, validServices.length === lines.length);
+  const checkOf = new Map(validServices.map((s) => [s.value.line, s.value.check]));
+  for (const s of validByFamily[1] ?? []) s.value.check = checkOf.get(s.value.line);
   // ---- N active directors (lvsc extension) ----
+  if (fam.dual && present("DIRECTOR_ACTIVE") !== undefined)
+    ctx.report("ipv6-unsupported", "N active directors (`DIRECTOR_ACTIVE`) serve one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
   const active = validateActive(ctx, ok, present, repeated.get("BGP_PEER") ?? [], type?.value, vip, dip, serverGateway, validServices);
 
   if (countErrors(ctx.out) > 0 || type === undefined || vip === undefined || dip === undefined)
@@ -101,12 +116,13 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
       type: type.value,
       initialState: initialState ?? true,
       vip: vip.value,
-      vips: [vip.value],
+      vips: fam.sides().map((side) => side.vip!.value),
       dip: dip.value,
-      dips: [dip.value],
+      dips: fam.sides().map((side) => side.dip!.value),
       family: familyOf(vip.value.address),
       directorGateway: directorGateway?.value,
-      services: validServices.map((s) => ({ ...s.value, vip: vip.value.address })),
+      ...(fam.dual ? { gateways2: { director: fam.sides()[1]!.directorGateway?.value, server: fam.sides()[1]!.serverGateway?.value } } : {}),
+      services: fam.sides().flatMap((side, i) => (validByFamily[i] ?? []).map((s) => ({ ...s.value, vip: side.vip!.value.address }))),
       serverVipDevice: serverVipDevice?.value,
       serverNetDevice: serverNetDevice?.value,
       serverGateway: serverGateway?.value,

@@ -12,7 +12,15 @@ export interface SortedDirectives {
   checks: Directive[];
   /** the other repeatable directives (BGP_PEER), by name */
   repeated: Map<string, Directive[]>;
+  /** A dual-stack conf's second line of a per-family directive (PER_FAMILY), by canonical name. */
+  second: Map<string, Directive>;
 }
+
+/**
+ * The directives a dual-stack conf gives once per family: a second line is the other family's
+ * (its family is checked where the line is read).
+ */
+export const PER_FAMILY: ReadonlySet<string> = new Set(["VIP", "DIRECTOR_INSIDEIP", "DIRECTOR_DEFAULT_GW", "SERVER_DEFAULT_GW"]);
 
 /** Sorts the directives by name, reporting unknown, deprecated and duplicated names. */
 export function sortDirectives(ctx: Context, ast: ConfFile): SortedDirectives {
@@ -20,6 +28,7 @@ export function sortDirectives(ctx: Context, ast: ConfFile): SortedDirectives {
   const services: Directive[] = [];
   const checks: Directive[] = [];
   const repeated = new Map<string, Directive[]>();
+  const second = new Map<string, Directive>();
   for (const d of ast.directives) {
     const name = d.name.text;
     const spec = DIRECTIVES[name];
@@ -45,20 +54,26 @@ export function sortDirectives(ctx: Context, ast: ConfFile): SortedDirectives {
         `write \`${spec.deprecatedFor}=${d.args.map((a) => a.text).join(" ")}\``,
       );
     const first = single.get(canonical);
+    if (first !== undefined && PER_FAMILY.has(canonical) && !second.has(canonical)) {
+      second.set(canonical, d);
+      continue;
+    }
     if (first !== undefined) {
       if (!d.broken)
         ctx.report(
           "duplicate-directive",
           first.name.text === name ? `\`${name}\` is given twice` : `\`${name}\` repeats \`${first.name.text}\``,
           d.name.span,
-          "keep one; every directive except SERVICE appears once",
+          PER_FAMILY.has(canonical)
+            ? `keep two at most: one per family (IPv4 and IPv6, a dual-stack cluster); every other directive except SERVICE appears once`
+            : "keep one; every directive except SERVICE appears once",
           [{ message: "first given here", span: first.name.span }],
         );
       continue;
     }
     single.set(canonical, d);
   }
-  return { single, services, checks, repeated };
+  return { single, services, checks, repeated, second };
 }
 
 /** A name no directive has, with the directive it most looks like. */

@@ -5,7 +5,7 @@ import { subField, type Field } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_WEIGHT } from "../directives.js";
 import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
-import { formatIPv6, ipv4At, isLinkLocal6, isLoopbackAddress, type Address } from "../net.js";
+import { formatIPv6, ipv4At, isLinkLocal6, isLoopbackAddress, looksLikeIPv4, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { readAddress } from "./address.js";
 import type { Context } from "./context.js";
@@ -67,8 +67,22 @@ class ConfRealServer implements RealServer {
   }
 }
 
+/** A dual-stack conf's real server written as an address of the family not being read. */
+export const OTHER_FAMILY = Symbol("other family");
+
+/** The family a real server field's host is written in: 4 or 6 for an address, undefined for a name. */
+function writtenFamily(host: string): 4 | 6 | undefined {
+  if (host.charCodeAt(0) === 91 /* [ */ || host.indexOf(":") !== host.lastIndexOf(":")) return 6;
+  const end = host.search(/[:,]/);
+  return looksLikeIPv4(end === -1 ? host : host.slice(0, end)) ? 4 : undefined;
+}
+
 /** One real server field of a SERVICE, resolved, with its port (a NAT remap checked) and weight. */
-export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | undefined {
+export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol | undefined, servicePort: number, type: LvsType | undefined): RealServer | typeof OTHER_FAMILY | undefined {
+  if (ctx.dualStack) {
+    const w = writtenFamily(f.text);
+    if (w !== undefined && w !== ctx.family) return OTHER_FAMILY;
+  }
   const text = f.text;
   const shapeHint = "a real server is `host`, `host:port`, `host,weight` or `host:port,weight`";
   if (text.charCodeAt(0) === 45 /* - */) {

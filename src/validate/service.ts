@@ -9,7 +9,7 @@ import { didYouMean, printable } from "../text.js";
 import { readNetmask } from "./address.js";
 import type { Context, ParsedService } from "./context.js";
 import { readFwmark, readPort, readProtocol } from "./ports.js";
-import { readRealServer } from "./real-server.js";
+import { OTHER_FAMILY, readRealServer } from "./real-server.js";
 import { readSchedFlags } from "./sched-flags.js";
 
 const SCHEDULER_SET: ReadonlySet<string> = new Set(SCHEDULERS);
@@ -157,6 +157,7 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
   const byKey = rsFields.length > 16 ? new Map<number | string, RealServer>() : undefined;
   for (const rf of rsFields) {
     const rs = readRealServer(ctx, rf, protocol, port, type);
+    if (rs === OTHER_FAMILY) continue;
     if (rs === undefined) {
       errors = true;
       continue;
@@ -177,6 +178,16 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
     }
     byKey?.set(key, rs);
     realServers.push(rs);
+  }
+  if (!errors && realServers.length === 0) {
+    // (dual stack: every real server was written as an address of the other family)
+    ctx.report(
+      "missing-real-servers",
+      `service \`${printable(fService.text)}\` has no IPv${ctx.family} real server, and the conf has an IPv${ctx.family} VIP`,
+      { start: fProto.span.start, end: f[f.length - 1]!.span.end },
+      "a dual-stack cluster serves each service on both VIPs: name real servers that have a line of each family in the hosts file, or add their addresses of this family",
+    );
+    return undefined;
   }
   if (errors || protocol === undefined) return undefined;
   return {

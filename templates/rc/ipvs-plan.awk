@@ -36,13 +36,16 @@ function server(   i) {
 	for (i = 3; i < NF; i++) if ($i == "-r") return $(i + 1)
 	return ""
 }
-# owned(s): the service is one of ours: an owned VIP (IPv4, any port) or an owned IPv4 mark
+# owned(s): the service is one of ours: an owned VIP (any port; IPv6 in brackets) or an owned
+# mark (an IPv6 mark, "-f 1 -6", is owned as 1-6)
 function owned(s,   f, n, a) {
 	n = split(s, f, " ")
+	if (f[1] == "-f" && n == 3 && f[3] == "-6") return index(" " marks " ", " " f[2] "-6 ") > 0
 	if (n != 2) return 0
 	if (f[1] == "-f") return index(" " marks " ", " " f[2] " ") > 0
 	a = f[2]
 	sub(/:[0-9]+$/, "", a)
+	if (a ~ /^\[.*\]$/) a = substr(a, 2, length(a) - 2)
 	return index(" " vips " ", " " a " ") > 0
 }
 $0 == "--" { live++; next }
