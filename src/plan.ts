@@ -324,6 +324,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       directorSysctls: directorSysctls(config),
       vipDevice: config.vip.device.device,
       vipLabel: config.vip.device.label ?? "",
+      dipDevice: config.dip.device.device,
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       directorGatewayDevice: config.directorGateway?.device?.device ?? "",
       isTun: config.type === "tun",
