@@ -106,7 +106,7 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   for (const s of validByFamily[1] ?? []) s.value.check = checkOf.get(s.value.line);
   // ---- N active directors (lvsc extension) ----
   if (fam.dual && present("DIRECTOR_ACTIVE") !== undefined)
-    ctx.report("ipv6-unsupported", "N active directors (`DIRECTOR_ACTIVE`) serve one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
+    ctx.report("ipv6-unsupported", "`DIRECTOR_ACTIVE` (N active directors) serves one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
   const active = validateActive(ctx, ok, present, repeated.get("BGP_PEER") ?? [], type?.value, vip, dip, serverGateway, validServices);
 
   if (countErrors(ctx.out) > 0 || type === undefined || vip === undefined || dip === undefined)
