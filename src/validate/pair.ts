@@ -5,7 +5,7 @@ import type { Directive } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { VRRP_PRIORITIES } from "../directives.js";
 import type { Director, Gateway, DirectorPair, LvsType, ServiceLine, VrrpId } from "../model.js";
-import { formatAddress, inPrefix, type Address } from "../net.js";
+import { familyOf, formatAddress, inPrefix, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { derivedRouterId } from "../vrrp-id.js";
 import { hostOn, readAddress } from "./address.js";
@@ -23,10 +23,15 @@ export function validatePair(
   dip: LocatedDip | undefined,
   serverGateway: Located<Gateway> | undefined,
   services: { value: ServiceLine }[],
+  /** A dual-stack conf's other VIP and DIP (the other family's): the pair floats them too. */
+  more: { vips?: readonly LocatedVip[]; dips?: readonly LocatedDip[] } = {},
 ): { pair: DirectorPair | undefined; vrrp: VrrpId | undefined } {
   const given = validateVrrpRouterId(ctx, ok("VRRP_ROUTER_ID"));
   const preempt = validateVrrpPreempt(ctx, ok("VRRP_PREEMPT"));
-  const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined);
+  // the first IPv6 address the pair floats: its VRRP is version 3
+  const floated = [...(vip !== undefined ? [vip] : []), ...(more.vips ?? []), ...(dip !== undefined ? [dip] : []), ...(more.dips ?? [])];
+  const ipv6 = floated.find((x) => familyOf(x.value.address) === 6)?.addressSpan;
+  const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined, ipv6);
   const pairDirective = present("DIRECTOR_PAIR");
   const preemptDirective = present("VRRP_PREEMPT");
   if (pairDirective === undefined && preemptDirective !== undefined)
