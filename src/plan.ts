@@ -579,13 +579,19 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const instance = (x: VrrpInstance) => {
     const addresses = x.addresses.map(floating);
     const excluded = x.excluded.map(floating);
-    return { addresses, excluded, hasExcluded: excluded.length > 0, hasV6: [...x.addresses, ...x.excluded].some((a) => familyOf(a.address) === 6), excludedFamily: x.family === 4 ? "IPv6" : "IPv4" };
+    return { addresses, excluded, hasExcluded: excluded.length > 0, v6Addresses: x.family === 6, v6Excluded: x.family === 4 && excluded.length > 0, excludedFamily: x.family === 4 ? "IPv6" : "IPv4" };
   };
   const single = instance(vrrpInstances({ ...config, pair: undefined })[0]!);
   const shared = {
     ...c,
     vipText,
+    dipText,
     vips: vips.length > 1 ? "VIPs" : "VIP",
+    // a dual-stack conf's header names the addresses of both families
+    dualStack: vips.length > 1 || dips.length > 1,
+    vipWord: vips.length > 1 ? "VIPs" : "VIP",
+    dipWord: dips.length > 1 ? "DIPs" : "DIP",
+    takes: vips.length > 1 || dips.length > 1 ? "them all" : "both",
     vrid: String(vrrp.routerId),
     vridGiven: vrrp.given,
     vipDevice: config.vip.device.device,
@@ -636,8 +642,6 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const paths = ["keepalived.conf", "keepalived.backup.conf"];
   // the directors' own addresses' family: the adverts' and the connection sync's
   const ownSix = familyOf(pair.directors[0].address) === 6;
-  // "VIP a and the DIP b", "VIPs a and b and the DIPs c and d"
-  const floats = `${vips.length > 1 ? "VIPs" : "VIP"} ${vipText} and the ${dips.length > 1 ? "DIPs" : "DIP"} ${dipText}`;
   const holdsText = (x: VrrpInstance) => {
     const held = [...x.addresses, ...x.excluded];
     const n = (role: "vip" | "dip") => held.filter((a) => a.role === role).length;
@@ -659,7 +663,6 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         path: paths[i]!,
         peerPath: paths[1 - i]!,
         routerId: `${routerBase}_${self.role}`,
-        floats,
         self: { role: self.role, name: directorName(self), address: formatAddress(self.address), priority: String(self.priority) },
         peer: { role: peer.role, name: directorName(peer), address: formatAddress(peer.address) },
         preempt: pair.preempt,

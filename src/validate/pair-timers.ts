@@ -9,13 +9,13 @@ import type { Context, Lookup } from "./context.js";
  * The pair's advert interval and VRRP version; keepalived's defaults (1 s, VRRPv2) when neither
  * is given. Undefined when either is wrong (reported), so that no pair is built from it.
  *
- * `ipv6`: the span of an IPv6 address the pair floats (a VIP or a DIP), when it floats one. VRRP
- * over IPv6 is VRRPv3 (RFC 5798; VRRPv2, RFC 3768, is IPv4 only): keepalived runs an IPv6
- * instance as version 3 when the file names none, and a dual-stack pair's one instance per
- * device floats both families. So the pair's timers are VRRPv3 by default then, and
- * `VRRP_VERSION=2` is refused: keepalived 2.2.7 without vrrp_strict would take `version 2` on
- * an IPv6 instance without a word (vrrp.c vrrp_complete_instance corrects it only in strict mode)
- * and send adverts no VRRPv3 peer reads.
+ * `ipv6`: the span of an IPv6 address in one of the pair's VRRP instances' virtual_ipaddress
+ * (an instance whose adverts are IPv6: see validatePair), when there is one. VRRP over IPv6 is
+ * VRRPv3 (RFC 5798; VRRPv2, RFC 3768, is IPv4 only), and keepalived runs an IPv6 instance as
+ * version 3 when the file names none. So the pair's timers are VRRPv3 by default then, for every
+ * instance (one version, one set of failover bounds), and `VRRP_VERSION=2` is refused:
+ * keepalived 2.2.7 without vrrp_strict takes `version 2` on an IPv6 instance without a word
+ * (vrrp.c vrrp_complete_instance corrects it only in strict mode).
  */
 export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, hasPair: boolean, ipv6?: Span): VrrpTimers | undefined {
   for (const name of ["VRRP_ADVERT", "VRRP_VERSION"]) {
@@ -48,9 +48,9 @@ export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, ha
     if (version === 2 && hasPair && ipv6 !== undefined) {
       ctx.report(
         "vrrp-v2-ipv6",
-        "VRRP version 2 cannot carry the pair's IPv6 addresses: VRRP over IPv6 is version 3",
+        "VRRP version 2, and the pair's VRRP adverts are IPv6: VRRP over IPv6 is version 3 (RFC 5798)",
         versionField.span,
-        "remove `VRRP_VERSION=2`: lvsc writes `version 3` for a pair with an IPv6 VIP (keepalived's own choice for IPv6), or give `VRRP_VERSION=3`",
+        "remove `VRRP_VERSION=2`: lvsc writes `version 3` for a pair whose adverts are IPv6 (keepalived's own choice for IPv6), or give `VRRP_VERSION=3`",
         [{ message: "IPv6 address given here", span: ipv6 }],
       );
       return undefined;

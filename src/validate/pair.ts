@@ -28,9 +28,16 @@ export function validatePair(
 ): { pair: DirectorPair | undefined; vrrp: VrrpId | undefined } {
   const given = validateVrrpRouterId(ctx, ok("VRRP_ROUTER_ID"));
   const preempt = validateVrrpPreempt(ctx, ok("VRRP_PREEMPT"));
-  // the first IPv6 address the pair floats: its VRRP is version 3
+  // An IPv6 address in a VRRP instance's virtual_ipaddress (src/ha.ts vrrpInstances): the
+  // instances advertise in the directors' family (the first VIP's), and a device that floats
+  // addresses of the other family only has an instance of that family. Such an instance is
+  // VRRPv3; an IPv6 address in an IPv4 instance's virtual_ipaddress_excluded is not in the adverts.
   const floated = [...(vip !== undefined ? [vip] : []), ...(more.vips ?? []), ...(dip !== undefined ? [dip] : []), ...(more.dips ?? [])];
-  const ipv6 = floated.find((x) => familyOf(x.value.address) === 6)?.addressSpan;
+  const ipv6 = floated.find(
+    (x) =>
+      familyOf(x.value.address) === 6 &&
+      (ctx.family === 6 || !floated.some((y) => familyOf(y.value.address) === 4 && y.value.device.device === x.value.device.device)),
+  )?.addressSpan;
   const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined, ipv6);
   const pairDirective = present("DIRECTOR_PAIR");
   const preemptDirective = present("VRRP_PREEMPT");
