@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { vrrpInstances } from "../src/ha.js";
+import { checkConfSet, vrrpInstances } from "../src/ha.js";
 import type { LvsConfig } from "../src/model.js";
 import { planOutputs } from "../src/plan.js";
 import { renderChunks } from "../src/render.js";
@@ -254,6 +254,22 @@ describe("keepalived.conf for a dual-stack cluster (one instance per device, the
     ]);
     // the router-id check compares each instance's LAN in its own family
     expect(instances[1]!.network).toBe(0x20010db8000000000000000000000000n);
+  });
+});
+
+describe("VRRP router ids of IPv6 clusters linted together", () => {
+  const set = (a: string, b: string) => checkConfSet([lintText(a, { file: "a.conf" }), lintText(b, { file: "b.conf" })]).flatMap((r) => r.diagnostics.map((d) => d.code)).filter((c) => c === "vrrp-router-id-collision");
+
+  it("collide on one IPv6 network (both ids from a VIP ending in 01)", () => {
+    expect(set(conf6(), conf6({ 3: "VIP=eth0 2001:db8::201/64" }))).toEqual(["vrrp-router-id-collision", "vrrp-router-id-collision"]);
+  });
+
+  it("do not collide on different IPv6 networks, nor across families (VRRP over IPv4 and over IPv6 are apart)", () => {
+    expect(set(conf6(), conf6({ 3: "VIP=eth0 2001:db8:1::201/64", 4: "DIRECTOR_INSIDEIP=eth0 2001:db8:1::1/64" }))).toEqual([]);
+    const v4 = `${readExample("lvs_dr.conf")}VRRP_ROUTER_ID=1\n`;
+    expect(set(conf6(), v4)).toEqual([]);
+    // the control: the same id on one IPv4 network does collide
+    expect(set(v4, `${readExample("lvs_dr.conf").replace("192.168.0.101 255", "192.168.0.102 255")}VRRP_ROUTER_ID=1\n`)).toContain("vrrp-router-id-collision");
   });
 });
 

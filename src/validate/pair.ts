@@ -36,7 +36,7 @@ export function validatePair(
   const ipv6 = floated.find(
     (x) =>
       familyOf(x.value.address) === 6 &&
-      (ctx.family === 6 || !floated.some((y) => familyOf(y.value.address) === 4 && y.value.device.device === x.value.device.device)),
+      ((vip !== undefined && familyOf(vip.value.address) === 6) || !floated.some((y) => familyOf(y.value.address) === 4 && y.value.device.device === x.value.device.device)),
   )?.addressSpan;
   const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined, ipv6);
   const pairDirective = present("DIRECTOR_PAIR");
