@@ -48,7 +48,7 @@ const KITCHEN_SINK6 = conf6({}, [
 ]);
 
 /** The files of a conf's keepalived target, by path. */
-function files(text: string, opts: { type?: "dr" | "nat" | "tun" } = {}): Record<string, string> {
+function files(text: string, opts: { type?: "dr" | "nat" | "tun"; file?: string } = {}): Record<string, string> {
   const r = compileText(text, { targets: ["keepalived"], ...opts });
   expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   return Object.fromEntries(r.files.map((f) => [f.path, f.contents]));
@@ -236,6 +236,15 @@ describe("keepalived.conf for a dual-stack cluster (one instance per device, the
     expect(k).toContain("group ff02::8:81\n");
   });
 
+  it("is what the validator's dual stack gives: examples/lvs_dr_dual.conf with a pair", () => {
+    const f = files(`${readExample("lvs_dr_dual.conf")}DIRECTOR_PAIR=192.168.0.11 192.168.0.12\n`);
+    const vi = block(f["keepalived.conf"]!, "vrrp_instance VI_LVS {");
+    expect(code(block(vi, "virtual_ipaddress_excluded {"))).toEqual(["    virtual_ipaddress_excluded {", "        2001:db8::101/64 dev eth0 preferred_lft 0", "        2001:db8::1/64 dev eth0 preferred_lft 0", "    }"]);
+    expect(f["keepalived.conf"]).toContain("\nvirtual_server 2001:db8::101 80 {\n");
+    // IPv4 adverts: VRRP_VERSION=2 is fine there
+    expect(lintText(`${readExample("lvs_dr_dual.conf")}DIRECTOR_PAIR=192.168.0.11 192.168.0.12\nVRRP_VERSION=2\n`).diagnostics.map((d) => d.code)).not.toContain("vrrp-v2-ipv6");
+  });
+
   it("gives a single director one instance, in the first VIP's family", () => {
     const k = render(dualStack("ipv6", false))["keepalived.conf"]!;
     const vi = block(k, "vrrp_instance VI_LVS {");
@@ -280,11 +289,13 @@ describe("keepalived -t", () => {
     ["an IPv6 pair, the VIP on another device", () => files(`${conf6({ 3: "VIP=eth1 2001:db8:5::101/64" })}${PAIR6}\n`)],
     ["an IPv6 pair with fast timers", () => files(`${conf6()}${PAIR6}\nVRRP_ADVERT=0.2\n`)],
     ["an IPv6 NAT pair", () => files(`${conf6({ 1: "LVS_TYPE=VS_NAT", 4: "DIRECTOR_INSIDEIP=eth1 2001:db8:1::1/64", 5: "SERVICE=t www rr [2001:db8:1::3]:80", 6: null, 7: null })}DIRECTOR_PAIR=2001:db8:1::11 2001:db8:1::12\n`)],
-    ["the TUN variant of an IPv6 pair", () => files(`${conf6()}${PAIR6}\n`, { type: "tun" })],
+    ["an IPv6 TUN pair", () => files(`${conf6({ 1: "LVS_TYPE=VS_TUN", 6: "SERVER_VIP_DEVICE=ip6tnl0" })}${PAIR6}\n`, { file: "lvs_tun.conf" })],
     ["IPv6 with a CHECK of every kind", () => files(conf6({}, ["SERVICE=t https rr rs1 rs2", "SERVICE=u domain rr rs1 rs2", "SERVICE=t smtp rr rs1 rs2", "SERVICE=t 8080 rr rs1 rs2", "CHECK=t www http path:/health status:200", "CHECK=t https https", "CHECK=u domain dns name:example.com type:AAAA", "CHECK=t smtp smtp helo:director.example.com", "CHECK=t 8080 script run:/bin/true"]))],
     ["a dual-stack pair advertising in IPv4", () => render(dualStack("ipv4", true))],
     ["a dual-stack pair advertising in IPv6", () => render(dualStack("ipv6", true))],
     ["a dual-stack single director", () => render(dualStack("ipv6", false))],
+    ["examples/lvs_dr_dual.conf (the validator's dual stack)", () => files(readExample("lvs_dr_dual.conf"))],
+    ["examples/lvs_dr_dual.conf with two IPv4 directors", () => files(`${readExample("lvs_dr_dual.conf")}DIRECTOR_PAIR=192.168.0.11 192.168.0.12\n`)],
   ];
 
   it.for(cases)("accepts %s, every file, without a message", ([, make], ctx) => {
