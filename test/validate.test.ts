@@ -345,6 +345,19 @@ const INVALID: Case[] = [
   { name: "an advert interval without its leading 0", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=.5"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: ".5" }] },
   { name: "VRRPv2 with a fraction", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0.5", "VRRP_VERSION=2"]), expect: [{ code: "vrrp-v2-fraction", line: 10, at: "0.5" }] },
   { name: "VRRP_VERSION=v3", text: conf({}, [PAIR_LINE, "VRRP_VERSION=v3"]), expect: [{ code: "invalid-vrrp-version", line: 10, at: "v3" }] },
+  // IPv6 adverts are VRRPv3 (RFC 5798); keepalived without vrrp_strict would keep an explicit version 2
+  {
+    name: "VRRPv2 on an IPv6 pair",
+    text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_VERSION=2"]),
+    expect: [{ code: "vrrp-v2-ipv6", line: 9, at: "2" }],
+  },
+  {
+    name: "VRRPv2 with whole seconds on an IPv6 pair",
+    text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_ADVERT=2", "VRRP_VERSION=2"]),
+    expect: [{ code: "vrrp-v2-ipv6", line: 10, at: "2" }],
+  },
+  // an IPv6 pair is VRRPv3 by default: VRRPv3's range, not VRRPv2's 255 s
+  { name: "an IPv6 pair's advert interval past 40.95 s", text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_ADVERT=60"]), expect: [{ code: "invalid-vrrp-advert", line: 9, at: "60" }] },
   { name: "VRRP_ADVERT without a pair", text: conf({}, ["VRRP_ADVERT=0.2"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_ADVERT" }] },
   { name: "VRRP_VERSION without a pair", text: conf({}, ["VRRP_VERSION=3"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_VERSION" }] },
 ];
