@@ -99,7 +99,11 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   if (fam.sides().some((side) => side.vip !== undefined && familyOf(side.vip.value.address) === 6)) vipDevice6Checks(ctx, type, serverVipDevice);
   const validServices = validByFamily[0] ?? [];
   // ---- two directors (lvsc extension) ----
-  const ha = validatePair(ctx, ok, present, type?.value, vip, dip, serverGateway, validServices);
+  const side2 = fam.sides()[1];
+  const ha = validatePair(ctx, ok, present, type?.value, vip, dip, serverGateway, validServices, {
+    vips: side2?.vip !== undefined ? [side2.vip] : [],
+    dips: side2?.dip !== undefined ? [side2.dip] : [],
+  });
   // ---- health checks per service (lvsc extension CHECK): the same on both families' services ----
   validateChecks(ctx, checks, validServices, ha.pair === undefined, validServices.length === lines.length);
   const checkOf = new Map(validServices.map((s) => [s.value.line, s.value.check]));
