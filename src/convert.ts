@@ -5,7 +5,7 @@
 import type { ConfFile, Directive } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics.js";
 import { TYPE_NAMES, type LvsConfig, type LvsType } from "./model.js";
-import { formatAddress, inPrefix } from "./net.js";
+import { familyOf, formatAddress, inPrefix, type Address } from "./net.js";
 
 export interface Conversion {
   /** The converted conf, or undefined when the conversion cannot hold. */
@@ -29,10 +29,21 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   const from = TYPE_NAMES[config.type];
   const to = TYPE_NAMES[target];
   const dip = formatAddress(config.dip.address);
+  // a real server is on the DIP of its own family (a dual-stack conf has one per family)
+  const dipOf = (a: Address) => config.dips.find((d) => familyOf(d.address) === familyOf(a)) ?? config.dip;
 
   // ---- what cannot be converted ----
   for (const s of config.services)
     for (const rs of s.realServers) {
+      // only tunnelling may carry a packet to a real server of the other family
+      if (target !== "tun" && !rs.localNode && familyOf(rs.address) !== familyOf(s.vip)) {
+        out.push(
+          diag("wrong-family", `${to} cannot send IPv${familyOf(s.vip)} service ${formatAddress(s.vip)} to IPv${familyOf(rs.address)} real server \`${rs.written}\``, rs.span, {
+            hint: `${WHY[target]} keeps the packet's family (only tunnelling may mix families): give the real server's IPv${familyOf(s.vip)} address first`,
+          }),
+        );
+        continue;
+      }
       const expected = s.protocol === "fwmark" ? 0 : s.port;
       if (target !== "nat" && rs.port !== expected)
         out.push(
@@ -45,11 +56,12 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
             { hint: `${WHY[target]} keeps the packet's port: make the real server listen on ${s.protocol === "fwmark" ? "the packets' own ports" : `port ${s.port}`} first` },
           ),
         );
-      if (target !== "tun" && !rs.localNode && !inPrefix(rs.address, config.dip.network, config.dip.prefix))
+      const own = dipOf(rs.address);
+      if (target !== "tun" && !rs.localNode && !inPrefix(rs.address, own.network, own.prefix))
         out.push(
           diag(
             "realserver-outside-network",
-            `real server \`${rs.written}\` (${formatAddress(rs.address)}) is outside the director's inside network ${dip}/${config.dip.prefix}, which ${to} needs`,
+            `real server \`${rs.written}\` (${formatAddress(rs.address)}) is outside the director's inside network ${formatAddress(own.address)}/${own.prefix}, which ${to} needs`,
             rs.span,
             { hint: target === "dr" ? "direct routing reaches real servers only on the director's LAN" : "VS_NAT real servers use the DIP as their gateway, so they must share its network" },
           ),
@@ -94,11 +106,18 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   if (target === "nat") {
     if (vipDevice !== undefined) edit(vipDevice, null, `lvsc: removed ${vipDevice.name.text}=${vipDeviceName}: under VS_NAT the real servers do not hold the VIP`);
   } else {
-    const want = target === "tun" ? "tunl0" : vipDeviceName === undefined || vipDeviceName === "tunl0" ? "dummy0" : vipDeviceName;
+    // IPv6 in IPv6 arrives on ip6tnl0 (the ip6_tunnel module), IP in IP on tunl0 (ipip)
+    const six = config.family === 6;
+    const tunnel = six ? "ip6tnl0" : "tunl0";
+    const want = target === "tun" ? tunnel : vipDeviceName === undefined || vipDeviceName === "tunl0" || vipDeviceName === "ip6tnl0" ? "dummy0" : vipDeviceName;
     const why =
       target === "tun"
-        ? "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and hold the VIP there"
-        : "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers ARP";
+        ? six
+          ? "lvsc: VS_TUN real servers unwrap the director's IPv6-in-IPv6 packets on ip6tnl0 and hold the VIP there"
+          : "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and hold the VIP there"
+        : six
+          ? "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers neighbour solicitations"
+          : "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers ARP";
     if (vipDevice === undefined) appended.push(`# ${why}`, `SERVER_VIP_DEVICE=${want}`);
     else if (vipDeviceName !== want || vipDevice.name.text !== "SERVER_VIP_DEVICE") edit(vipDevice, `SERVER_VIP_DEVICE=${want}`, `${why} (was ${vipDeviceName})`);
   }

@@ -5,12 +5,43 @@
 // misspelt helper fails at compile time). Every value reaches a template through one of the
 // helpers below, each of which throws on anything it cannot emit safely.
 
+import { formatIPv6, parseIPv6 } from "./net.js";
 import { assertInertText, charClass, sh } from "./shell.js";
 
 /** `word`'s characters: no blank, quote, brace, comment or escape character, no leading `-`. */
 const WORD = charClass("A-Za-z0-9_.:/@%+,=-", "A-Za-z0-9_.:/@%+,=");
 /** `exportsField`'s characters: no blanks, quotes, parentheses or `#`. */
 const EXPORTS_FIELD = charClass("A-Za-z0-9_./-");
+/** An IPv6 client's characters: hex digits, colons and dots (a dotted tail), `/` before a prefix. */
+const EXPORTS_IPV6 = charClass("0-9a-f:./");
+
+/**
+ * An IPv6 client of an exports(5) line: an address exactly as glibc's inet_ntop writes it,
+ * optionally `/` and a prefix length 0..128, and nothing else. Bare, never in brackets: "IPv6
+ * addresses must not be inside square brackets in /etc/exports lest they be confused with
+ * character-class wildcard matches" (exports(5), nfs-utils 2.6.2).
+ */
+function isExportsIPv6(v: string): boolean {
+  if (!EXPORTS_IPV6(v)) return false;
+  const slash = v.indexOf("/");
+  const address = slash === -1 ? v : v.slice(0, slash);
+  if (slash !== -1 && !/^(?:0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(v.slice(slash + 1))) return false;
+  const r = parseIPv6(address);
+  return r.ok && formatIPv6(r.value) === address;
+}
+
+/**
+ * ipvsadm's IPv6 service or real server, `[2001:db8::1]:80`: the only bracket a `word` may hold,
+ * a canonical address (inet_ntop's text) and a decimal port 0..65535 without a leading zero.
+ */
+function isBracketedIPv6Port(v: string): boolean {
+  const close = v.indexOf("]:");
+  if (v.charCodeAt(0) !== 91 /* [ */ || close === -1) return false;
+  const address = v.slice(1, close);
+  if (!EXPORTS_IPV6(address) || address.includes("/") || !/^(?:0|[1-9][0-9]{0,4})$/.test(v.slice(close + 2)) || Number(v.slice(close + 2)) > 65535) return false;
+  const r = parseIPv6(address);
+  return r.ok && formatIPv6(r.value) === address;
+}
 
 /** The helpers a template may use; test/shell.test.ts checks that every mustache is one of them. */
 export const HELPERS = {
@@ -31,13 +62,16 @@ export const HELPERS = {
    */
   word: (value: unknown) => {
     const v = scalar(value, "word");
-    if (v === "" || !WORD(v)) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
+    if (v === "" || (!WORD(v) && !isBracketedIPv6Port(v))) throw new Error(`unsafe configuration token: ${JSON.stringify(v)}`);
     return v;
   },
-  /** A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`. */
+  /**
+   * A path or client in an exports(5) line, which allows no blanks, quotes, parentheses or `#`;
+   * a colon only in a canonical IPv6 address (or prefix), never a bracket.
+   */
   exportsField: (value: unknown) => {
     const v = scalar(value, "exportsField");
-    if (v === "" || !EXPORTS_FIELD(v) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
+    if (v === "" || (!EXPORTS_FIELD(v) && !isExportsIPv6(v)) || v.startsWith("-")) throw new Error(`unsafe exports(5) field: ${JSON.stringify(v)}`);
     return v;
   },
 } as const;

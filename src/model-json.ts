@@ -2,11 +2,14 @@
 //
 // The shape is documented by its JSON Schema, schema/lvsc-model.schema.json (shipped in the
 // package). `lvscModel` is the shape's version: a change that could break a reader (a field
-// removed, renamed or given another meaning) raises it; new fields do not.
+// removed, renamed or given another meaning) raises it; new fields do not. IPv6 raised nothing:
+// it added fields (vip.family, vips, dips, services[].vip, persistence.prefix) and widened the
+// values of others (an IPv6 address, a prefix up to 128, null netmask and broadcast), so every
+// IPv4 document keeps each earlier field with its earlier value and meaning.
 
 import { birdPath } from "./bgp.js";
 import { forwardingOf } from "./ipvs.js";
-import type { LvsConfig } from "./model.js";
+import type { DirectorInside, LvsConfig, Vip } from "./model.js";
 import { familyOf, formatAddress, maskOfPrefix, type Iface } from "./net.js";
 
 /** The version of the JSON shape, `lvscModel` in every document. */
@@ -18,12 +21,13 @@ export interface ModelJson {
   source: string;
   type: "dr" | "nat" | "tun";
   initialState: "on" | "off";
-  /**
-   * `family` (4 or 6) is a new field; `netmask` and `broadcast` are null for an IPv6 VIP (which has
-   * neither), so an IPv4 reader that never met IPv6 reads every IPv4 document as before.
-   */
-  vip: { device: string; label: string | null; address: string; family: 4 | 6; prefix: number; netmask: string | null; broadcast: string | null };
-  dip: { device: string; label: string | null; address: string; network: string; prefix: number; netmask: string | null; broadcast: string | null };
+  /** The first VIP line's. */
+  vip: VipJson;
+  dip: DipJson;
+  /** Every VIP, one per family in a dual-stack conf; `vips[0]` is `vip` (a new field). */
+  vips: VipJson[];
+  /** A DIP per VIP family, in the VIPs' order; `dips[0]` is `dip` (a new field). */
+  dips: DipJson[];
   directorGateway: string | null;
   realServerSetup: { vipDevice: string | null; netDevice: string | null; gateway: string | null };
   /** DIRECTOR_PAIR: two directors under keepalived, director1 first; null for a single director. */
@@ -34,6 +38,8 @@ export interface ModelJson {
   vrrp: { routerId: number; given: boolean } | null;
   services: {
     protocol: "tcp" | "udp" | "fwmark";
+    /** The VIP the service is on (a new field): a dual-stack conf has a service per SERVICE line and VIP. */
+    vip: string;
     port: number;
     fwmark: number | null;
     written: string;
@@ -56,7 +62,55 @@ export interface ModelJson {
   }[];
 }
 
+/**
+ * `family` (4 or 6) is a new field; `netmask` and `broadcast` are null for an IPv6 VIP (which has
+ * neither), so an IPv4 reader that never met IPv6 reads every IPv4 document as before.
+ */
+export interface VipJson {
+  device: string;
+  label: string | null;
+  address: string;
+  family: 4 | 6;
+  prefix: number;
+  netmask: string | null;
+  broadcast: string | null;
+}
+
+export interface DipJson {
+  device: string;
+  label: string | null;
+  address: string;
+  network: string;
+  prefix: number;
+  netmask: string | null;
+  broadcast: string | null;
+}
+
 const label = (i: Iface) => i.label ?? null;
+
+function vipJson(v: Vip): VipJson {
+  return {
+    device: v.device.device,
+    label: label(v.device),
+    address: formatAddress(v.address),
+    family: familyOf(v.address),
+    prefix: v.prefix,
+    netmask: v.netmask === undefined ? null : formatAddress(v.netmask),
+    broadcast: v.broadcast === undefined ? null : formatAddress(v.broadcast),
+  };
+}
+
+function dipJson(d: DirectorInside): DipJson {
+  return {
+    device: d.device.device,
+    label: label(d.device),
+    address: formatAddress(d.address),
+    network: formatAddress(d.network),
+    prefix: d.prefix,
+    netmask: d.netmask === undefined ? null : formatAddress(d.netmask),
+    broadcast: d.broadcast === undefined ? null : formatAddress(d.broadcast),
+  };
+}
 
 /** The model as JSON-ready data, services in the conf's order. */
 export function modelJson(config: LvsConfig, source: string): ModelJson {
@@ -65,24 +119,10 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
     source,
     type: config.type,
     initialState: config.initialState ? "on" : "off",
-    vip: {
-      device: config.vip.device.device,
-      label: label(config.vip.device),
-      address: formatAddress(config.vip.address),
-      prefix: config.vip.prefix,
-      family: familyOf(config.vip.address),
-      netmask: config.vip.netmask === undefined ? null : formatAddress(config.vip.netmask),
-      broadcast: config.vip.broadcast === undefined ? null : formatAddress(config.vip.broadcast),
-    },
-    dip: {
-      device: config.dip.device.device,
-      label: label(config.dip.device),
-      address: formatAddress(config.dip.address),
-      network: formatAddress(config.dip.network),
-      prefix: config.dip.prefix,
-      netmask: config.dip.netmask === undefined ? null : formatAddress(config.dip.netmask),
-      broadcast: config.dip.broadcast === undefined ? null : formatAddress(config.dip.broadcast),
-    },
+    vip: vipJson(config.vip),
+    dip: dipJson(config.dip),
+    vips: config.vips.map(vipJson),
+    dips: config.dips.map(dipJson),
     directorGateway: config.directorGateway === undefined ? null : formatAddress(config.directorGateway.address),
     realServerSetup: {
       vipDevice: config.type === "nat" || config.serverVipDevice === undefined ? null : config.serverVipDevice.name,
@@ -110,6 +150,7 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
     vrrp: config.vrrp === undefined ? null : { routerId: config.vrrp.routerId, given: config.vrrp.given },
     services: config.services.map((s) => ({
       protocol: s.protocol,
+      vip: formatAddress(s.vip),
       port: s.port,
       fwmark: s.fwmark ?? null,
       written: s.written,

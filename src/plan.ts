@@ -8,7 +8,7 @@ import { checkComment as customCheckComment, keepalivedCheck, monCheck } from ".
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
-import { familyOf, formatAddress, type Address, type Family } from "./net.js";
+import { familyOf, formatAddress, formatAddressPort, type Address, type Family } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -400,6 +400,9 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
   const realServers = realServerAddresses(config);
   // an exports line with no client would export to every host: write none instead
   if (realServers.length === 0) return undefined;
+  // the NFS server as mount(8) takes it before `:/path`: an IPv6 address in brackets (nfs(5));
+  // the exports line's clients stay bare (exports(5): a bracket there is a wildcard)
+  const mountHost = (a: Address) => (familyOf(a) === 6 ? `[${formatAddress(a)}]` : formatAddress(a));
   // A pair: the share is director1's, at its own address. The DIP floats: a mount made through it
   // would reach director2's NFS server after a failover, with other file handles (ESTALE).
   // director2 mounts it too: it runs the same script and reads keepalived.backup.conf from it.
@@ -418,6 +421,8 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
         exportDir: opts.exportDir,
         clients: [...others, ...realServers.filter((a) => !others.includes(a))],
         server: formatAddress(active.directors[0]!.address),
+        serverMount: mountHost(active.directors[0]!.address),
+        otherMounts: [],
         isPair: false,
         director2: "",
         isActive: true,
@@ -426,6 +431,15 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
     };
   }
   const server = pair !== undefined ? formatAddress(pair.directors[0].address) : formatAddress(config.dip.address);
+  const serverMount = mountHost(pair !== undefined ? pair.directors[0].address : config.dip.address);
+  // dual stack, single director: a real server reached only in the other family mounts through
+  // that family's DIP (a pair's share stays at director1's own address)
+  const otherMounts =
+    pair === undefined
+      ? config.dips
+          .filter((d) => familyOf(d.address) !== familyOf(config.dip.address))
+          .map((d) => ({ family: `IPv${familyOf(d.address)}`, server: mountHost(d.address) }))
+      : [];
   const director2 = pair !== undefined ? formatAddress(pair.directors[1].address) : undefined;
   const clients = director2 !== undefined ? [director2, ...realServers.filter((a) => a !== director2)] : realServers;
   return {
@@ -433,7 +447,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
     template: "exports",
     path: "exports",
     mode: 0o644,
-    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, isPair: pair !== undefined, director2: director2 ?? "", isActive: false, otherDirectors: "" },
+    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, serverMount, otherMounts, isPair: pair !== undefined, director2: director2 ?? "", isActive: false, otherDirectors: "" },
   };
 }
 
@@ -719,6 +733,15 @@ function vrrpTimersContext(t: VrrpTimers) {
 /** mon's monitor for a real server's port: by well-known port, else a TCP connect, else ping. */
 const MONITORS: Record<number, string> = { 21: "ftp.monitor", 23: "telnet.monitor", 25: "smtp.monitor", 80: "http.monitor", 110: "pop3.monitor", 119: "nntp.monitor", 143: "imap.monitor" };
 
+/**
+ * The monitors of Debian's mon 1.2.0 that reach IPv4 only: tcp.monitor opens a PF_INET socket to
+ * inet_aton's address, http, ftp, smtp, pop3, nntp and imap to gethostbyname's, and
+ * telnet.monitor's Net::Telnet connects as `ipv4` unless told otherwise. Each one run against a
+ * server listening on [::1] reported it failed. fping.monitor (fping 5 pings IPv6 too) and
+ * dns.monitor (Net::DNS) reached it.
+ */
+const IPV4_ONLY_MONITORS = new Set(["tcp.monitor", "http.monitor", "ftp.monitor", "smtp.monitor", "pop3.monitor", "nntp.monitor", "imap.monitor", "telnet.monitor"]);
+
 function monitor(s: VirtualService, port: number): { name: string; port: string } {
   if (s.protocol === "tcp" && port !== 0) {
     const known = MONITORS[port];
@@ -744,12 +767,35 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       if (h === undefined) hosts.set(d.address, [[s, d]]);
       else h.push([s, d]);
     }
+  let hasIPv6 = false;
+  for (const a of hosts.keys()) if (familyOf(a) === 6) hasIPv6 = true;
   const entry = ([s, d]: [VirtualService, RealServer]) => {
     const address = formatAddress(d.address);
+    const six = familyOf(d.address) === 6;
     const m = monitor(s, d.port);
-    const custom = s.check !== undefined ? monCheck(s.check, d.port) : undefined;
+    let custom = s.check !== undefined ? monCheck(s.check, d.port) : undefined;
+    const notes: string[] = [];
+    const chosen = custom?.name ?? m.name;
+    // an IPv6 real server: a monitor that cannot reach it would fail every time, and its alert
+    // would take a healthy server out; mon pings it instead, and says so
+    if (six && IPV4_ONLY_MONITORS.has(chosen)) {
+      notes.push(`${address} is IPv6, which mon's ${chosen} cannot reach (IPv4 sockets only): a ping, the port unchecked`);
+      custom = custom !== undefined ? { ...custom, name: "fping.monitor", port: "", timeout: "", url: "", dnsQuery: "" } : undefined;
+      if (custom === undefined) m.name = "fping.monitor";
+      m.port = "";
+    }
+    // virtualserver.alert names a mark's service as `-f N` alone, which is the IPv4 service; an
+    // IPv6 one is `-f N -6`, which one word of -V cannot carry: mon only mails about it
+    const alerts = !(six && s.protocol === "fwmark");
+    if (!alerts)
+      notes.push(
+        `IPv6 firewall mark ${s.fwmark}: virtualserver.alert names it as -f ${s.fwmark} (the IPv4 service),`,
+        `ipvsadm needs -f ${s.fwmark} -6, so mon only mails: remove and add ${address} yourself.`,
+      );
     return {
       name: s.protocol === "fwmark" ? `fwmark${s.fwmark}` : `${s.protocol}${s.port}`,
+      notes,
+      alerts,
       monitor: custom?.name ?? m.name,
       monitorPort: custom !== undefined ? custom.port : m.port,
       // a CHECK's monitor options, interval and failures before the alert
@@ -760,9 +806,10 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       alertAfter: s.check !== undefined && s.check.retries > 0 ? String(s.check.retries + 1) : "",
       isUdp: s.protocol === "udp",
       isFwmark: s.protocol === "fwmark",
-      virtual: s.protocol === "fwmark" ? String(s.fwmark) : `${c.vip}:${s.port}`,
-      // the HOWTO's form is the bare RIP; a NAT port remap adds the port
-      real: s.protocol === "fwmark" || d.port === s.port ? address : `${address}:${d.port}`,
+      // ipvsadm's form: `[2001:db8::101]:80` for IPv6 (a bare one would read `…:80` as the address)
+      virtual: s.protocol === "fwmark" ? String(s.fwmark) : formatAddressPort(s.vip, s.port),
+      // the HOWTO's form is the bare RIP (ipvsadm gives it the service's port); a NAT port remap adds the port
+      real: s.protocol === "fwmark" || d.port === s.port ? address : formatAddressPort(d.address, d.port),
       weight: String(d.weight),
     };
   };
@@ -770,11 +817,14 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
     () => hosts,
     ([a, services]) => {
       const address = formatAddress(a);
-      return { name: `rs_${address.replaceAll(".", "_")}`, address, services: lazyMap(() => services, entry) };
+      // mon's group names are [a-zA-Z0-9_.-]+: an IPv6 address's colons become `_` (its `::` a
+      // `__`, which no IPv4 name has), a dotted tail keeps its dots
+      const name = familyOf(a) === 6 ? `rs_${address.replaceAll(":", "_")}` : `rs_${address.replaceAll(".", "_")}`;
+      return { name, address, services: lazyMap(() => services, entry) };
     },
   );
   if (hosts.size === 0) return undefined;
-  return { target: "mon", template: "mon.cf", path: "mon.cf", mode: 0o644, context: { ...c, initialStateOn: config.initialState, isDr: config.type === "dr", isNat: config.type === "nat", hosts: hostList } };
+  return { target: "mon", template: "mon.cf", path: "mon.cf", mode: 0o644, context: { ...c, initialStateOn: config.initialState, isDr: config.type === "dr", isNat: config.type === "nat", hasIPv6, hosts: hostList } };
 }
 
 function systemd(config: LvsConfig, opts: EmitOptions): RenderPlan {

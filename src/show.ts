@@ -41,7 +41,12 @@ export async function show(config: LvsConfig, format: ShowFormat, source: string
 function healthChecks(config: LvsConfig): string {
   const h = HEALTH_CHECK;
   const out = ["", "Health checks:"];
-  for (const { service: s } of sortedTable(config)) {
+  const table = sortedTable(config);
+  // a column as wide as the longest name: 26 fits every IPv4 one (`TCP  255.255.255.255:65535`),
+  // an IPv6 one takes up to 52 (`TCP  [` 45 characters `]:65535`)
+  let width = 26;
+  for (const { service: s } of table) width = Math.max(width, listingName(config, s).length);
+  for (const { service: s } of table) {
     const name = listingName(config, s);
     let what: string;
     if (s.check !== undefined) {
@@ -53,7 +58,7 @@ function healthChecks(config: LvsConfig): string {
       const kind = { HTTP_GET: "HTTP_GET of / (status 200-499)", TCP_CHECK: "TCP_CHECK, a TCP connect", UDP_CHECK: "UDP_CHECK, a UDP datagram", PING_CHECK: "PING_CHECK, a ping" }[checker];
       what = `lvsc default: ${kind} every ${h.delayLoop} s, timeout ${timeout} s, out after ${h.retry + 1} failures ${h.delayBeforeRetry} s apart`;
     }
-    out.push(`${name.padEnd(26)} ${what}`);
+    out.push(`${name.padEnd(width)} ${what}`);
   }
   return out.join("\n") + "\n";
 }

@@ -9,7 +9,7 @@
 
 import { forwardingOf, persistenceMask } from "./ipvs.js";
 import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { formatAddress, type Address } from "./net.js";
+import { familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
 
@@ -56,10 +56,17 @@ export const SUMMARY_LIMITS = { groups: 12, rows: 6 };
 const METHOD: Record<LvsType, string> = { dr: "DR (-g)", nat: "NAT (-m)", tun: "IPIP tunnel (-i)" };
 
 function serviceName(config: LvsConfig, s: VirtualService): string {
-  if (s.protocol === "fwmark") return `FWM ${s.fwmark} (firewall mark)`;
-  const port = s.port === 0 ? "* (every port)" : String(s.port);
+  // a dual-stack cluster has a mark's service in each family: say which
+  if (s.protocol === "fwmark") return `FWM ${s.fwmark}${config.vips.length > 1 ? ` IPv${familyOf(s.vip)}` : ""} (firewall mark)`;
   const named = /^\d+$/.test(s.written) ? "" : ` ${s.written}`;
-  return `${s.protocol.toUpperCase()} ${formatAddress(config.vip.address)}:${port}${named}`;
+  // IPv6 as ipvsadm writes it, [2001:db8::1]:80
+  const at = s.port === 0 ? `${formatAddressPort(s.vip, 0).slice(0, -1)}* (every port)` : formatAddressPort(s.vip, s.port);
+  return `${s.protocol.toUpperCase()} ${at}${named}`;
+}
+
+/** The VIPs as the picture names them: `192.168.0.101`, or `192.168.0.101 and 2001:db8::101`. */
+function vipsText(config: LvsConfig): string {
+  return config.vips.map((v) => formatAddress(v.address)).join(" and ");
 }
 
 function serviceDetails(s: VirtualService): string[] {
@@ -85,14 +92,25 @@ function hostName(rs: RealServer): string {
 /** What start does on every real server, for its node. */
 function realServerSetup(config: LvsConfig): string[] {
   const out: string[] = [];
-  const vip = formatAddress(config.vip.address);
+  const v4 = config.vips.filter((v) => familyOf(v.address) === 4);
+  const v6 = config.vips.filter((v) => familyOf(v.address) === 6);
   if (config.type !== "nat" && config.serverVipDevice !== undefined) {
-    out.push(`VIP ${vip}/32 on ${config.serverVipDevice.name}${config.type === "tun" ? " (IPIP, ipip module)" : ""}`);
-    const devs = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])].join(", ");
-    out.push(`ARP hidden: arp_ignore=1, arp_announce=2 (${devs})`);
-    if (config.type === "tun") out.push("rp_filter=0 (all, tunl0)");
+    const dev = config.serverVipDevice.name;
+    for (const v of v4) out.push(`VIP ${formatAddress(v.address)}/32 on ${dev}${config.type === "tun" ? " (IPIP, ipip module)" : ""}`);
+    // IPv6: a /128 that skips duplicate address detection; nothing answers neighbour
+    // solicitations for an address on a device that faces no network, so no ARP-like sysctls
+    for (const v of v6) out.push(`VIP ${formatAddress(v.address)}/128 on ${dev}, nodad${config.type === "tun" ? " (IPv6 in IPv6, ip6_tunnel module)" : ""}`);
+    if (v4.length > 0) {
+      const devs = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])].join(", ");
+      out.push(`ARP hidden: arp_ignore=1, arp_announce=2 (${devs})`);
+      if (config.type === "tun") out.push("rp_filter=0 (all, tunl0)");
+    }
+    if (v6.length > 0) out.push("IPv6: the VIP off the LAN, never answered for in neighbour discovery");
   }
-  if (config.type === "nat") out.push(`default route via the DIP ${formatAddress(config.dip.address)}`);
+  if (config.type === "nat") {
+    for (const d of config.dips) out.push(`default route via the DIP ${formatAddress(d.address)}`);
+    if (v6.length > 0) out.push("IPv6: accept_redirects=0 on each interface");
+  }
   else if (config.serverGateway !== undefined) out.push(`default route via ${formatAddress(config.serverGateway.address)}`);
   if (!config.initialState) out.push("added by the monitor once healthy (INITIAL_STATE=off)");
   return out;
@@ -103,6 +121,13 @@ function link(config: LvsConfig, rs: RealServer): string {
 }
 
 const LOCAL_NODE: GraphNode = { id: "localnode", kind: "local", title: "LocalNode", lines: ["the director serves a share itself (127.0.0.1)"] };
+
+/** LocalNode as the cluster's families write it: 127.0.0.1, ::1, or both. */
+function localNode_(config: LvsConfig): GraphNode {
+  const families = new Set(config.services.flatMap((s) => s.realServers.filter((rs) => rs.localNode).map((rs) => familyOf(rs.address))));
+  if (!families.has(6)) return LOCAL_NODE;
+  return { ...LOCAL_NODE, lines: [`the director serves a share itself (${families.has(4) ? "127.0.0.1, ::1" : "::1"})`] };
+}
 
 /** `1-200`, `23, 80, 443`: sorted numbers with runs collapsed. */
 export function ranges(nums: Iterable<number>): string {
@@ -125,7 +150,8 @@ function groupDetails(config: LvsConfig, services: VirtualService[]): string[] {
     if (these.length === 0) continue;
     const list = ranges(these.map((s) => (proto === "fwmark" ? s.fwmark! : s.port)));
     const shown = list.length > 48 ? `${list.slice(0, list.lastIndexOf(",", 44))}, ...` : list;
-    out.push(proto === "fwmark" ? `firewall marks ${shown}` : `${proto.toUpperCase()} ${formatAddress(config.vip.address)} ports ${shown}`);
+    const vips = [...new Set(these.map((s) => s.vip))].map(formatAddress).join(" and ");
+    out.push(proto === "fwmark" ? `firewall marks ${shown}` : `${proto.toUpperCase()} ${vips} ports ${shown}`);
   }
   const schedulers = [...new Set(services.map((s) => s.scheduler))];
   out.push(`scheduler${schedulers.length === 1 ? "" : "s"} ${schedulers.join(", ")}`);
@@ -193,7 +219,7 @@ function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: Grap
     edges.push({ from: "router", to: id, label: `BGP${active.bfd ? " + BFD" : ""}; ECMP next hop ${address}`, dashed: false });
     return id;
   });
-  if (localNode) ids.push((nodes.push(LOCAL_NODE), LOCAL_NODE.id));
+  if (localNode) ids.push((nodes.push(localNode_(config)), LOCAL_NODE.id));
   const lan = `${formatAddress(config.dip.network)}/${config.dip.prefix}`;
   clusters.push({
     id: "director_host",
@@ -204,7 +230,9 @@ function activeDirectors(config: LvsConfig, active: ActiveDirectors, nodes: Grap
 
 /** The cluster as a graph; deterministic: the same conf gives the same graph. */
 export function topology(config: LvsConfig, source: string): Graph {
-  const vip = formatAddress(config.vip.address);
+  // every VIP (one per family in a dual-stack cluster), and the first DIP's address
+  const vip = vipsText(config);
+  const theVip = `the VIP${config.vips.length > 1 ? "s" : ""} ${vip}`;
   const dip = formatAddress(config.dip.address);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -212,7 +240,7 @@ export function topology(config: LvsConfig, source: string): Graph {
   const add = (n: GraphNode) => (nodes.push(n), n.id);
 
   // ---- outside: clients and the router
-  add({ id: "clients", kind: "clients", title: "clients", lines: [`connect to the VIP ${vip}`] });
+  add({ id: "clients", kind: "clients", title: "clients", lines: [`connect to ${theVip}`] });
   const gw = config.directorGateway ?? (config.type !== "nat" ? config.serverGateway : undefined);
   add({
     id: "router",
@@ -232,17 +260,27 @@ export function topology(config: LvsConfig, source: string): Graph {
   const dipDev = config.dip.device.label !== undefined ? `${config.dip.device.device} (label ${config.dip.device.label})` : config.dip.device.device;
   const pair = config.pair;
   const floats = pair !== undefined ? " (floating)" : "";
-  const directorLines = [`${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`, `VIP ${vip}/${config.vip.prefix} on ${vipDev}${floats}`, `DIP ${dip}/${config.dip.prefix} on ${dipDev}${floats}`];
-  if (config.type === "nat") directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
+  const device = (d: { device: { device: string; label: string | undefined } }) => (d.device.label !== undefined ? `${d.device.device} (label ${d.device.label})` : d.device.device);
+  // an IPv6 address is added as /prefix with nodad and preferred_lft 0, never the director's source address
+  const v6Note = (a: Address) => (familyOf(a) === 6 ? ", nodad, deprecated" : "");
+  const directorLines = [
+    `${TYPE_NAMES[config.type]}: ${METHOD[config.type]}`,
+    ...config.vips.map((v, i) => `VIP ${formatAddress(v.address)}/${v.prefix} on ${i === 0 ? vipDev : device(v)}${floats}${v6Note(v.address)}`),
+    ...config.dips.map((d, i) => `DIP ${formatAddress(d.address)}/${d.prefix} on ${i === 0 ? dipDev : device(d)}${floats}`),
+  ];
+  if (config.type === "nat") {
+    if (config.vips.some((v) => familyOf(v.address) === 4)) directorLines.push("ip_forward=1, send_redirects=0: the real servers' gateway");
+    if (config.vips.some((v) => familyOf(v.address) === 6)) directorLines.push("IPv6 forwarding=1 (all): the real servers' gateway");
+  }
   if (config.directorGateway !== undefined) directorLines.push(`default route via ${formatAddress(config.directorGateway.address)}`);
   const localNode = config.services.some((s) => s.realServers.some((rs) => rs.localNode));
   const active = config.active;
   if (active !== undefined) activeDirectors(config, active, nodes, edges, clusters, localNode);
   else if (pair === undefined) {
     const director = add({ id: "director", kind: "director", title: "director", lines: directorLines });
-    edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
+    edges.push({ from: "router", to: director, label: `to ${theVip}`, dashed: false });
     // a LocalNode real server is the director itself: drawn in one box with it
-    if (localNode) clusters.push({ id: "director_host", label: "the director host", nodes: [director, add(LOCAL_NODE)] });
+    if (localNode) clusters.push({ id: "director_host", label: "the director host", nodes: [director, add(localNode_(config))] });
   } else {
     // two directors (DIRECTOR_PAIR): the VRRP MASTER holds the VIP and the DIP and does the work
     const [d1, d2] = pair.directors;
@@ -258,9 +296,9 @@ export function topology(config: LvsConfig, source: string): Graph {
     clusters.push({
       id: "director_host",
       label: `two directors, keepalived${routerId !== undefined ? ` (VRRP router id ${routerId})` : ""}, ${pair.preempt ? "director1 takes the VIP back" : "no preemption"}`,
-      nodes: [director, backup, ...(localNode ? [add(LOCAL_NODE)] : [])],
+      nodes: [director, backup, ...(localNode ? [add(localNode_(config))] : [])],
     });
-    edges.push({ from: "router", to: director, label: `to the VIP ${vip}`, dashed: false });
+    edges.push({ from: "router", to: director, label: `to ${theVip}`, dashed: false });
     edges.push({ from: "router", to: backup, label: "after a failover", dashed: true });
     edges.push({ from: director, to: backup, label: "VRRP adverts, connection sync", dashed: true, reply: true });
   }
@@ -367,7 +405,7 @@ export function topology(config: LvsConfig, source: string): Graph {
           },
     );
   const totals = `${config.services.length} service${config.services.length === 1 ? "" : "s"}, ${hosts.size} real server${hosts.size === 1 ? "" : "s"}`;
-  return { title: `${source}: ${TYPE_NAMES[config.type]}, VIP ${vip}, ${totals}${detailed ? "" : " (summarised)"}`, clusters, nodes, edges, summarised: !detailed };
+  return { title: `${source}: ${TYPE_NAMES[config.type]}, VIP${config.vips.length > 1 ? "s" : ""} ${vip}, ${totals}${detailed ? "" : " (summarised)"}`, clusters, nodes, edges, summarised: !detailed };
 }
 
 // ---------------------------------------------------------------- DOT
