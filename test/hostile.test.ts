@@ -58,7 +58,7 @@ function canonicalIPv6(v: string): string | undefined {
 }
 
 /** What an IPv6 cluster's hostile runs compile (see the IPv6 fields below). */
-const V6_TARGETS: Target[] = ["rc", "rc-local", "exports", "rules", "mon", "systemd", "sysctl"];
+const V6_TARGETS: Target[] = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl"];
 
 /** Every place a conf value lands in a script, as a conf with PLACE where the value goes. */
 const FIELDS: { name: string; conf: (v: string) => string; file?: string; targets?: Target[]; unused?: true }[] = [
@@ -83,9 +83,7 @@ const FIELDS: { name: string; conf: (v: string) => string; file?: string; target
   { name: "SERVER_NET_DEVICE", conf: (v) => conf({ 8: `SERVER_NET_DEVICE=${v}` }) },
   { name: "SERVER_DEFAULT_GW", conf: (v) => conf({}, [`SERVER_DEFAULT_GW=${v}`]) },
   { name: "a quoted value", conf: (v) => conf({ 8: `SERVER_NET_DEVICE="${v}"` }) },
-  // the same fields of an IPv6 cluster (test/helpers.ts BASE6), and those only IPv6 has; every
-  // file but keepalived.conf, which does not yet write IPv6 (it stops on an empty broadcast
-  // address): add it back to V6_TARGETS when it does
+  // the same fields of an IPv6 cluster (test/helpers.ts BASE6), and those only IPv6 has
   { name: "IPv6 VIP address", conf: (v) => conf6({ 3: `VIP=eth0 ${v}/64` }), targets: V6_TARGETS },
   { name: "IPv6 VIP, no prefix", conf: (v) => conf6({ 3: `VIP=eth0 ${v}` }), targets: V6_TARGETS },
   { name: "IPv6 VIP prefix", conf: (v) => conf6({ 3: `VIP=eth0 2001:db8::101/${v}` }), targets: V6_TARGETS },
@@ -99,8 +97,8 @@ const FIELDS: { name: string; conf: (v: string) => string; file?: string; target
   { name: "IPv6 persistence prefix", conf: (v) => conf6({ 5: `SERVICE=t www rr ppc -M ${v} rs1 rs2` }), targets: V6_TARGETS },
   { name: "IPv6 director gateway", conf: (v) => conf6({}, [`DIRECTOR_DEFAULT_GW=${v}`]), targets: V6_TARGETS },
   { name: "IPv6 server gateway", conf: (v) => conf6({}, [`SERVER_DEFAULT_GW=${v}`]), targets: V6_TARGETS },
-  // accepted, but no file names the device yet (the rc script's route has no `dev`): `unused`
-  { name: "IPv6 link-local gateway's device", conf: (v) => conf6({}, [`SERVER_DEFAULT_GW=fe80::1 ${v}`]), targets: V6_TARGETS, unused: true },
+  // the rc script's route names it: `ip -6 route replace default via fe80::1 dev DEV`
+  { name: "IPv6 link-local gateway's device", conf: (v) => conf6({}, [`SERVER_DEFAULT_GW=fe80::1 ${v}`]), targets: V6_TARGETS },
   { name: "IPv6 DIRECTOR_PAIR", conf: (v) => conf6({}, [`DIRECTOR_PAIR=${v} 2001:db8::12`]), targets: V6_TARGETS },
   { name: "IPv6 SERVER_VIP_DEVICE", conf: (v) => conf6({ 6: `SERVER_VIP_DEVICE=${v}` }), targets: V6_TARGETS },
 ];

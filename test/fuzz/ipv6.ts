@@ -12,8 +12,8 @@ export const FUZZ_HOSTS6: HostsSource = {
   text: "2001:db8::3 rs1\n2001:db8::4 rs2\n2001:db8::5 rs3\n2001:db8::fe gw\n",
 };
 
-/** Every file but keepalived.conf, which does not write IPv6 yet (test/hostile.test.ts V6_TARGETS). */
-export const FUZZ_TARGETS6: Target[] = ["rc", "rc-local", "exports", "rules", "mon", "systemd", "sysctl"];
+/** Every file an IPv6 conf gets (test/hostile.test.ts V6_TARGETS). */
+export const FUZZ_TARGETS6: Target[] = ["rc", "rc-local", "exports", "rules", "keepalived", "mon", "systemd", "sysctl"];
 
 /** `value` (an IPv6 address) as one of the texts inet_pton reads. */
 const written = (value: bigint): fc.Arbitrary<string> =>
