@@ -5,7 +5,7 @@ import type { Directive } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { VRRP_PRIORITIES } from "../directives.js";
 import type { Director, Gateway, DirectorPair, LvsType, ServiceLine, VrrpId } from "../model.js";
-import { familyOf, formatAddress, inPrefix, type Address } from "../net.js";
+import { familyOf, formatAddress, inPrefix, isHostname, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { derivedRouterId } from "../vrrp-id.js";
 import { hostOn, readAddress } from "./address.js";
@@ -63,7 +63,8 @@ export function validatePair(
   f.forEach((field, i) => {
     const address = readAddress(ctx, field, `${roles[i]}'s own address`, ctx.family);
     if (address !== undefined)
-      directors.push({ role: roles[i]!, address, written: field.text, priority: VRRP_PRIORITIES[i]!, span: field.span });
+      // an address as written is kept canonical (`2001:DB8::0007` is written `2001:db8::7`); a name as it is
+      directors.push({ role: roles[i]!, address, written: isHostname(field.text) ? field.text : formatAddress(address), priority: VRRP_PRIORITIES[i]!, span: field.span });
   });
   if (directors.length !== 2) return { pair: undefined, vrrp };
   const [d1, d2] = directors as [Director, Director];

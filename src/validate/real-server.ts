@@ -5,7 +5,7 @@ import { subField, type Field } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_WEIGHT } from "../directives.js";
 import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
-import { formatIPv6, ipv4At, isLinkLocal6, isLoopbackAddress, looksLikeIPv4, type Address } from "../net.js";
+import { formatIPv6, ipv4At, isHostname, isLinkLocal6, isLoopbackAddress, looksLikeIPv4, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { readAddress } from "./address.js";
 import type { Context } from "./context.js";
@@ -47,13 +47,16 @@ class ConfRealServer implements RealServer {
     return isLoopbackAddress(this.address);
   }
 
-  /** The host as written: the field up to its `:port` or `,weight` (inside `[…]` for IPv6). */
+  /**
+   * The host as written: the field up to its `:port` or `,weight`; an IPv6 address in its
+   * canonical form (the text may be any form inet_pton reads, and outputs quote this one).
+   */
   get written(): string {
     const text = this.#field.text;
-    if (text.charCodeAt(0) === 91 /* [ */) return text.slice(1, text.indexOf("]"));
     if (typeof this.address === "bigint") {
       const comma = text.indexOf(",");
-      return comma === -1 ? text : text.slice(0, comma);
+      const host = text.charCodeAt(0) === 91 /* [ */ ? text.slice(1, text.indexOf("]")) : comma === -1 ? text : text.slice(0, comma);
+      return isHostname(host) ? host : formatIPv6(this.address);
     }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
