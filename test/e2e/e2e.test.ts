@@ -335,7 +335,7 @@ const ALL_SCENARIOS: Scenario[] = [
 
 // every file but exports and keepalived.conf: `lvsc compile` of an IPv6 conf dies on those two
 // ("internal error: unsafe exports(5) field", "unsafe configuration token") and writes nothing
-const TARGETS6 = "rc,rules,rc-local,mon,systemd";
+const TARGETS6 = "rc,rules,mon,systemd";
 const V6_COMMON = ["role-detected", "rules", "status", "idempotent", "hand-made-start", "restored"];
 
 const DR6 = [
@@ -398,11 +398,12 @@ const IPV6_SCENARIOS: Scenario[] = [
     // the VIP on the real servers' eth0 (still nodad): they answer neighbour solicitations for it
     name: "broken-dr6-vip-on-nic",
     topology: "dr6",
+    mode: "control nd",
     file: "lvs_dr.conf",
     conf: DR6,
     hosts: DR6_HOSTS,
     targets: TARGETS6,
-    passes: ["rules", "no-dadfailed"],
+    passes: ["rules"],
     breakScript: RS_VIP_ON_NIC,
     fails: ["nd-rs1-silent", "nd-rs2-silent", "nd-rs-silent"],
   },
@@ -410,6 +411,7 @@ const IPV6_SCENARIOS: Scenario[] = [
     // the same address with duplicate address detection on the director's and the real servers' NICs
     name: "broken-dr6-dad",
     topology: "dr6",
+    mode: "control dad",
     file: "lvs_dr.conf",
     conf: DR6,
     hosts: DR6_HOSTS,
@@ -431,6 +433,7 @@ const IPV6_SCENARIOS: Scenario[] = [
     // forwarding on while the VIP's device has accept_ra=1: the kernel drops the RA default route
     name: "broken-nat66-accept-ra",
     topology: "nat6",
+    mode: "control",
     file: "lvs_nat.conf",
     conf: NAT66,
     hosts: V6_RS_HOSTS,
@@ -453,7 +456,7 @@ const IPV6_SCENARIOS: Scenario[] = [
     // the real servers take the director's redirects: their replies go to the client un-NATed
     name: "broken-nat66-flat-redirects",
     topology: "nat6",
-    mode: "flat",
+    mode: "flat control",
     file: "lvs_nat.conf",
     conf: NAT66_FLAT,
     hosts: V6_RS_HOSTS,
@@ -475,6 +478,7 @@ const IPV6_SCENARIOS: Scenario[] = [
     // ip6tnl0 left down: the real servers drop the tunnelled packets
     name: "broken-tun6-no-ip6tnl0",
     topology: "tun6",
+    mode: "control",
     file: "lvs_tun.conf",
     conf: TUN6,
     hosts: V6_RS_HOSTS,
