@@ -1,14 +1,14 @@
 // LvsConfig -> one render context per output file (the targets table). Pure.
 
 import { forwardingOf, ipvsRuleLines, persistenceMask, sortedTable } from "./ipvs.js";
-import { TYPE_NAMES, type Director, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
+import { TYPE_NAMES, type Director, type DirectorInside, type LvsConfig, type Vip, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { vrrpInstances } from "./ha.js";
 import { derivedRouterId } from "./vrrp-id.js";
 import { checkComment as customCheckComment, keepalivedCheck, monCheck } from "./checks-plan.js";
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
-import { familyOf, formatAddress, type Address } from "./net.js";
+import { familyOf, formatAddress, type Address, type Family } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -55,7 +55,7 @@ const FORWARD_NAMES: Record<LvsType, string> = {
  * before forwarding goes on; a device with accept_ra=0 keeps 0 (its default route is static).
  * IPv6 has no send_redirects: the real servers refuse redirects instead (serverSysctls).
  */
-function nat66Sysctls(config: LvsConfig): SysctlGroup[] {
+function nat66Sysctls(vip: Vip): SysctlGroup[] {
   return [
     {
       comment: [
@@ -63,7 +63,7 @@ function nat66Sysctls(config: LvsConfig): SysctlGroup[] {
         "advertisements on devices whose accept_ra is not 2: where the VIP's device takes RAs",
         "(accept_ra=1), it keeps taking them (2), set before forwarding goes on.",
       ],
-      sysctls: [{ key: confKey(config.vip.device.device, "accept_ra", 6), value: "2", keep: "0" }],
+      sysctls: [{ key: confKey(vip.device.device, "accept_ra", 6), value: "2", keep: "0" }],
     },
     {
       comment: [
@@ -75,27 +75,15 @@ function nat66Sysctls(config: LvsConfig): SysctlGroup[] {
   ];
 }
 
+/** The families of the cluster's VIPs, the first VIP's first (two for dual stack). */
+function families(config: LvsConfig): Family[] {
+  return config.vips.map((v) => familyOf(v.address));
+}
+
 function directorSysctls(config: LvsConfig): SysctlGroup[] {
   if (config.active !== undefined) return activeSysctls(config);
-  if (config.type === "nat" && config.family === 6) return nat66Sysctls(config);
   if (config.type === "nat")
-    return [
-      {
-        comment: [
-          "VS_NAT: the real servers' replies come back through the director, which rewrites",
-          "their source address to the VIP, so the director must forward.",
-        ],
-        sysctls: [{ key: "net.ipv4.ip_forward", value: "1" }],
-      },
-      {
-        comment: [
-          "VS_NAT: the director is the real servers' gateway. ICMP redirects would tell them",
-          "to send replies straight to the client, bypassing the translation: turn them off",
-          "(a redirect is sent when all or the device allows it, so both must be 0).",
-        ],
-        sysctls: ["all", "default", config.dip.device.device].map((dev) => ({ key: confKey(dev, "send_redirects"), value: "0" })),
-      },
-    ];
+    return config.vips.flatMap((v, i) => (familyOf(v.address) === 6 ? nat66Sysctls(v) : nat44Sysctls(config.dips[i]!)));
   // Nothing to set: forcing ip_forward=0 would break a director that also routes (or serves a
   // NAT cluster), and send_redirects=1 would fight a NAT cluster's 0 on the same host.
   const name = TYPE_NAMES[config.type];
@@ -111,12 +99,35 @@ function directorSysctls(config: LvsConfig): SysctlGroup[] {
   ];
 }
 
-function serverSysctls(config: LvsConfig): SysctlGroup[] {
-  if (config.family === 6) {
-    // neighbour discovery answers only for the receiving interface's addresses, and solicits
-    // from the outgoing one's: the VIP on lo, dummy0 or ip6tnl0 is hidden without any setting
-    if (config.type !== "nat" || config.serverNetDevice === undefined) return [];
+function nat44Sysctls(dip: DirectorInside): SysctlGroup[] {
     return [
+      {
+        comment: [
+          "VS_NAT: the real servers' replies come back through the director, which rewrites",
+          "their source address to the VIP, so the director must forward.",
+        ],
+        sysctls: [{ key: "net.ipv4.ip_forward", value: "1" }],
+      },
+      {
+        comment: [
+          "VS_NAT: the director is the real servers' gateway. ICMP redirects would tell them",
+          "to send replies straight to the client, bypassing the translation: turn them off",
+          "(a redirect is sent when all or the device allows it, so both must be 0).",
+        ],
+        sysctls: ["all", "default", dip.device.device].map((dev) => ({ key: confKey(dev, "send_redirects"), value: "0" })),
+      },
+    ];
+}
+
+function serverSysctls(config: LvsConfig): SysctlGroup[] {
+  return families(config).flatMap((f) => (f === 6 ? serverSysctls6(config) : serverSysctls4(config)));
+}
+
+function serverSysctls6(config: LvsConfig): SysctlGroup[] {
+  // neighbour discovery answers only for the receiving interface's addresses, and solicits
+  // from the outgoing one's: the VIP on lo, dummy0 or ip6tnl0 is hidden without any setting
+  if (config.type !== "nat" || config.serverNetDevice === undefined) return [];
+  return [
       {
         comment: [
           "VS_NAT over IPv6: the director forwards replies out of the device they came in on, and",
@@ -127,7 +138,9 @@ function serverSysctls(config: LvsConfig): SysctlGroup[] {
         sysctls: [{ key: confKey(config.serverNetDevice.device, "accept_redirects", 6), value: "0" }],
       },
     ];
-  }
+}
+
+function serverSysctls4(config: LvsConfig): SysctlGroup[] {
   if (config.type === "nat") return [];
   const out: SysctlGroup[] = [];
   if (config.type === "tun")
@@ -234,34 +247,57 @@ function common(config: LvsConfig, opts: EmitOptions) {
 function serverVip(config: LvsConfig) {
   const dev = config.type !== "nat" ? config.serverVipDevice : undefined;
   if (dev === undefined)
-    return { hasServerVip: false, serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVipIsDummy: false, serverVipIsTunnel: false };
+    return { hasServerVip: false, serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVips: [], serverVipIsDummy: false, serverVipIsTunnel: false };
   return {
     hasServerVip: true,
     serverVipDevice: dev.device,
     serverVipLabel: dev.label ?? "",
     serverVipCidr: `${formatAddress(config.vip.address)}/${config.family === 6 ? 128 : 32}`,
+    // every VIP (dual stack: one per family), each as a host address
+    serverVips: config.vips.map((v) => ({ cidr: `${formatAddress(v.address)}/${familyOf(v.address) === 6 ? 128 : 32}`, is6: familyOf(v.address) === 6, label: familyOf(v.address) === 6 ? "" : (dev.label ?? "") })),
     serverVipIsDummy: /^dummy/.test(dev.device),
     // under TUN, the script brings tunl0 up itself before it gets the VIP
-    serverVipIsTunnel: config.type === "tun" && dev.device === (config.family === 6 ? "ip6tnl0" : "tunl0"),
+    serverVipIsTunnel: config.type === "tun" && (dev.device === "tunl0" || dev.device === "ip6tnl0"),
   };
+}
+
+/** The director's addresses of one family: its DIP and its VIP (a single-stack cluster has one side). */
+function directorSide(config: LvsConfig, i: number) {
+  const vip = config.vips[i]!;
+  const dip = config.dips[i]!;
+  const gw = i === 0 ? config.directorGateway : config.gateways2?.director;
+  const is6 = familyOf(vip.address) === 6;
+  return {
+    is6,
+    family: is6 ? "IPv6" : "IPv4",
+    dipCidr: `${formatAddress(dip.address)}/${dip.prefix}`,
+    dipBroadcast: dip.broadcast !== undefined ? formatAddress(dip.broadcast) : "",
+    dipDevice: dip.device.device,
+    dipLabel: dip.device.label ?? "",
+    vipCidr: `${formatAddress(vip.address)}/${vip.prefix}`,
+    vipBroadcast: vip.broadcast !== undefined ? formatAddress(vip.broadcast) : "",
+    vipDevice: vip.device.device,
+    vipLabel: vip.device.label ?? "",
+    directorGateway: gw !== undefined ? formatAddress(gw.address) : "",
+    directorGatewayDevice: gw?.device?.device ?? "",
+  };
+}
+
+/** The real servers' default route in one family: the DIP for NAT, else SERVER_DEFAULT_GW. */
+function serverRoute(config: LvsConfig, i: number) {
+  const gw = i === 0 ? config.serverGateway : config.gateways2?.server;
+  if (config.type === "nat")
+    return {
+      gateway: formatAddress(config.dips[i]!.address),
+      device: "",
+      comment: ["VS_NAT: replies must go back through the director, which rewrites their source", "address to the VIP: the default route goes via the DIP."],
+    };
+  if (gw === undefined) return undefined;
+  return { gateway: formatAddress(gw.address), device: gw.device?.device ?? "", comment: ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."] };
 }
 
 function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
   const c = common(config, opts);
-  let serverGateway = "";
-  let serverGatewayComment: string[] = [];
-  let serverGatewayDevice = "";
-  if (config.type === "nat") {
-    serverGateway = c.dip;
-    serverGatewayComment = [
-      "VS_NAT: replies must go back through the director, which rewrites their source",
-      "address to the VIP: the default route goes via the DIP.",
-    ];
-  } else if (config.serverGateway !== undefined) {
-    serverGateway = formatAddress(config.serverGateway.address);
-    serverGatewayDevice = config.serverGateway.device?.device ?? "";
-    serverGatewayComment = ["SERVER_DEFAULT_GW: replies leave through this router, straight to the client."];
-  }
   return {
     target: "rc",
     template: "rc.lvs.sh",
@@ -271,6 +307,12 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       ...c,
       ...serverVip(config),
       stateName: `${c.prog}-${c.vip}`,
+      // what the state's owns file records: every VIP (dual stack: one per family)
+      vipsWords: config.vips.map((v) => formatAddress(v.address)).join(" "),
+      sides: config.vips.map((_, i) => directorSide(config, i)),
+      serverRoutes: config.vips.map((_, i) => serverRoute(config, i)).filter((r) => r !== undefined),
+      hasIpv4: config.vips.some((v) => familyOf(v.address) === 4),
+      hasIpv6: config.vips.some((v) => familyOf(v.address) === 6),
       // an IPv6 mark is another service than the IPv4 mark of the same number (`-f 1 -6`)
       marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => (familyOf(s.vip) === 6 ? `${s.fwmark}-6` : String(s.fwmark))).join(" "),
       initialStateOn: config.initialState,
@@ -280,24 +322,14 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       forwardName: FORWARD_NAMES[config.type],
       rules: lazy(() => ipvsRuleLines(config)),
       directorSysctls: directorSysctls(config),
-      dipCidr: `${c.dip}/${config.dip.prefix}`,
-      dipBroadcast: config.dip.broadcast !== undefined ? formatAddress(config.dip.broadcast) : "",
-      dipDevice: config.dip.device.device,
-      dipLabel: config.dip.device.label ?? "",
-      vipCidr: `${c.vip}/${config.vip.prefix}`,
-      vipBroadcast: config.vip.broadcast !== undefined ? formatAddress(config.vip.broadcast) : "",
       vipDevice: config.vip.device.device,
       vipLabel: config.vip.device.label ?? "",
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       directorGatewayDevice: config.directorGateway?.device?.device ?? "",
-      vipIs6: config.family === 6,
       isTun: config.type === "tun",
       serverSysctls: serverSysctls(config),
       // a blank line before the VIP's lines when something comes before them
       serverVipAfterOthers: config.type === "tun" || serverSysctls(config).length > 0,
-      serverGateway,
-      serverGatewayDevice,
-      serverGatewayComment,
       ...haFacts(config),
       ...activeFacts(config),
     },
@@ -353,7 +385,8 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       // ifconfig names an address label as its device (lo:0)
       ifconfigDevice: sv.serverVipLabel !== "" ? sv.serverVipLabel : sv.serverVipDevice,
       isTun: config.type === "tun",
-      vipIs6: config.family === 6,
+      hasIpv4: config.vips.some((v) => familyOf(v.address) === 4),
+      hasIpv6: config.vips.some((v) => familyOf(v.address) === 6),
       groups: groups.map((g) => ({
         comment: g.comment,
         sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
