@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 interface Scenario {
   name: string;
   /** The guest script (test/e2e/guest/<topology>.sh) that builds the hosts and runs the checks. */
-  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan" | "dr6" | "nat6" | "tun6";
+  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan" | "dr6" | "nat6" | "tun6" | "dual6";
   /** The script's MODE: for dr.sh http, udp, wrr, off or routing; for nat.sh localnode; for shared.sh dr, nat or tun; for reload.sh vip or weight. */
   mode?: string;
   file: string;
@@ -488,6 +488,82 @@ const IPV6_SCENARIOS: Scenario[] = [
     fails: ["alternation", "ip6tnl0-up"],
   },
 ];
+// dual stack (guest/dual6.sh): dr6's lab with IPv4 too
+const DR46 = [
+  "LVS_TYPE=VS_DR",
+  "INITIAL_STATE=on",
+  "VIP=eth0:110 198.51.100.110 255.255.255.0 198.51.100.255",
+  "VIP=eth0 2001:db8:0:1::110/128",
+  "DIRECTOR_INSIDEIP=eth0 198.51.100.9 198.51.100.0 255.255.255.0 198.51.100.255",
+  "DIRECTOR_INSIDEIP=eth0 2001:db8:0:1::9/64",
+  "DIRECTOR_DEFAULT_GW=198.51.100.254",
+  "DIRECTOR_DEFAULT_GW=2001:db8:0:1::254",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=lo",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=198.51.100.254",
+  "SERVER_DEFAULT_GW=2001:db8:0:1::254",
+  "",
+].join("\n");
+/** DR46 without its IPv6 lines: the same cluster on IPv4 only. */
+const DR4_OF_DUAL = DR46.split("\n")
+  .filter((l) => !l.includes(":0:1::"))
+  .join("\n");
+const DUAL_HOSTS = "198.51.100.11 rs1\n198.51.100.12 rs2\n2001:db8:0:1::11 rs1\n2001:db8:0:1::12 rs2\n";
+
+IPV6_SCENARIOS.push(
+  {
+    name: "dual-stack",
+    topology: "dual6",
+    mode: "dual",
+    file: "lvs_dr.conf",
+    conf: DR46,
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation4", "alternation6", "both-at-once", "method4", "method6", "arp", "nd-director", "no-dadfailed"],
+  },
+  {
+    // a stop that undoes only the IPv4 addresses: the IPv6 VIPs and DIP stay
+    name: "broken-dual-stack-stop-ipv4-only",
+    topology: "dual6",
+    mode: "dual control",
+    file: "lvs_dr.conf",
+    conf: DR46,
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    passes: ["role-detected"],
+    breakScript: replace(
+      'act "delete address $cidr from $dev (start added it)" ip addr del "$cidr" dev "$dev"',
+      'case $cidr in *:*) ;; *) act "delete address $cidr from $dev (start added it)" ip addr del "$cidr" dev "$dev" ;; esac',
+    ),
+    fails: ["restored"],
+  },
+  {
+    name: "shared-ipv4-ipv6",
+    topology: "dual6",
+    mode: "shared",
+    file: "lvs_dr.conf",
+    conf: DR4_OF_DUAL,
+    more: { b: DR6 },
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    seconds: 480,
+    passes: [
+      "rules",
+      "alternation",
+      "alternation-b",
+      "rules-b-after-a-stopped",
+      "alternation-b-after-a-stopped",
+      "nd-b-after-a-stopped",
+      "status-b-after-a-stopped",
+      "rules-a-after-b-stopped",
+      "alternation-a-after-b-stopped",
+      "arp-a-after-b-stopped",
+      "status-a-after-b-stopped",
+      "restored",
+    ],
+  },
+);
 // ---- end of the IPv6 block ----
 
 const SCENARIOS = selected([...ALL_SCENARIOS, ...IPV6_SCENARIOS]);

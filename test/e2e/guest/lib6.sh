@@ -276,23 +276,31 @@ check_counter_grew() {
 # the router (client ::2 on lanc), or with "flat" on lana itself (client 2001:db8:0:1::200).
 # rs1 and rs2 serve their page on [::]:80. The caller adds the VIP (vip6_director, vip6_rs).
 # "bare": vs1, rs1 and rs2 get no default route (an rc script under test adds it).
+# "dual" (with the router): IPv4 too, lana 198.51.100.0/24 (router .254, vs1 .9, rs1 .11, rs2 .12),
+# lanc 192.0.2.0/24 (router .1, client .2, its default route via the router)
 dr6_net() {
 	flat=""
 	bare=""
+	dual=""
 	for o in "$@"; do eval "$o=$o"; done
+	v4() { [ -z "$dual" ] || echo "$1"; }
 	modprobe ip_vs
 	lan6 lana
-	host6 vs1 && nic6 vs1 eth0 lana "$DIRECTOR6/64"
-	host6 rs1 && nic6 rs1 eth0 lana 2001:db8:0:1::11/64
-	host6 rs2 && nic6 rs2 eth0 lana 2001:db8:0:1::12/64
+	host6 vs1 && nic6 vs1 eth0 lana "$DIRECTOR6/64" "$(v4 "$DIRECTOR4/24")"
+	host6 rs1 && nic6 rs1 eth0 lana 2001:db8:0:1::11/64 "$(v4 198.51.100.11/24)"
+	host6 rs2 && nic6 rs2 eth0 lana 2001:db8:0:1::12/64 "$(v4 198.51.100.12/24)"
 	if [ -n "$flat" ]; then
 		host6 client && nic6 client eth0 lana 2001:db8:0:1::200/64
 	else
 		lan6 lanc
-		host6 client && nic6 client eth0 lanc "$CLIENT6/64"
-		host6 router && nic6 router eth0 lanc "$ROUTER_C6/64" && nic6 router eth1 lana "$ROUTER_A6/64"
+		host6 client && nic6 client eth0 lanc "$CLIENT6/64" "$(v4 "$CLIENT4/24")"
+		host6 router && nic6 router eth0 lanc "$ROUTER_C6/64" "$(v4 "$ROUTER_C4/24")" && nic6 router eth1 lana "$ROUTER_A6/64" "$(v4 "$ROUTER_A4/24")"
 		on router sysctl -q -w net.ipv6.conf.all.forwarding=1
 		on client ip -6 route add default via "$ROUTER_C6"
+		if [ -n "$dual" ]; then
+			on router sysctl -q -w net.ipv4.ip_forward=1
+			on client ip route add default via "$ROUTER_C4"
+		fi
 		[ -n "$bare" ] || for h in vs1 rs1 rs2; do on "$h" ip -6 route add default via "$ROUTER_A6"; done
 	fi
 	web6 rs1 1
