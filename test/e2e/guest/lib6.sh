@@ -32,6 +32,17 @@ ROUTER_B4=203.0.113.254
 RS1_4=203.0.113.11
 RS2_4=203.0.113.12
 
+# clean6: wait (up to 20 s) until the previous scenario's veth pairs are gone: deleting a namespace
+# frees its devices later, in the kernel's cleanup work, and a leftover veth1 would make this
+# scenario's first nic fail ("RTNETLINK answers: File exists")
+clean6() {
+	for _ in $(seq 100); do
+		[ -n "$(ip -o link show type veth 2>/dev/null)" ] || return 0
+		sleep 0.2
+	done
+	note "veth devices left over: $(ip -o link show type veth | awk -F': ' '{ print $2 }' | tr '\n' ' ')"
+}
+
 # lan6 NAME: a switch that floods all multicast (no MLD snooping)
 lan6() {
 	lan "$1"
@@ -279,6 +290,7 @@ check_counter_grew() {
 # "dual" (with the router): IPv4 too, lana 198.51.100.0/24 (router .254, vs1 .9, rs1 .11, rs2 .12),
 # lanc 192.0.2.0/24 (router .1, client .2, its default route via the router)
 dr6_net() {
+	clean6
 	flat=""
 	bare=""
 	dual=""
@@ -314,6 +326,7 @@ dr6_net() {
 # "bare" (what an rc script under test sets up): forwarding stays off on the director, which gets
 # no default route, and the real servers' default route is via 2001:db8:0:2::254 (nobody).
 nat6_net() {
+	clean6
 	bare=""
 	for o in "$@"; do eval "$o=$o"; done
 	modprobe ip_vs
@@ -345,6 +358,7 @@ nat6_net() {
 # caller picks: via the DIP, or via the director's link-local). Forwarding is on on the director
 # (off with "bare": an rc script under test turns it on).
 nat6_flat_net() {
+	clean6
 	modprobe ip_vs
 	lan6 lan0
 	host6 client && nic6 client eth0 lan0 "$CLIENT6/64"
@@ -364,6 +378,7 @@ nat6_flat_net() {
 # "bare": vs1, rs1 and rs2 get no IPv6 default route (an rc script under test adds it), and
 # ip6_tunnel is loaded first (it makes ip6tnl0 in every namespace: before/after snapshots compare).
 tun6_net() {
+	clean6
 	bare=""
 	for o in "$@"; do eval "$o=$o"; done
 	[ -z "$bare" ] || modprobe ip6_tunnel
