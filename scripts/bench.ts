@@ -8,7 +8,7 @@
 // compile 10,000 x 10 against lint) are measured with the commands of each comparison run in
 // turn, so that a busy machine slows all alike.
 //
-//   npm run bench [-- --runs N] [-- --no-vm | --only-vm | --only-goals]
+//   npm run bench [-- --runs N] [-- --no-vm | --only-vm | --only-goals | --only-ipv6]
 //
 // The start-up goal runs the installed `lvsc` on PATH (npm link or npm install -g), each run in a
 // fresh `sh -c`, as a user's shell runs it; without one on PATH it runs dist/cli.cjs and says so.
@@ -30,6 +30,8 @@ const NO_VM = args.includes("--no-vm");
 const ONLY_VM = args.includes("--only-vm");
 /** Only issue 16's goals (start-up, lint 10,000 x 10 against keepalived -t): a minute or two. */
 const ONLY_GOALS = args.includes("--only-goals");
+/** Only issue 18's goals: lint and compile of a 10,000 x 10 IPv6 conf and of a dual-stack one against the IPv4 one. */
+const ONLY_IPV6 = args.includes("--only-ipv6");
 const work = mkdtempSync(join(tmpdir(), "lvsc-bench-"));
 
 /**
@@ -50,6 +52,55 @@ function cluster(services: number, realServers: number, reweigh?: number): strin
   }
   lines.push("SERVER_VIP_DEVICE=dummy0", "SERVER_NET_DEVICE=eth0", "");
   return lines.join("\n");
+}
+
+/**
+ * cluster() on IPv6 (`2001:db8::/32` addresses, the same shape and text forms: services, weights,
+ * persistence with an IPv6 prefix), or dual stack: an IPv4 VIP and an IPv6 VIP serving every
+ * service, each real server given by an address of each family.
+ */
+function cluster6(services: number, realServers: number, dual: boolean): string {
+  const lines = ["LVS_TYPE=VS_DR", "INITIAL_STATE=on"];
+  if (dual) lines.push("VIP=eth0:101 10.0.0.1 255.0.0.0 10.255.255.255");
+  lines.push("VIP=eth0 2001:db8::1/32");
+  if (dual) lines.push("DIRECTOR_INSIDEIP=eth0 10.0.0.2 10.0.0.0 255.0.0.0 10.255.255.255");
+  lines.push("DIRECTOR_INSIDEIP=eth0 2001:db8::2/32");
+  for (let i = 0; i < services; i++) {
+    const rs: string[] = [];
+    for (let j = 0; j < realServers; j++) {
+      if (dual) rs.push(`10.${1 + (i >> 8) % 250}.${i & 255}.${10 + j},${1 + j}`);
+      rs.push(`2001:db8:${(1 + (i >> 8) % 250).toString(16)}:${(i & 255).toString(16)}::${(10 + j).toString(16)},${1 + j}`);
+    }
+    lines.push(`SERVICE=t ${1 + i} wrr ppc -t 600${dual ? "" : " -M 64"} ${rs.join(" ")}`);
+  }
+  lines.push("SERVER_VIP_DEVICE=lo", "SERVER_NET_DEVICE=eth0", "");
+  return lines.join("\n");
+}
+
+/**
+ * Issue 18's goal: lint and compile of a 10,000 x 10 IPv6 conf within 1.2x of the IPv4 conf of the
+ * same size; the dual-stack conf (twice the services and real servers in the kernel's table)
+ * against the IPv4 conf too, and against twice its time. The commands take turns.
+ */
+function ipv6Goals(n: number): void {
+  const v4 = join(work, "lvs_10k.conf");
+  const v6 = join(work, "lvs6_10k.conf");
+  const dual = join(work, "lvs_dual_10k.conf");
+  writeFileSync(v4, cluster(10_000, 10));
+  writeFileSync(v6, cluster6(10_000, 10, false));
+  writeFileSync(dual, cluster6(10_000, 10, true));
+  console.log(`
+IPv6 (issue 18): 10,000 services x 10 real servers, IPv4 against IPv6 and dual stack; ${n} rounds, the commands taking turns; medians, and the range of the rounds' ratios`);
+  for (const verb of ["lint", "compile"] as const) {
+    const cmd = (f: string) => [process.execPath, CLI, verb, f, "--hosts", "/dev/null", ...(verb === "compile" ? ["-o", join(work, `out6-${f.length}`)] : [])];
+    const [t4, t6, td] = rounds([cmd(v4), cmd(v6), cmd(dual)], n);
+    const r6 = ratios(t6!, t4!);
+    const rd = ratios(td!, t4!);
+    const ratio6 = t6!.median / t4!.median;
+    console.log(`  lvsc ${verb}: IPv4 ${fmt(t4!.median)}, IPv6 ${fmt(t6!.median)}, dual stack ${fmt(td!.median)} (peak RSS ${t4!.rss?.toFixed(0) ?? "?"} / ${t6!.rss?.toFixed(0) ?? "?"} / ${td!.rss?.toFixed(0) ?? "?"} MiB)`);
+    console.log(`    IPv6 / IPv4: ${ratio6.toFixed(2)}x (rounds ${r6.min.toFixed(2)}-${r6.max.toFixed(2)}x; goal <= 1.2x): ${ratio6 <= 1.2 ? "meets the goal" : "MISSES the goal"}`);
+    console.log(`    dual stack / IPv4: ${(td!.median / t4!.median).toFixed(2)}x (rounds ${rd.min.toFixed(2)}-${rd.max.toFixed(2)}x; it holds twice the services and real servers: goal <= 2.4x, 1.2 x 2): ${td!.median / t4!.median <= 2.4 ? "meets the goal" : "MISSES the goal"}`);
+  }
 }
 
 function median(xs: number[]): number {
@@ -143,6 +194,10 @@ console.log(`lvsc bench on ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(tot
 console.log(`medians of ${RUNS} runs after a warm-up (fewer for the largest), whole processes\n`);
 
 const node = measure([process.execPath, "-e", "0"], RUNS);
+if (ONLY_IPV6) {
+  ipv6Goals(Math.max(5, Math.ceil(RUNS / 2)));
+  process.exit(0);
+}
 if (!ONLY_VM && !ONLY_GOALS) {
 console.log(`baseline  node -e 0: ${fmt(node.ms)}, peak RSS ${node.rss?.toFixed(0) ?? "?"} MiB\n`);
 
@@ -206,6 +261,7 @@ console.log("");
 const picWidths = picRows[0]!.map((_, i) => Math.max(...picRows.map((r) => r[i]!.length)));
 for (const r of picRows) console.log(r.map((c, i) => pad(c, picWidths[i]!)).join("  "));
 compileGoals(sizes[2]!.file, Math.max(5, Math.ceil(RUNS / 2)));
+ipv6Goals(Math.max(5, Math.ceil(RUNS / 2)));
 }
 
 // ---- the goals: start-up, and lint 10,000 x 10 against keepalived -t (issue 16) ----

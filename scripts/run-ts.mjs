@@ -2,11 +2,14 @@
 // run TypeScript itself, and the benchmark reuses the e2e harness, which is TypeScript.
 import { build } from "esbuild";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const [entry, ...args] = process.argv.slice(2);
-const dir = await mkdtemp(`${tmpdir()}/lvsc-run-`);
+// inside the project, so that the bundle's external packages (chevrotain...) resolve from its node_modules
+const cache = fileURLToPath(new URL("../node_modules/.cache/", import.meta.url));
+mkdirSync(cache, { recursive: true });
+const dir = await mkdtemp(`${cache}lvsc-run-`);
 const out = `${dir}/script.mjs`;
 await build({
   entryPoints: [entry],

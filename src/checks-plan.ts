@@ -1,6 +1,7 @@
 // A service's CHECK (src/checks.ts) as keepalived.conf's checker block and mon.cf's monitor. Pure.
 
 import type { HealthCheck, VirtualService } from "./model.js";
+import { familyOf } from "./net.js";
 
 /**
  * Worst-case seconds from a real server's failure to its removal: a check may have just passed,
@@ -79,11 +80,15 @@ export function checkComment(c: HealthCheck, s: VirtualService): string[] {
   const n = c.retries + 1;
   const failures = `${n} ${n === 1 ? "failure" : `failures ${c.retryDelay} s apart`}`;
   const refused = s.protocol === "udp" ? "fails at once" : "refuses or fails at once";
-  return [
+  const lines = [
     `${line}: ${what}.`,
     `Every ${c.interval} s, with ${c.timeout} s to answer. After ${failures}, a server leaves the table:`,
     `within ${b.refused} s when it ${refused}, ${b.silent} s when it does not answer. It comes back at its first success.`,
   ];
+  // keepalived's check_http.c: with no virtualhost, an IPv6 literal goes in brackets (RFC 2732)
+  if ((c.kind === "http" || c.kind === "https") && c.host === undefined && familyOf(s.vip) === 6)
+    lines.push("Without host:, the request carries Host: [address]:port, the real server's (RFC 2732).");
+  return lines;
 }
 
 /** mon's monitor for a CHECK and its options (each a word; the template writes the flags), undefined for lvsc's default. */

@@ -126,6 +126,7 @@ export const CODES = {
   "vrrp-v2-fraction": { severity: "error", summary: "VRRP_VERSION=2 with a VRRP_ADVERT that has a fraction: VRRPv2 counts whole seconds" },
   "vrrp-router-id-collision": { severity: "error", summary: "two clusters linted together would use one VRRP router id on one network" },
   "director-pair-shared": { severity: "error", summary: "two clusters linted together name the same director in DIRECTOR_PAIR: a host runs one keepalived and one sync daemon" },
+  "vrrp-v2-ipv6": { severity: "error", summary: "VRRP_VERSION=2 on a pair whose VRRP adverts are IPv6: VRRP over IPv6 is version 3" },
   // ---- health checks per service (lvsc extension CHECK) ----
   "malformed-check": { severity: "error", summary: "a CHECK line out of shape: no kind, an option that is not `key:value`, not the kind's, or given twice" },
   "invalid-check-kind": { severity: "error", summary: "a CHECK kind other than http, https, tcp, dns, smtp, script or none" },

@@ -42,8 +42,8 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     example: "VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255",
     note: "or, in lvsc's CIDR form, `VIP=eth0:101 192.168.0.101/24`",
     doc: {
-      fields: "device, address, netmask, broadcast; or device, address/prefix",
-      use: "required; e.g. `VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255`, or (lvsc's extension) `VIP=eth0:101 192.168.0.101/24`, the netmask and broadcast derived from the prefix",
+      fields: "device, address, netmask, broadcast; or device, address/prefix (the only form for IPv6)",
+      use: "required; e.g. `VIP=eth0:101 192.168.0.101 255.255.255.0 192.168.0.255`, or (lvsc's extension) `VIP=eth0:101 192.168.0.101/24`, the netmask and broadcast derived from the prefix, or `VIP=eth0 2001:db8::101/64` (no alias label for IPv6); a second VIP line of the other family makes the cluster dual stack",
     },
   },
   DIRECTOR_INSIDEIP: {
@@ -52,8 +52,8 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     example: "DIRECTOR_INSIDEIP=eth0 192.168.0.1 192.168.0.0 255.255.255.0 192.168.0.255",
     note: "the network comes before the netmask, unlike VIP",
     doc: {
-      fields: "device, address, **network, netmask**, broadcast",
-      use: "required; the DIP, facing the real servers; the network comes before the netmask, unlike VIP",
+      fields: "device, address, **network, netmask**, broadcast; or device, address/prefix (the only form for IPv6)",
+      use: "required; the DIP, facing the real servers; the network comes before the netmask, unlike VIP; lvsc's extension `DIRECTOR_INSIDEIP=eth0 192.168.0.1/24` or `eth0 2001:db8::1/64`; dual stack: one line per VIP family",
     },
   },
   DIRECTOR_DEFAULT_GW: {
@@ -61,8 +61,8 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     repeatable: false,
     example: "DIRECTOR_DEFAULT_GW=192.168.0.254",
     doc: {
-      fields: "address",
-      use: "the director's default route",
+      fields: "address; for IPv6 optionally the device",
+      use: "the director's default route; a link-local IPv6 gateway needs its device, `DIRECTOR_DEFAULT_GW=fe80::1 eth0`; dual stack: one line per family",
     },
   },
   SERVICE: {
@@ -97,8 +97,8 @@ export const DIRECTIVES: Record<string, DirectiveSpec> = {
     repeatable: false,
     example: "SERVER_DEFAULT_GW=192.168.0.254",
     doc: {
-      fields: "address",
-      use: "the real servers' default route (NAT: must be the DIP; DR/TUN: must not)",
+      fields: "address; for IPv6 optionally the device",
+      use: "the real servers' default route (NAT: must be the DIP; DR/TUN: must not); a link-local IPv6 gateway is reached on SERVER_NET_DEVICE, or on the device written after it; dual stack: one line per family",
     },
   },
   SERVER_LVS_DEVICE: {
@@ -280,7 +280,7 @@ export function typeFromFileName(file: string | undefined): "dr" | "nat" | "tun"
  */
 export const CONF_FORMAT = {
   intro:
-    "One directive per line, `NAME=value`; fields are separated by blanks; `#` starts a comment; a value may be wrapped in double quotes. Host names come from hosts(5) files, never from DNS. Addresses are IPv4 so far: an IPv6 address anywhere (`2001:db8::110/64`, `[2001:db8::11]:80`) is read strictly and refused at its column with `ipv6-unsupported` (or `invalid-ipv6` when malformed).",
+    "One directive per line, `NAME=value`; fields are separated by blanks; `#` starts a comment; a value may be wrapped in double quotes. Host names come from hosts(5) files, never from DNS. An address is IPv4 or IPv6 (lvsc extension) wherever an address goes; a cluster is of its VIP's family, and a host name resolves to its hosts line of that family. A conf with a VIP of each family (two VIP lines, a DIRECTOR_INSIDEIP per family) is dual stack: each SERVICE is served on both VIPs, each real server reached in the VIP's family (a host name with a hosts line of each family, or an address of each). IPv6 is read as glibc's inet_pton reads it and written as inet_ntop writes it; zone ids, IPv4-mapped and link-local real servers are refused.",
   /** Every directive, in DIRECTIVES' order. */
   directives: Object.entries(DIRECTIVES).map(([name, spec]) => ({ name, ...spec.doc })),
   /** The SERVICE line and the real server, verbatim. */
@@ -288,8 +288,8 @@ export const CONF_FORMAT = {
     "SERVICE=t|u <service> [<scheduler>] [<persistence>] <realserver>...",
     "SERVICE=f <mark> [<scheduler>] [<persistence>] <realserver>...",
     "scheduler ::= <name> [-b <flag>[,<flag>]]",
-    "persistence ::= ppc [-t <secs>] [-M <netmask>]   (IPv6: -M <prefix length>)",
-    "realserver ::= host[:port][,weight]",
+    "persistence ::= ppc [-t <secs>] [-M <netmask>]   (IPv6: -M <prefix>)",
+    "realserver ::= host[:port][,weight]   (IPv6: [addr]:port[,weight])",
     "CHECK=t|u <service> <kind> [<key>:<value>]...",
     "CHECK=f <mark> <kind> [<key>:<value>]...",
   ],

@@ -2,7 +2,7 @@
 
 import { forwardingOf, ipvsRuleLines, persistenceMask, sortedTable } from "./ipvs.js";
 import { TYPE_NAMES, type Director, type DirectorInside, type LvsConfig, type Vip, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { vrrpInstances } from "./ha.js";
+import { SYNC_GROUP6, vrrpInstances, type FloatingAddress, type VrrpInstance } from "./ha.js";
 import { derivedRouterId } from "./vrrp-id.js";
 import { checkComment as customCheckComment, keepalivedCheck, monCheck } from "./checks-plan.js";
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
@@ -324,6 +324,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       directorSysctls: directorSysctls(config),
       vipDevice: config.vip.device.device,
       vipLabel: config.vip.device.label ?? "",
+      dipDevice: config.dip.device.device,
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       directorGatewayDevice: config.directorGateway?.device?.device ?? "",
       isTun: config.type === "tun",
@@ -476,16 +477,20 @@ export function checkerOf(s: Pick<VirtualService, "protocol" | "port">): "HTTP_G
 }
 
 /** How long a failing real server stays in the table, for the comment above its service. */
-function checkComment(check: ReturnType<typeof checkerOf>, timeout: number): string[] {
+function checkComment(check: ReturnType<typeof checkerOf>, timeout: number, six = false): string[] {
   const h = HEALTH_CHECK;
   const refused = h.delayLoop + h.retry * h.delayBeforeRetry;
   const silent = h.delayLoop + (h.retry + 1) * timeout + h.retry * h.delayBeforeRetry;
   const what = { HTTP_GET: "an HTTP GET of /", TCP_CHECK: "a TCP connect", UDP_CHECK: "a UDP datagram", PING_CHECK: "a ping" }[check];
   const first = `${check}: ${what} to each real server every ${h.delayLoop} s. After ${h.retry + 1} failures ${h.delayBeforeRetry} s apart,`;
   const back = "it comes back at its first success.";
-  if (check === "PING_CHECK") return [first, `a server leaves the table (within ${silent} s of the host going silent)`, back];
+  if (check === "PING_CHECK") return [first, `a server leaves the table (within ${silent} s of the host going silent)`, back, ...(six ? ["Over IPv6 the ping is an ICMPv6 echo request."] : [])];
   const closed = check === "UDP_CHECK" ? "its port is closed" : "it refuses connections";
-  return [first, `a server leaves the table: within ${refused} s when ${closed}, ${silent} s when`, `it does not answer. ${back[0]!.toUpperCase()}${back.slice(1)}`];
+  const lines = [first, `a server leaves the table: within ${refused} s when ${closed}, ${silent} s when`, `it does not answer. ${back[0]!.toUpperCase()}${back.slice(1)}`];
+  // keepalived's check_http.c writes an IPv6 literal in brackets (RFC 2732): a server that
+  // refuses that Host answers 400, which still passes (any answer but a server error)
+  if (six && check === "HTTP_GET") lines.push("Over IPv6 the request carries Host: [address]:port, the real server's (RFC 2732).");
+  return lines;
 }
 
 /** A director as a comment names it: `director1 (192.168.0.11)` or `director1 (lb1, 192.168.0.11)`. */
@@ -494,15 +499,38 @@ function directorName(d: Director): string {
   return d.written === address || d.written === d.role ? `${d.role} (${address})` : `${d.role} (${d.written}, ${address})`;
 }
 
-/** A floating address in keepalived's virtual_ipaddress form. */
-function floating(cidr: string, broadcast: string, device: string, label: string | undefined) {
-  return { cidr, broadcast, device, label: label ?? "" };
+/**
+ * A floating address in keepalived's virtual_ipaddress form. IPv6 has no broadcast address, and
+ * takes no label (keepalived ignores one with an error; the validator refuses it). keepalived adds
+ * an IPv6 address without DAD (`nodad` is its default: the other director is not a duplicate),
+ * and deprecates it (preferred_lft 0) by itself only when it is a /128: a /64 VIP or DIP would be
+ * preferred as the source of this host's own connections to the real servers (the longest
+ * matching prefix, RFC 6724 rule 8, ties going to the address added last), so that health
+ * checks and NFS would leave from the VIP, whose replies the DR and TUN real servers keep (they
+ * hold the VIP themselves), or from the DIP, which moves away at failover. Deprecated, the
+ * address still takes traffic and answers neighbour solicitations; lvsc writes preferred_lft 0
+ * on every IPv6 floating address, whatever its prefix.
+ */
+function floating(a: FloatingAddress) {
+  const six = familyOf(a.address) === 6;
+  return {
+    cidr: `${formatAddress(a.address)}/${a.prefix}`,
+    broadcast: a.broadcast !== undefined ? formatAddress(a.broadcast) : "",
+    device: a.device.device,
+    label: six ? "" : (a.device.label ?? ""),
+    deprecated: six,
+  };
 }
 
 function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   const c = common(config, opts);
+  /** `A`, `A and B`, `A, B and C`: for a comment. */
+  const andList = (items: string[]) => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+  const vips = config.vips.length > 0 ? config.vips : [config.vip];
+  const dips = config.dips.length > 0 ? config.dips : [config.dip];
   const service = ({ service: s, dests }: ReturnType<typeof sortedTable>[number]) => {
     const check = checkerOf(s);
+    const six = familyOf(s.vip) === 6;
     const timeout = check === "UDP_CHECK" ? HEALTH_CHECK.udpConnectTimeout : HEALTH_CHECK.connectTimeout;
     const realServer = (d: RealServer) => {
       // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
@@ -513,20 +541,26 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
       line: String(s.line),
       isFwmark: s.protocol === "fwmark",
       fwmark: String(s.fwmark ?? ""),
+      // keepalived takes the address and the port as two words, IPv6 without brackets
+      address: formatAddress(s.vip),
       port: String(s.port),
       protocol: s.protocol.toUpperCase(),
+      // a fwmark service has no address: keepalived takes its family from the real servers (all
+      // but tunnelled ones), else from persistence_granularity's form, else IPv4: say it
+      ipFamily: s.protocol === "fwmark" && six ? "inet6" : "",
       scheduler: s.scheduler,
       // keepalived's keywords for ipvsadm's -b flags (mh-fallback, mh-port, sh-fallback, sh-port)
       schedFlags: s.schedFlags ?? [],
       persistent: s.persistence !== undefined,
       timeout: String(s.persistence?.timeout ?? ""),
+      // a netmask for IPv4, a prefix length for IPv6 (check_parser.c pgr_handler)
       granularity: persistenceMask(s) ?? "",
       // the checker's block in each real_server; HTTP_GET also names the URL it gets
       check,
       http: check === "HTTP_GET",
       connectTimeout: String(timeout),
       // active directors quiesce (inhibit_on_failure) rather than remove
-      checkComment: (s.check !== undefined ? customCheckComment(s.check, s) : checkComment(check, timeout)).map((l) => (config.active !== undefined ? l.replace("a server leaves the table", "a server's weight goes to 0") : l)),
+      checkComment: (s.check !== undefined ? customCheckComment(s.check, s) : checkComment(check, timeout, six)).map((l) => (config.active !== undefined ? l.replace("a server leaves the table", "a server's weight goes to 0") : l)),
       // the service's CHECK, when the conf gives one (templates/keepalived.conf.hbs writes it instead)
       custom: s.check !== undefined ? keepalivedCheck(s.check) : false,
       delayLoop: String(s.check !== undefined && s.check.kind !== "none" ? s.check.interval : HEALTH_CHECK.delayLoop),
@@ -535,19 +569,41 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
   };
   const services = lazyMap(() => sortedTable(config), service);
   const vrrp = config.vrrp ?? { routerId: derivedRouterId(config.vip.address), given: false };
-  const vip = floating(`${c.vip}/${config.vip.prefix}`, config.vip.broadcast !== undefined ? formatAddress(config.vip.broadcast) : "", config.vip.device.device, config.vip.device.label);
-  const dip = floating(`${c.dip}/${config.dip.prefix}`, config.dip.broadcast !== undefined ? formatAddress(config.dip.broadcast) : "", config.dip.device.device, config.dip.device.label);
+  const families = new Set([...vips, ...dips].map((x) => familyOf(x.address)));
+  const v4 = families.has(4);
+  const v6 = families.has(6);
+  const vipText = andList(vips.map((v) => formatAddress(v.address)));
+  const dipText = andList(dips.map((d) => formatAddress(d.address)));
+  // keepalived's router_id is a name: the VIP's address with `_` for its dots or colons
+  const routerBase = `lvs_${c.vip.replace(/[.:]/g, "_")}`;
+  const instance = (x: VrrpInstance) => {
+    const addresses = x.addresses.map(floating);
+    const excluded = x.excluded.map(floating);
+    return { addresses, excluded, hasExcluded: excluded.length > 0, v6Addresses: x.family === 6, v6Excluded: x.family === 4 && excluded.length > 0, excludedFamily: x.family === 4 ? "IPv6" : "IPv4" };
+  };
+  const single = instance(vrrpInstances({ ...config, pair: undefined })[0]!);
   const shared = {
     ...c,
+    vipText,
+    dipText,
+    vips: vips.length > 1 ? "VIPs" : "VIP",
+    // a dual-stack conf's header names the addresses of both families
+    dualStack: vips.length > 1 || dips.length > 1,
+    vipWord: vips.length > 1 ? "VIPs" : "VIP",
+    dipWord: dips.length > 1 ? "DIPs" : "DIP",
+    takes: vips.length > 1 || dips.length > 1 ? "them all" : "both",
     vrid: String(vrrp.routerId),
     vridGiven: vrrp.given,
     vipDevice: config.vip.device.device,
-    vipLabel: config.vip.device.label ?? "",
-    vipCidr: vip.cidr,
-    vipBroadcast: vip.broadcast,
+    // a single director's IPv6 instance: keepalived runs VRRPv3 for it whatever the default
+    singleV3: familyOf(config.vip.address) === 6,
     method: KEEPALIVED_METHOD[config.type],
     alpha: !config.initialState,
     isNat: config.type === "nat",
+    natV4: config.type === "nat" && v4,
+    natV6: config.type === "nat" && v6,
+    // what the rc script does for NAT that keepalived does not, in the pair's header
+    natPrep: !v6 ? ", turns on ip_forward and turns off send_redirects" : !v4 ? ", turns on IPv6 forwarding" : ", turns on ip_forward and IPv6 forwarding, turns off send_redirects",
     natDevice: config.dip.device.device,
     services,
     // a script check (CHECK=... script): keepalived 2.2 refuses to run it without this
@@ -567,7 +623,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         template: "keepalived.conf",
         path: "keepalived.conf",
         mode: 0o644,
-        context: { ...shared, pair: false, active: true, rcPath: `${opts.exportDir}/${c.prog}`, path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}_active` },
+        context: { ...shared, pair: false, active: true, rcPath: `${opts.exportDir}/${c.prog}`, path: "keepalived.conf", routerId: `${routerBase}_active` },
       },
     ];
   const pair = config.pair;
@@ -578,12 +634,20 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         template: "keepalived.conf",
         path: "keepalived.conf",
         mode: 0o644,
-        context: { ...shared, pair: false, active: false, rcPath: "", path: "keepalived.conf", routerId: `lvs_${c.vip.replaceAll(".", "_")}` },
+        context: { ...shared, ...single, pair: false, active: false, rcPath: "", path: "keepalived.conf", routerId: routerBase },
       },
     ];
   const instances = vrrpInstances(config);
   const syncInstance = instances.find((i) => i.holds.includes("dip"))!;
   const paths = ["keepalived.conf", "keepalived.backup.conf"];
+  // the directors' own addresses' family: the adverts' and the connection sync's
+  const ownSix = familyOf(pair.directors[0].address) === 6;
+  const holdsText = (x: VrrpInstance) => {
+    const held = [...x.addresses, ...x.excluded];
+    const n = (role: "vip" | "dip") => held.filter((a) => a.role === role).length;
+    const name = (role: "vip" | "dip") => `${role.toUpperCase()}${n(role) > 1 ? "s" : ""}`;
+    return n("vip") > 0 && n("dip") > 0 ? `The ${name("vip")} and the ${name("dip")}` : n("dip") > 0 ? `The ${name("dip")}` : `The ${name("vip")}`;
+  };
   return pair.directors.map((self, i) => {
     const peer = pair.directors[1 - i]!;
     return {
@@ -598,7 +662,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         rcPath: "",
         path: paths[i]!,
         peerPath: paths[1 - i]!,
-        routerId: `lvs_${c.vip.replaceAll(".", "_")}_${self.role}`,
+        routerId: `${routerBase}_${self.role}`,
         self: { role: self.role, name: directorName(self), address: formatAddress(self.address), priority: String(self.priority) },
         peer: { role: peer.role, name: directorName(peer), address: formatAddress(peer.address) },
         preempt: pair.preempt,
@@ -607,6 +671,9 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
         rcProg: c.prog,
         syncDevice: syncInstance.device,
         syncInstance: syncInstance.name,
+        syncMcastGroup: ownSix ? SYNC_GROUP6 : "",
+        // the files differ in mcast_src_ip too when an instance sends from the director's own (IPv4) address
+        srcDiffers: instances.some((x) => x.holds.includes("dip") && x.family === 4 && !ownSix),
         syncGroup: instances.length > 1,
         instanceNames: instances.map((x) => x.name),
         instances: instances.map((x) => ({
@@ -614,10 +681,14 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
           device: x.device,
           holdsVip: x.holds.includes("vip"),
           holdsDip: x.holds.includes("dip"),
-          // the instance on the DIP's device sends from the director's own address, which lint
-          // checked is on that network; on another device, from the host's own address there
-          sourceAddress: x.holds.includes("dip") ? formatAddress(self.address) : "",
-          addresses: [...(x.holds.includes("vip") ? [vip] : []), ...(x.holds.includes("dip") ? [dip] : [])],
+          holdsText: holdsText(x),
+          six: x.family === 6,
+          // the IPv4 instance on the DIP's device sends from the director's own address, which
+          // lint checked is on that network; on another device, from the host's own address
+          // there. VRRP over IPv6 sends from the device's link-local address (RFC 5798
+          // 5.1.2.1), which keepalived picks itself when no mcast_src_ip is given.
+          sourceAddress: x.holds.includes("dip") && x.family === 4 && !ownSix ? formatAddress(self.address) : "",
+          ...instance(x),
         })),
       },
     };

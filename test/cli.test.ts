@@ -192,7 +192,7 @@ describe("lint", () => {
   it("lints every lvs_*.conf of a directory and gives one total", async () => {
     const r = await lvsc(["lint", EXAMPLES]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("✔ no problems in 6 files\n");
+    expect(r.stdout).toBe("✔ no problems in 10 files\n");
   });
 
   it("prints a code frame with the span underlined and the hint", async () => {

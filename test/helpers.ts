@@ -10,6 +10,8 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const EXAMPLES = `${ROOT}examples`;
 export const EXAMPLE_HOSTS = { path: "examples/hosts", text: readFileSync(`${EXAMPLES}/hosts`, "utf8") };
 export const EXAMPLE_CONFS = ["lvs_dr.conf", "lvs_nat.conf", "lvs_tun.conf"] as const;
+/** The IPv6 examples (each method), and the dual-stack one. */
+export const IPV6_CONFS = ["lvs_dr6.conf", "lvs_nat6.conf", "lvs_tun6.conf", "lvs_dr_dual.conf"] as const;
 /** The examples with two directors (DIRECTOR_PAIR). */
 export const HA_CONFS = ["lvs_dr_ha.conf", "lvs_nat_ha.conf"] as const;
 /** The example with N active directors (DIRECTOR_ACTIVE). */
@@ -44,6 +46,10 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
     conf: () => readExample("lvs_dr_ecmp.conf").replace("BGP_BFD=on", "BGP_BFD=off\nBGP_PEER=192.0.2.2 65001"),
     file: "lvs_dr_ecmp.conf",
   },
+  // IPv6 (issue 18): the three methods, a pair over IPv6 (VRRPv3), and dual stack
+  ...IPV6_CONFS.map((c) => ({ name: c.replace(".conf", ""), conf: () => readExample(c), file: c })),
+  { name: "lvs_dr6_ha", conf: () => `${readExample("lvs_dr6.conf")}DIRECTOR_PAIR=2001:db8::11 2001:db8::12\n`, file: "lvs_dr6.conf" },
+  { name: "lvs_dr_dual_ha", conf: () => `${readExample("lvs_dr_dual.conf")}DIRECTOR_PAIR=director1 director2\n`, file: "lvs_dr_dual.conf" },
 ];
 
 /**

@@ -47,10 +47,14 @@ function filledIn(c: LvsConfig, names: string[]): Map<string, string> {
 function unknowable(c: LvsConfig): string[] {
   const remote = c.initialState && c.services.some((s) => s.realServers.some((r) => !r.localNode));
   const dipHoldsThem = c.services.every((s) => s.realServers.every((r) => r.localNode || inPrefix(r.address, c.dip.network, c.dip.prefix)));
+  // with firewall marks only, the table does not name the VIP, so the VIP's address in `ip -o
+  // addr` is a candidate DIP too: one of the DIP's width that holds every real server is a tie
+  const vipUnknown = c.services.every((s) => s.protocol === "fwmark");
+  const tie = vipUnknown && c.vip.prefix === c.dip.prefix && c.vip.prefix < 32 && c.services.every((s) => s.realServers.every((r) => r.localNode || inPrefix(r.address, c.vip.address, c.vip.prefix)));
   return [
     ...(remote ? [] : ["LVS_TYPE"]),
-    ...(c.services.every((s) => s.protocol === "fwmark") ? ["VIP"] : []),
-    ...(remote && dipHoldsThem ? [] : ["DIRECTOR_INSIDEIP"]),
+    ...(vipUnknown ? ["VIP"] : []),
+    ...(remote && dipHoldsThem && !tie ? [] : ["DIRECTOR_INSIDEIP"]),
   ];
 }
 

@@ -122,6 +122,10 @@ const INVALID: Case[] = [
   { name: "a link-local gateway without its device", text: conf6({ 7: null }, ["SERVER_DEFAULT_GW=fe80::fe"]), expect: [{ code: "link-local-gateway", line: 7, at: "fe80::fe" }] },
   { name: "an IPv6 VIP prefix on its own device that covers the real servers' network", text: conf6({ 3: "VIP=eth1 2001:db8:f::101/32" }), expect: [{ code: "vip-prefix-takeover", line: 3, at: "2001:db8:f::101" }] },
   { name: "TUN over IPv6 (40 bytes more per packet, never fragmented)", text: conf6({ 1: "LVS_TYPE=VS_TUN", 3: "VIP=eth1 2001:db8:f::101/64" }), file: "lvs_tun.conf", expect: [{ code: "tun6-mtu", line: 3, at: "2001:db8:f::101" }] },
+  { name: "IPv6 active directors (lvsc's BGP is IPv4)", text: conf6({ 3: "VIP=dummy0 2001:db8::101/128" }, ["DIRECTOR_ACTIVE=2001:db8::11 2001:db8::12", "BGP_LOCAL_AS=65010", "BGP_PEER=2001:db8::fe 65000"]), expect: [{ code: "ipv6-unsupported", line: 3, at: "2001:db8::101" }, { code: "ipv6-unsupported", line: 8, at: "2001:db8::11" }, { code: "ipv6-unsupported", line: 8, at: "2001:db8::12" }, { code: "ipv6-unsupported", line: 10, at: "2001:db8::fe" }] },
+  { name: "a second VIP of the same family", text: conf({}, ["VIP=eth0:102 192.168.0.102/24"]), expect: [{ code: "duplicate-directive", line: 9, at: "VIP" }] },
+  { name: "a dual-stack conf without an IPv6 DIP", text: conf({}, ["VIP=eth0 2001:db8::101/64"]), expect: [{ code: "wrong-family", line: 9, at: "2001:db8::101" }] },
+  { name: "a dual-stack service whose real servers have no IPv6 line", text: conf({ 5: "SERVICE=t telnet rr 192.168.0.3:telnet" }, ["VIP=eth0 2001:db8::101/64", "DIRECTOR_INSIDEIP=eth0 2001:db8::1/64"]), expect: [{ code: "missing-real-servers", line: 5, at: "t telnet rr 192.168.0.3:telnet" }] },
   { name: "an IPv6 DIP without a prefix", text: conf6({ 4: "DIRECTOR_INSIDEIP=eth0 2001:db8::1" }), expect: [{ code: "ipv6-needs-prefix", line: 4, at: "2001:db8::1" }] },
   { name: "an IPv6 persistence prefix over 128", text: conf6({ 5: "SERVICE=t www rr ppc -M 129 rs1 rs2" }), expect: [{ code: "invalid-netmask", line: 5, at: "129" }] },
   { name: "an IPv6 real server with `:::`", text: conf({ 6: "SERVICE=t www rr [2001:db8:::13]:80 rs2" }), expect: [{ code: "invalid-ipv6", line: 6, at: "2001:db8:::13" }] },
@@ -341,6 +345,19 @@ const INVALID: Case[] = [
   { name: "an advert interval without its leading 0", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=.5"]), expect: [{ code: "invalid-vrrp-advert", line: 10, at: ".5" }] },
   { name: "VRRPv2 with a fraction", text: conf({}, [PAIR_LINE, "VRRP_ADVERT=0.5", "VRRP_VERSION=2"]), expect: [{ code: "vrrp-v2-fraction", line: 10, at: "0.5" }] },
   { name: "VRRP_VERSION=v3", text: conf({}, [PAIR_LINE, "VRRP_VERSION=v3"]), expect: [{ code: "invalid-vrrp-version", line: 10, at: "v3" }] },
+  // IPv6 adverts are VRRPv3 (RFC 5798); keepalived without vrrp_strict would keep an explicit version 2
+  {
+    name: "VRRPv2 on an IPv6 pair",
+    text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_VERSION=2"]),
+    expect: [{ code: "vrrp-v2-ipv6", line: 9, at: "2" }],
+  },
+  {
+    name: "VRRPv2 with whole seconds on an IPv6 pair",
+    text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_ADVERT=2", "VRRP_VERSION=2"]),
+    expect: [{ code: "vrrp-v2-ipv6", line: 10, at: "2" }],
+  },
+  // an IPv6 pair is VRRPv3 by default: VRRPv3's range, not VRRPv2's 255 s
+  { name: "an IPv6 pair's advert interval past 40.95 s", text: conf6({}, ["DIRECTOR_PAIR=2001:db8::11 2001:db8::12", "VRRP_ADVERT=60"]), expect: [{ code: "invalid-vrrp-advert", line: 9, at: "60" }] },
   { name: "VRRP_ADVERT without a pair", text: conf({}, ["VRRP_ADVERT=0.2"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_ADVERT" }] },
   { name: "VRRP_VERSION without a pair", text: conf({}, ["VRRP_VERSION=3"]), expect: [{ code: "unused-directive", line: 9, at: "VRRP_VERSION" }] },
 ];

@@ -181,7 +181,7 @@ export function validateActive(
   }
   // the VIP on the directors: a /32 on a device that faces no network
   if (vip !== undefined && typeof vip.value.address === "bigint")
-    err("ipv6-unsupported", "N active directors (`DIRECTOR_ACTIVE`) are IPv4 only so far", vip.addressSpan, "lvsc's BGP sessions and routes are IPv4: give the cluster an IPv4 VIP, or use a pair (`DIRECTOR_PAIR`) for IPv6");
+    err("ipv6-unsupported", "`DIRECTOR_ACTIVE` (N active directors) is IPv4 only so far", vip.addressSpan, "lvsc's BGP sessions and routes are IPv4: give the cluster an IPv4 VIP, or use a pair (`DIRECTOR_PAIR`) for IPv6");
   else if (vip !== undefined) {
     const dev = vip.value.device.device;
     if (!/^(dummy|lo$)/.test(dev) || vip.value.prefix !== 32)

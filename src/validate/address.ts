@@ -234,7 +234,8 @@ export function readCidr(ctx: Context, fAddr: Field, what: string, example: stri
 
 /** An address where lvsc takes only IPv4 (`what` says where): an IPv6 one is refused with `why`. */
 export function readIPv4Only(ctx: Context, f: Field, what: string, why: string): IPv4 | undefined {
-  const a = readAddress(ctx, f, what, 4);
+  const a = looksLikeIPv6(f.text) || f.text.startsWith("[") ? ipv6Address(ctx, f, what) : readAddress(ctx, f, what, 4);
+  if (a === undefined) return undefined;
   if (typeof a !== "bigint") return a;
   ctx.report("ipv6-unsupported", `\`${formatIPv6(a)}\` is an IPv6 address (the ${what}); ${why}`, f.span, "give an IPv4 address");
   return undefined;

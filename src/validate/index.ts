@@ -99,14 +99,18 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   if (fam.sides().some((side) => side.vip !== undefined && familyOf(side.vip.value.address) === 6)) vipDevice6Checks(ctx, type, serverVipDevice);
   const validServices = validByFamily[0] ?? [];
   // ---- two directors (lvsc extension) ----
-  const ha = validatePair(ctx, ok, present, type?.value, vip, dip, serverGateway, validServices);
+  const side2 = fam.sides()[1];
+  const ha = validatePair(ctx, ok, present, type?.value, vip, dip, serverGateway, validServices, {
+    vips: side2?.vip !== undefined ? [side2.vip] : [],
+    dips: side2?.dip !== undefined ? [side2.dip] : [],
+  });
   // ---- health checks per service (lvsc extension CHECK): the same on both families' services ----
   validateChecks(ctx, checks, validServices, ha.pair === undefined, validServices.length === lines.length);
   const checkOf = new Map(validServices.map((s) => [s.value.line, s.value.check]));
   for (const s of validByFamily[1] ?? []) s.value.check = checkOf.get(s.value.line);
   // ---- N active directors (lvsc extension) ----
   if (fam.dual && present("DIRECTOR_ACTIVE") !== undefined)
-    ctx.report("ipv6-unsupported", "N active directors (`DIRECTOR_ACTIVE`) serve one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
+    ctx.report("ipv6-unsupported", "`DIRECTOR_ACTIVE` (N active directors) serves one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
   const active = validateActive(ctx, ok, present, repeated.get("BGP_PEER") ?? [], type?.value, vip, dip, serverGateway, validServices);
 
   if (countErrors(ctx.out) > 0 || type === undefined || vip === undefined || dip === undefined)

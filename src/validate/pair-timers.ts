@@ -1,5 +1,6 @@
 // A pair's VRRP timers: VRRP_ADVERT, VRRP_VERSION (lvsc extensions; the rules in src/vrrp-timers.ts).
 
+import type { Span } from "../diagnostics.js";
 import { printable } from "../text.js";
 import { DEFAULT_VRRP_TIMERS, parseAdvert, VRRP_ADVERT_LIMITS, type VrrpTimers } from "../vrrp-timers.js";
 import type { Context, Lookup } from "./context.js";
@@ -7,8 +8,16 @@ import type { Context, Lookup } from "./context.js";
 /**
  * The pair's advert interval and VRRP version; keepalived's defaults (1 s, VRRPv2) when neither
  * is given. Undefined when either is wrong (reported), so that no pair is built from it.
+ *
+ * `ipv6`: the span of an IPv6 address in one of the pair's VRRP instances' virtual_ipaddress
+ * (an instance whose adverts are IPv6: see validatePair), when there is one. VRRP over IPv6 is
+ * VRRPv3 (RFC 5798; VRRPv2, RFC 3768, is IPv4 only), and keepalived runs an IPv6 instance as
+ * version 3 when the file names none. So the pair's timers are VRRPv3 by default then, for every
+ * instance (one version, one set of failover bounds), and `VRRP_VERSION=2` is refused:
+ * keepalived 2.2.7 without vrrp_strict takes `version 2` on an IPv6 instance without a word
+ * (vrrp.c vrrp_complete_instance corrects it only in strict mode).
  */
-export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, hasPair: boolean): VrrpTimers | undefined {
+export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, hasPair: boolean, ipv6?: Span): VrrpTimers | undefined {
   for (const name of ["VRRP_ADVERT", "VRRP_VERSION"]) {
     const p = present(name);
     if (!hasPair && p !== undefined)
@@ -36,8 +45,20 @@ export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, ha
       );
       return undefined;
     }
+    if (version === 2 && hasPair && ipv6 !== undefined) {
+      ctx.report(
+        "vrrp-v2-ipv6",
+        "VRRP version 2, and the pair's VRRP adverts are IPv6: VRRP over IPv6 is version 3 (RFC 5798)",
+        versionField.span,
+        "remove `VRRP_VERSION=2`: lvsc writes `version 3` for a pair whose adverts are IPv6 (keepalived's own choice for IPv6), or give `VRRP_VERSION=3`",
+        [{ message: "IPv6 address given here", span: ipv6 }],
+      );
+      return undefined;
+    }
   }
-  if (advertField === undefined) return { advertCs: DEFAULT_VRRP_TIMERS.advertCs, version: version ?? DEFAULT_VRRP_TIMERS.version };
+  // an IPv6 pair is VRRPv3 whatever VRRP_ADVERT says (see above)
+  const versionDefault = hasPair && ipv6 !== undefined ? 3 : DEFAULT_VRRP_TIMERS.version;
+  if (advertField === undefined) return { advertCs: DEFAULT_VRRP_TIMERS.advertCs, version: version ?? versionDefault };
   const parsed = parseAdvert(advertField.text);
   const range = (v: 2 | 3) => (v === 2 ? "whole seconds from 1 to 255" : "seconds to the hundredth from 0.01 to 40.95");
   if (!parsed.ok) {
@@ -66,7 +87,7 @@ export function validateVrrpTimers(ctx: Context, ok: Lookup, present: Lookup, ha
     );
     return undefined;
   }
-  const v: 2 | 3 = version ?? (fraction ? 3 : 2);
+  const v: 2 | 3 = version ?? (fraction ? 3 : versionDefault);
   const limits = VRRP_ADVERT_LIMITS[v];
   if (cs < limits.min || cs > limits.max) {
     ctx.report(

@@ -5,7 +5,7 @@ import type { Directive } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { VRRP_PRIORITIES } from "../directives.js";
 import type { Director, Gateway, DirectorPair, LvsType, ServiceLine, VrrpId } from "../model.js";
-import { formatAddress, inPrefix, type Address } from "../net.js";
+import { familyOf, formatAddress, inPrefix, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { derivedRouterId } from "../vrrp-id.js";
 import { hostOn, readAddress } from "./address.js";
@@ -23,10 +23,22 @@ export function validatePair(
   dip: LocatedDip | undefined,
   serverGateway: Located<Gateway> | undefined,
   services: { value: ServiceLine }[],
+  /** A dual-stack conf's other VIP and DIP (the other family's): the pair floats them too. */
+  more: { vips?: readonly LocatedVip[]; dips?: readonly LocatedDip[] } = {},
 ): { pair: DirectorPair | undefined; vrrp: VrrpId | undefined } {
   const given = validateVrrpRouterId(ctx, ok("VRRP_ROUTER_ID"));
   const preempt = validateVrrpPreempt(ctx, ok("VRRP_PREEMPT"));
-  const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined);
+  // An IPv6 address in a VRRP instance's virtual_ipaddress (src/ha.ts vrrpInstances): the
+  // instances advertise in the directors' family (the first VIP's), and a device that floats
+  // addresses of the other family only has an instance of that family. Such an instance is
+  // VRRPv3; an IPv6 address in an IPv4 instance's virtual_ipaddress_excluded is not in the adverts.
+  const floated = [...(vip !== undefined ? [vip] : []), ...(more.vips ?? []), ...(dip !== undefined ? [dip] : []), ...(more.dips ?? [])];
+  const ipv6 = floated.find(
+    (x) =>
+      familyOf(x.value.address) === 6 &&
+      ((vip !== undefined && familyOf(vip.value.address) === 6) || !floated.some((y) => familyOf(y.value.address) === 4 && y.value.device.device === x.value.device.device)),
+  )?.addressSpan;
+  const timers = validateVrrpTimers(ctx, ok, present, present("DIRECTOR_PAIR") !== undefined, ipv6);
   const pairDirective = present("DIRECTOR_PAIR");
   const preemptDirective = present("VRRP_PREEMPT");
   if (pairDirective === undefined && preemptDirective !== undefined)
