@@ -32,15 +32,19 @@ ROUTER_B4=203.0.113.254
 RS1_4=203.0.113.11
 RS2_4=203.0.113.12
 
-# clean6: wait (up to 20 s) until the previous scenario's veth pairs are gone: deleting a namespace
-# frees its devices later, in the kernel's cleanup work, and a leftover veth1 would make this
-# scenario's first nic fail ("RTNETLINK answers: File exists")
+# clean6: the previous scenario's veth pairs gone: deleting a namespace frees its devices later, in
+# the kernel's cleanup work (or never, while a process still runs in it), and a leftover veth1 would
+# make this scenario's first nic fail ("RTNETLINK answers: File exists"). Waits up to 5 s, then
+# deletes what is left (every veth in the VM's own namespace is a scenario's nic).
 clean6() {
-	for _ in $(seq 100); do
+	for _ in $(seq 25); do
 		[ -n "$(ip -o link show type veth 2>/dev/null)" ] || return 0
 		sleep 0.2
 	done
-	note "veth devices left over: $(ip -o link show type veth | awk -F': ' '{ print $2 }' | tr '\n' ' ')"
+	for v in $(ip -o link show type veth | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		note "deleting $v, left over by an earlier scenario"
+		ip link del "$v" 2>/dev/null || :
+	done
 }
 
 # lan6 NAME: a switch that floods all multicast (no MLD snooping)
