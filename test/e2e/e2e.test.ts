@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 interface Scenario {
   name: string;
   /** The guest script (test/e2e/guest/<topology>.sh) that builds the hosts and runs the checks. */
-  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan";
+  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan" | "dr6" | "nat6" | "tun6" | "dual6";
   /** The script's MODE: for dr.sh http, udp, wrr, off or routing; for nat.sh localnode; for shared.sh dr, nat or tun; for reload.sh vip or weight. */
   mode?: string;
   file: string;
@@ -34,6 +34,8 @@ interface Scenario {
   more?: Record<string, string>;
   /** A bound on the scenario's run in the VM, in seconds (default 300). */
   seconds?: number;
+  /** `lvsc compile --target` (default: every file that applies). */
+  targets?: string;
   /** A negative control: break the compiled script, then these checks must fail. */
   breakScript?: (rc: string) => string;
   fails?: string[];
@@ -328,7 +330,243 @@ const ALL_SCENARIOS: Scenario[] = [
   },
 ];
 
-const SCENARIOS = selected(ALL_SCENARIOS);
+// ---- IPv6 (issue 18): DR, NAT66 and TUN6 clusters on lib6.sh's lab addresses (guest/dr6.sh,
+// nat6.sh, tun6.sh), each with the negative controls that prove its checks can fail ----
+
+// every file but exports: `lvsc compile` of a conf with IPv6 real servers dies on it ("internal
+// error: unsafe exports(5) field: "2001:db8:0:1::11"") and writes nothing
+const TARGETS6 = "rc,rules,keepalived,mon,systemd";
+const V6_COMMON = ["role-detected", "rules", "status", "idempotent", "hand-made-start", "restored"];
+
+const DR6 = [
+  "LVS_TYPE=VS_DR",
+  "INITIAL_STATE=on",
+  "VIP=eth0 2001:db8:0:1::110/128",
+  "DIRECTOR_INSIDEIP=eth0 2001:db8:0:1::9/64",
+  "DIRECTOR_DEFAULT_GW=2001:db8:0:1::254",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=lo",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=2001:db8:0:1::254",
+  "",
+].join("\n");
+const DR6_HOSTS = "2001:db8:0:1::11 rs1\n2001:db8:0:1::12 rs2\n";
+
+// the director's VIP device takes router advertisements, and its default route is the router's RA
+const NAT66 = [
+  "LVS_TYPE=VS_NAT",
+  "INITIAL_STATE=on",
+  "VIP=eth0 2001:db8:0:1::110/64",
+  "DIRECTOR_INSIDEIP=eth1 2001:db8:0:2::1/64",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=2001:db8:0:2::1",
+  "",
+].join("\n");
+// one network: the VIP (with the client's gateway 2001:db8:0:c::1) and the DIP on the director's eth0
+const NAT66_FLAT = NAT66.replace("VIP=eth0 2001:db8:0:1::110/64", "VIP=eth0 2001:db8:0:c::110/64").replace("DIRECTOR_INSIDEIP=eth1", "DIRECTOR_INSIDEIP=eth0");
+const V6_RS_HOSTS = "2001:db8:0:2::11 rs1\n2001:db8:0:2::12 rs2\n";
+
+const TUN6 = [
+  "LVS_TYPE=VS_TUN",
+  "INITIAL_STATE=on",
+  "# lvsc-disable-next-line tun6-mtu",
+  "VIP=eth0 2001:db8:0:1::110/128",
+  "DIRECTOR_INSIDEIP=eth0 2001:db8:0:1::9/64",
+  "DIRECTOR_DEFAULT_GW=2001:db8:0:1::254",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=lo",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=2001:db8:0:2::254",
+  "",
+].join("\n");
+
+/** The real servers' VIP on their NIC instead of lo (as a template that took SERVER_NET_DEVICE for it would). */
+const RS_VIP_ON_NIC = replace("want_addr lo 2001:db8:0:1::110/128 '' '' VIP", "want_addr eth0 2001:db8:0:1::110/128 '' '' VIP");
+
+const IPV6_SCENARIOS: Scenario[] = [
+  {
+    name: "dr6",
+    topology: "dr6",
+    file: "lvs_dr.conf",
+    conf: DR6,
+    hosts: DR6_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "no-tentative", "no-dadfailed", "alternation", "method", "forwarding-off", "nd-director", "nd-rs1-silent", "nd-rs2-silent", "nd-rs-silent"],
+  },
+  {
+    // the VIP on the real servers' eth0 (still nodad): they answer neighbour solicitations for it
+    name: "broken-dr6-vip-on-nic",
+    topology: "dr6",
+    mode: "control nd",
+    file: "lvs_dr.conf",
+    conf: DR6,
+    hosts: DR6_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules"],
+    breakScript: RS_VIP_ON_NIC,
+    fails: ["nd-rs1-silent", "nd-rs2-silent", "nd-rs-silent"],
+  },
+  {
+    // the same address with duplicate address detection on the director's and the real servers' NICs
+    name: "broken-dr6-dad",
+    topology: "dr6",
+    mode: "control dad",
+    file: "lvs_dr.conf",
+    conf: DR6,
+    hosts: DR6_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules"],
+    breakScript: (rc) => dropLines(/^\s*set -- "\$@" nodad$/)(RS_VIP_ON_NIC(rc)),
+    fails: ["no-tentative", "no-dadfailed"],
+  },
+  {
+    name: "nat66",
+    topology: "nat6",
+    file: "lvs_nat.conf",
+    conf: NAT66,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation", "method", "forwarding-on", "rs1-no-redirects", "rs2-no-redirects", "accept-ra-2", "ra-route-kept"],
+  },
+  {
+    // forwarding on while the VIP's device has accept_ra=1: the kernel drops the RA default route
+    name: "broken-nat66-accept-ra",
+    topology: "nat6",
+    mode: "control",
+    file: "lvs_nat.conf",
+    conf: NAT66,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules", "forwarding-on"],
+    breakScript: dropLines(/want_sysctl net\.ipv6\.conf\.eth0\.accept_ra /),
+    fails: ["accept-ra-2", "ra-route-kept", "alternation"],
+  },
+  {
+    name: "nat66-flat",
+    topology: "nat6",
+    mode: "flat",
+    file: "lvs_nat.conf",
+    conf: NAT66_FLAT,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation", "method", "forwarding-on", "rs1-no-redirects", "rs2-no-redirects", "redirects-sent", "rs1-route-kept"],
+  },
+  {
+    // the real servers take the director's redirects: their replies go to the client un-NATed
+    name: "broken-nat66-flat-redirects",
+    topology: "nat6",
+    mode: "flat control",
+    file: "lvs_nat.conf",
+    conf: NAT66_FLAT,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules", "forwarding-on", "redirects-sent"],
+    breakScript: dropLines(/want_sysctl net\.ipv6\.conf\.eth0\.accept_redirects 0/),
+    fails: ["alternation", "rs1-no-redirects", "rs1-route-kept"],
+  },
+  {
+    name: "tun6",
+    topology: "tun6",
+    file: "lvs_tun.conf",
+    conf: TUN6,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation", "method", "ip6tnl0-up", "nd-director", "no-dadfailed"],
+  },
+  {
+    // ip6tnl0 left down: the real servers drop the tunnelled packets
+    name: "broken-tun6-no-ip6tnl0",
+    topology: "tun6",
+    mode: "control",
+    file: "lvs_tun.conf",
+    conf: TUN6,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules"],
+    breakScript: dropLines(/want_link_up ip6tnl0/),
+    fails: ["alternation", "ip6tnl0-up"],
+  },
+];
+// dual stack (guest/dual6.sh): dr6's lab with IPv4 too
+const DR46 = [
+  "LVS_TYPE=VS_DR",
+  "INITIAL_STATE=on",
+  "VIP=eth0:110 198.51.100.110 255.255.255.0 198.51.100.255",
+  "VIP=eth0 2001:db8:0:1::110/128",
+  "DIRECTOR_INSIDEIP=eth0 198.51.100.9 198.51.100.0 255.255.255.0 198.51.100.255",
+  "DIRECTOR_INSIDEIP=eth0 2001:db8:0:1::9/64",
+  "DIRECTOR_DEFAULT_GW=198.51.100.254",
+  "DIRECTOR_DEFAULT_GW=2001:db8:0:1::254",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=lo",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=198.51.100.254",
+  "SERVER_DEFAULT_GW=2001:db8:0:1::254",
+  "",
+].join("\n");
+/** DR46 without its IPv6 lines: the same cluster on IPv4 only. */
+const DR4_OF_DUAL = DR46.split("\n")
+  .filter((l) => !l.includes(":0:1::"))
+  .join("\n");
+const DUAL_HOSTS = "198.51.100.11 rs1\n198.51.100.12 rs2\n2001:db8:0:1::11 rs1\n2001:db8:0:1::12 rs2\n";
+
+IPV6_SCENARIOS.push(
+  {
+    name: "dual-stack",
+    topology: "dual6",
+    mode: "dual",
+    file: "lvs_dr.conf",
+    conf: DR46,
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation4", "alternation6", "both-at-once", "method4", "method6", "arp", "nd-director", "no-dadfailed"],
+  },
+  {
+    // a stop that undoes only the IPv4 addresses: the IPv6 VIPs and DIP stay
+    name: "broken-dual-stack-stop-ipv4-only",
+    topology: "dual6",
+    mode: "dual control",
+    file: "lvs_dr.conf",
+    conf: DR46,
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    passes: ["role-detected"],
+    breakScript: replace(
+      'act "delete address $cidr from $dev (start added it)" ip addr del "$cidr" dev "$dev"',
+      'case $cidr in *:*) ;; *) act "delete address $cidr from $dev (start added it)" ip addr del "$cidr" dev "$dev" ;; esac',
+    ),
+    fails: ["restored"],
+  },
+  {
+    name: "shared-ipv4-ipv6",
+    topology: "dual6",
+    mode: "shared",
+    file: "lvs_dr.conf",
+    conf: DR4_OF_DUAL,
+    more: { b: DR6 },
+    hosts: DUAL_HOSTS,
+    targets: TARGETS6,
+    seconds: 480,
+    passes: [
+      "rules",
+      "alternation",
+      "alternation-b",
+      "rules-b-after-a-stopped",
+      "alternation-b-after-a-stopped",
+      "nd-b-after-a-stopped",
+      "status-b-after-a-stopped",
+      "rules-a-after-b-stopped",
+      "alternation-a-after-b-stopped",
+      "arp-a-after-b-stopped",
+      "status-a-after-b-stopped",
+      "restored",
+    ],
+  },
+);
+// ---- end of the IPv6 block ----
+
+const SCENARIOS = selected([...ALL_SCENARIOS, ...IPV6_SCENARIOS]);
 
 /** Compiles each scenario's conf (and its `more` confs) with lvsc and lays out the bundle a VM runs. */
 function bundleOf(scenarios: Scenario[]): string {

@@ -42,12 +42,14 @@ export function bundle<S extends { name: string }>(prefix: string, scenarios: S[
  * files its links point at). Each file's text then goes through `change` (a negative control's
  * break). The hosts get exactly what the command wrote: a file it loses is missing in the VM.
  */
-export function compileInto(s: { name: string; file: string; hosts: string }, conf: string, out: string, change: (f: OutputFile) => string = (f) => f.contents): void {
+export function compileInto(s: { name: string; file: string; hosts: string; targets?: string }, conf: string, out: string, change: (f: OutputFile) => string = (f) => f.contents): void {
   const work = mkdtempSync(join(tmpdir(), "lvsc-e2e-compile-"));
   writeFileSync(join(work, s.file), conf);
   writeFileSync(join(work, "hosts"), s.hosts);
   try {
-    execFileSync(process.execPath, [CLI, "compile", join(work, s.file), "-o", join(work, "out"), "--hosts", join(work, "hosts")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    // (targets: only these files, `--target` as a user gives it)
+    const targets = s.targets === undefined ? [] : ["--target", s.targets];
+    execFileSync(process.execPath, [CLI, "compile", join(work, s.file), "-o", join(work, "out"), "--hosts", join(work, "hosts"), ...targets], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
     throw new Error(`${s.name}: lvsc compile failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);

@@ -32,6 +32,21 @@ ROUTER_B4=203.0.113.254
 RS1_4=203.0.113.11
 RS2_4=203.0.113.12
 
+# clean6: the previous scenario's veth pairs gone: deleting a namespace frees its devices later, in
+# the kernel's cleanup work (or never, while a process still runs in it), and a leftover veth1 would
+# make this scenario's first nic fail ("RTNETLINK answers: File exists"). Waits up to 5 s, then
+# deletes what is left (every veth in the VM's own namespace is a scenario's nic).
+clean6() {
+	for _ in $(seq 25); do
+		[ -n "$(ip -o link show type veth 2>/dev/null)" ] || return 0
+		sleep 0.2
+	done
+	for v in $(ip -o link show type veth | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		note "deleting $v, left over by an earlier scenario"
+		ip link del "$v" 2>/dev/null || :
+	done
+}
+
 # lan6 NAME: a switch that floods all multicast (no MLD snooping)
 lan6() {
 	lan "$1"
@@ -272,34 +287,52 @@ check_counter_grew() {
 
 # ---------------------------------------------------------------- topologies
 
-# dr6_net [flat]: DR. The director vs1 (::9) and rs1/rs2 (::11, ::12) on lana; the client behind
+# dr6_net [flat] [bare]: DR. The director vs1 (::9) and rs1/rs2 (::11, ::12) on lana; the client behind
 # the router (client ::2 on lanc), or with "flat" on lana itself (client 2001:db8:0:1::200).
 # rs1 and rs2 serve their page on [::]:80. The caller adds the VIP (vip6_director, vip6_rs).
+# "bare": vs1, rs1 and rs2 get no default route (an rc script under test adds it).
+# "dual" (with the router): IPv4 too, lana 198.51.100.0/24 (router .254, vs1 .9, rs1 .11, rs2 .12),
+# lanc 192.0.2.0/24 (router .1, client .2, its default route via the router)
 dr6_net() {
+	clean6
+	flat=""
+	bare=""
+	dual=""
+	for o in "$@"; do eval "$o=$o"; done
+	v4() { [ -z "$dual" ] || echo "$1"; }
 	modprobe ip_vs
 	lan6 lana
-	host6 vs1 && nic6 vs1 eth0 lana "$DIRECTOR6/64"
-	host6 rs1 && nic6 rs1 eth0 lana 2001:db8:0:1::11/64
-	host6 rs2 && nic6 rs2 eth0 lana 2001:db8:0:1::12/64
-	if [ "${1:-}" = flat ]; then
+	host6 vs1 && nic6 vs1 eth0 lana "$DIRECTOR6/64" "$(v4 "$DIRECTOR4/24")"
+	host6 rs1 && nic6 rs1 eth0 lana 2001:db8:0:1::11/64 "$(v4 198.51.100.11/24)"
+	host6 rs2 && nic6 rs2 eth0 lana 2001:db8:0:1::12/64 "$(v4 198.51.100.12/24)"
+	if [ -n "$flat" ]; then
 		host6 client && nic6 client eth0 lana 2001:db8:0:1::200/64
 	else
 		lan6 lanc
-		host6 client && nic6 client eth0 lanc "$CLIENT6/64"
-		host6 router && nic6 router eth0 lanc "$ROUTER_C6/64" && nic6 router eth1 lana "$ROUTER_A6/64"
+		host6 client && nic6 client eth0 lanc "$CLIENT6/64" "$(v4 "$CLIENT4/24")"
+		host6 router && nic6 router eth0 lanc "$ROUTER_C6/64" "$(v4 "$ROUTER_C4/24")" && nic6 router eth1 lana "$ROUTER_A6/64" "$(v4 "$ROUTER_A4/24")"
 		on router sysctl -q -w net.ipv6.conf.all.forwarding=1
 		on client ip -6 route add default via "$ROUTER_C6"
-		for h in vs1 rs1 rs2; do on "$h" ip -6 route add default via "$ROUTER_A6"; done
+		if [ -n "$dual" ]; then
+			on router sysctl -q -w net.ipv4.ip_forward=1
+			on client ip route add default via "$ROUTER_C4"
+		fi
+		[ -n "$bare" ] || for h in vs1 rs1 rs2; do on "$h" ip -6 route add default via "$ROUTER_A6"; done
 	fi
 	web6 rs1 1
 	web6 rs2 2
-	if [ "${1:-}" = flat ]; then settle6 client vs1 rs1 rs2; else settle6 client router vs1 rs1 rs2; fi
+	if [ -n "$flat" ]; then settle6 client vs1 rs1 rs2; else settle6 client router vs1 rs1 rs2; fi
 }
 
 # nat6_net: NAT66. The client behind the router; the director vs1 with eth0 on lana (::9, VIP
 # added by the caller) and the DIP 2001:db8:0:2::1 on eth1 (lani); rs1/rs2 on lani with their
 # default route via the DIP. Forwarding is on on the director.
+# "bare" (what an rc script under test sets up): forwarding stays off on the director, which gets
+# no default route, and the real servers' default route is via 2001:db8:0:2::254 (nobody).
 nat6_net() {
+	clean6
+	bare=""
+	for o in "$@"; do eval "$o=$o"; done
 	modprobe ip_vs
 	lan6 lanc
 	lan6 lana
@@ -310,10 +343,14 @@ nat6_net() {
 	host6 rs1 && nic6 rs1 eth0 lani "$RS1_6/64"
 	host6 rs2 && nic6 rs2 eth0 lani "$RS2_6/64"
 	on router sysctl -q -w net.ipv6.conf.all.forwarding=1
-	on vs1 sysctl -q -w net.ipv6.conf.all.forwarding=1
 	on client ip -6 route add default via "$ROUTER_C6"
-	on vs1 ip -6 route add default via "$ROUTER_A6"
-	for h in rs1 rs2; do on "$h" ip -6 route add default via "$DIP6"; done
+	if [ -n "$bare" ]; then
+		for h in rs1 rs2; do on "$h" ip -6 route add default via 2001:db8:0:2::254; done
+	else
+		on vs1 sysctl -q -w net.ipv6.conf.all.forwarding=1
+		on vs1 ip -6 route add default via "$ROUTER_A6"
+		for h in rs1 rs2; do on "$h" ip -6 route add default via "$DIP6"; done
+	fi
 	web6 rs1 1
 	web6 rs2 2
 	settle6 client router vs1 rs1 rs2
@@ -322,15 +359,17 @@ nat6_net() {
 # nat6_flat_net: one-network NAT66 on lan0: the client 2001:db8:0:c::2/64 (default via the
 # director's 2001:db8:0:c::1), the director vs1 with 2001:db8:0:c::1/64 and the DIP
 # 2001:db8:0:2::1/64 on its one NIC, rs1/rs2 2001:db8:0:2::11, ::12 with no route yet (the
-# caller picks: via the DIP, or via the director's link-local). Forwarding is on on the director.
+# caller picks: via the DIP, or via the director's link-local). Forwarding is on on the director
+# (off with "bare": an rc script under test turns it on).
 nat6_flat_net() {
+	clean6
 	modprobe ip_vs
 	lan6 lan0
 	host6 client && nic6 client eth0 lan0 "$CLIENT6/64"
 	host6 vs1 && nic6 vs1 eth0 lan0 "$ROUTER_C6/64" && addr6 vs1 eth0 "$DIP6/64"
 	host6 rs1 && nic6 rs1 eth0 lan0 "$RS1_6/64"
 	host6 rs2 && nic6 rs2 eth0 lan0 "$RS2_6/64"
-	on vs1 sysctl -q -w net.ipv6.conf.all.forwarding=1
+	[ "${1:-}" = bare ] || on vs1 sysctl -q -w net.ipv6.conf.all.forwarding=1
 	on client ip -6 route add default via "$ROUTER_C6"
 	web6 rs1 1
 	web6 rs2 2
@@ -340,7 +379,13 @@ nat6_flat_net() {
 # tun6_net: TUN, dual-stack. The client (lanc) and the director vs1 (lana, ::9 and 198.51.100.9)
 # on two networks of the router, rs1/rs2 (::11/::12, 203.0.113.11/.12) on a third (lanb). Every
 # host routes both families via the router. The caller sets up the tunnels and VIPs.
+# "bare": vs1, rs1 and rs2 get no IPv6 default route (an rc script under test adds it), and
+# ip6_tunnel is loaded first (it makes ip6tnl0 in every namespace: before/after snapshots compare).
 tun6_net() {
+	clean6
+	bare=""
+	for o in "$@"; do eval "$o=$o"; done
+	[ -z "$bare" ] || modprobe ip6_tunnel
 	modprobe ip_vs
 	lan6 lanc
 	lan6 lana
@@ -354,13 +399,126 @@ tun6_net() {
 	on router sysctl -q -w net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
 	on client ip -6 route add default via "$ROUTER_C6"
 	on client ip route add default via "$ROUTER_C4"
-	on vs1 ip -6 route add default via "$ROUTER_A6"
+	[ -n "$bare" ] || on vs1 ip -6 route add default via "$ROUTER_A6"
 	on vs1 ip route add default via "$ROUTER_A4"
 	for h in rs1 rs2; do
-		on "$h" ip -6 route add default via "$ROUTER_B6"
+		[ -n "$bare" ] || on "$h" ip -6 route add default via "$ROUTER_B6"
 		on "$h" ip route add default via "$ROUTER_B4"
 	done
 	web6 rs1 1
 	web6 rs2 2
 	settle6 client router vs1 rs1 rs2
+}
+
+# ---------------------------------------------------------------- the e2e scenarios of lvsc's IPv6 output
+
+# snapshot HOST... (replaces lib.sh's, a superset): what start and stop may change, both families:
+# addresses (with their flags: nodad, deprecated, tentative, dadfailed; not the lifetimes' clocks),
+# links, routes (not the RA routes' expiry clocks), the sysctls the scripts touch, the IPVS table
+snapshot() {
+	for h in "$@"; do
+		echo "== $h"
+		on "$h" ip -4 -o addr show | sed 's/\\.*//; s/  */ /g'
+		on "$h" ip -6 -o addr show | sed 's/\\.*//; s/  */ /g'
+		on "$h" ip -o link show | awk '{ print $2, $3 }' | sed 's/@[^:]*:/:/'
+		on "$h" ip -4 route show
+		on "$h" ip -6 route show | sed 's/ expires [0-9]*sec//'
+		on "$h" sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.(arp_ignore|arp_announce|send_redirects|rp_filter|hidden|forwarding)) |^net\.ipv6\.conf\.[^.]+\.(forwarding|accept_ra|accept_redirects|disable_ipv6) ' || :
+		on "$h" ipvsadm -S -n
+	done
+}
+
+# ra6 HOST IFNAME: one router advertisement from HOST's IFNAME (its link-local address, hop limit
+# 255) to all nodes: router lifetime 1800 s, no prefix. The kernel fills in the ICMPv6 checksum.
+ra6() {
+	printf '\206\000\000\000\100\000\007\010\000\000\000\000\000\000\000\000' |
+		on "$1" socat -u - "IP6-SENDTO:[ff02::1]:58,so-bindtodevice=$2,setsockopt-int=41:18:255"
+}
+
+# ra_route HOST: the host's default route learnt from a router advertisement, or nothing
+ra_route() {
+	on "$1" ip -6 route show default proto ra | sed 's/ expires [0-9]*sec//'
+}
+
+# start_detected ID HOST...: start each host without naming its role, as the README says; when the
+# script cannot tell a host's role, that is a FAIL of ID, and that host is started with its role
+# named (LVS_ROLE from ROLE_<host>), so that the later checks still test the rest
+start_detected() {
+	id=$1
+	shift
+	bad=""
+	for h in "$@"; do
+		out=$(lvs "$h" start 2>&1) && continue
+		bad="$bad $h: $(printf '%s\n' "$out" | grep -v "^\[$SCEN\] " | tail -n 1);"
+		eval "r=\$ROLE_$h"
+		ROLE_GIVEN="$ROLE_GIVEN $h"
+		lvs "$h" start "$r" >/dev/null
+	done
+	if [ -z "$bad" ]; then pass "$id" "start without a role on $* found each host's role"; else fail "$id" "$bad"; fi
+}
+ROLE_vs1=director ROLE_rs1=realserver ROLE_rs2=realserver ROLE_GIVEN=""
+
+# lvs HOST ACTION [ROLE] (replaces lib.sh's): as lib.sh's, with the role named on a host whose
+# role start_detected had to name
+lvs() {
+	case " $ROLE_GIVEN " in
+	*" $1 "*) eval "lvs_rc \"\$RC\" \"\$1\" \"\$2\" \${3:-\$ROLE_$1}" ;;
+	*) lvs_rc "$RC" "$@" ;;
+	esac
+}
+
+# check_sysctl ID HOST KEY WANT MESSAGE
+check_sysctl() {
+	got=$(on "$2" sysctl -n "$3" 2>/dev/null)
+	if [ "$got" = "$4" ]; then pass "$1" "$5 ($2 $3=$got)"; else fail "$1" "$5: $2 $3=${got:-?} (wanted $4)"; fi
+}
+
+# hand_made6 DIRECTOR: lib.sh's hand-made entries (an IPv4 VIP and mark 99), and an IPv6 VIP
+# with a real server, made by hand: none is the cluster's
+hand_made6() {
+	hand_made "$1"
+	on "$1" ipvsadm -A -t '[2001:db8:0:1::99]:80' -s wlc
+	on "$1" ipvsadm -a -t '[2001:db8:0:1::99]:80' -r '[2001:db8:0:1::98]:80' -g -w 5
+}
+
+# check_hand_made6 DIRECTOR ID WHEN: the hand-made entries of both families are still there
+check_hand_made6() {
+	got=$(on "$1" ipvsadm -S -n | grep -c -e '10\.9\.9\.9' -e '-f 99 ' -e '2001:db8:0:1::99')
+	if [ "$got" = 5 ]; then pass "$2" "the hand-made VIPs 10.9.9.9 and [2001:db8:0:1::99], and mark 99, survive $3"; else fail "$2" "only $got of 5 hand-made entries left $3"; fi
+}
+
+# check_rules6 DIRECTOR [ID [RULES]]: the live table, without the hand-made entries, equals the
+# compiled ipvsadm.rules byte for byte
+check_rules6() {
+	f=${3:-$DIR/ipvsadm.rules}
+	on "$1" ipvsadm -S -n | grep -v -e '10\.9\.9\.9' -e '-f 99 ' -e '2001:db8:0:1::99' >"$STATE/live.rules"
+	if cmp -s "$STATE/live.rules" "$f"; then
+		pass "${2:-rules}" "ipvsadm -S -n equals ${f#"$DIR"/} ($(wc -l <"$f") lines)"
+	else
+		fail "${2:-rules}" "ipvsadm -S -n differs from ${f#"$DIR"/}:"
+		diff "$f" "$STATE/live.rules" | sed "s/^/[$SCEN] /"
+	fi
+}
+
+# check_dad ID HOST...: no address of the hosts is tentative or dadfailed now
+check_dad() {
+	check_no_dadfailed "$@"
+}
+
+# control: 0, or 1 when $DIR/mode has the word "control" (a negative control runs only the checks
+# its broken output must fail, and those that show the rest still works)
+case " $(cat "$DIR/mode" 2>/dev/null) " in *" control "*) control=1 ;; *) control=0 ;; esac
+
+# finish_checks6: what every IPv6 scenario checks last (vs1 the director, rs1 and rs2 its real
+# servers); a negative control only tears down
+finish_checks6() {
+	if [ "$control" = 1 ]; then
+		teardown
+		return
+	fi
+	check_status vs1 rs1
+	check_idempotent vs1 rs1 rs2
+	check_hand_made6 vs1 hand-made-start "start"
+	check_stop_restores vs1 rs1 rs2
+	teardown
 }
