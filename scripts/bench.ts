@@ -194,11 +194,8 @@ console.log(`lvsc bench on ${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${(tot
 console.log(`medians of ${RUNS} runs after a warm-up (fewer for the largest), whole processes\n`);
 
 const node = measure([process.execPath, "-e", "0"], RUNS);
-if (ONLY_IPV6) {
-  ipv6Goals(Math.max(5, Math.ceil(RUNS / 2)));
-  process.exit(0);
-}
-if (!ONLY_VM && !ONLY_GOALS) {
+if (ONLY_IPV6) ipv6Goals(Math.max(5, Math.ceil(RUNS / 2)));
+if (!ONLY_VM && !ONLY_GOALS && !ONLY_IPV6) {
 console.log(`baseline  node -e 0: ${fmt(node.ms)}, peak RSS ${node.rss?.toFixed(0) ?? "?"} MiB\n`);
 
 const sizes = [
@@ -265,7 +262,7 @@ ipv6Goals(Math.max(5, Math.ceil(RUNS / 2)));
 }
 
 // ---- the goals: start-up, and lint 10,000 x 10 against keepalived -t (issue 16) ----
-if (!ONLY_VM) {
+if (!ONLY_VM && !ONLY_IPV6) {
   const pairs = Math.max(15, RUNS);
   console.log(`\ngoals (issue 16): whole processes as a user runs them, each started by a fresh \`sh -c\`; the commands of each comparison take turns, ${pairs} rounds after a warm-up; medians, and the range of the rounds' ratios`);
   console.log(`  machine load: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (1, 5, 15 min) on ${cpus().length} cores before the goals`);
@@ -406,7 +403,7 @@ function compileGoals(file: string, runs: number): void {
 
 // ---- the director's start in the VM ----
 const missing = unavailable();
-const why = NO_VM ? "--no-vm" : ONLY_GOALS ? "--only-goals" : missing !== undefined ? `missing: ${missing.commands.join(", ")}; apt-get install ${missing.packages.join(" ")}` : undefined;
+const why = NO_VM ? "--no-vm" : ONLY_GOALS ? "--only-goals" : ONLY_IPV6 ? "--only-ipv6" : missing !== undefined ? `missing: ${missing.commands.join(", ")}; apt-get install ${missing.packages.join(" ")}` : undefined;
 if (why !== undefined) {
   console.log(`\nVM: skipped (${why})`);
 } else {

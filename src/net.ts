@@ -197,6 +197,9 @@ function hexDigit(c: number): number {
  * (`fe80::1%eth0`: a conf names the device elsewhere), brackets (`[…]` only with a port), a
  * fifth hex digit, a second `::`, `:::`, nine groups, a lone leading or trailing `:`.
  */
+const GROUPS: number[] = new Array(10).fill(0);
+const WORDS: number[] = new Array(8).fill(0);
+
 export function parseIPv6(s: string): IPv6Result {
   const n = s.length;
   if (n === 0) return { ok: false, reason: "the address is empty" };
@@ -206,7 +209,9 @@ export function parseIPv6(s: string): IPv6Result {
   if (pct !== -1)
     return { ok: false, zone: true, reason: `\`${s.slice(pct)}\` is a zone id; lvsc takes the device from the conf's device field, not from the address` };
   if (n > 45) return { ok: false, reason: "longer than any IPv6 address (45 characters)" };
-  const groups: number[] = [];
+  // the groups read so far, in a buffer of the module (a large conf has 100,000 addresses)
+  const groups = GROUPS;
+  let count = 0;
   let gap = -1; // the index in `groups` where `::` stands
   let i = 0;
   if (s.startsWith("::")) {
@@ -229,8 +234,9 @@ export function parseIPv6(s: string): IPv6Result {
     if (i < n && s.charCodeAt(i) === 46 /* . */) {
       const v4 = ipv4At(s, start, n);
       if (v4 < 0) return { ok: false, reason: `\`${s.slice(start)}\` is not a dotted IPv4 tail (four decimal numbers 0–255, no leading zeros)` };
-      if (groups.length > 6) return { ok: false, reason: "too many groups before the dotted IPv4 tail" };
-      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      if (count > 6) return { ok: false, reason: "too many groups before the dotted IPv4 tail" };
+      groups[count++] = Math.floor(v4 / 65536);
+      groups[count++] = v4 % 65536;
       i = n;
       break;
     }
@@ -239,30 +245,29 @@ export function parseIPv6(s: string): IPv6Result {
       return { ok: false, reason: i < n ? `\`${s[i]}\` is not a hex digit` : "the address ends in a single `:`" };
     }
     if (digits > 4) return { ok: false, reason: `\`${s.slice(start, i)}\` has more than four hex digits` };
-    groups.push(v);
-    if (groups.length > 8) return { ok: false, reason: "more than eight groups" };
+    groups[count++] = v;
+    if (count > 8) return { ok: false, reason: "more than eight groups" };
     if (i === n) break;
     if (s.charCodeAt(i) !== 58) return { ok: false, reason: `\`${s[i]}\` is not a hex digit` };
     i++;
     if (i < n && s.charCodeAt(i) === 58) {
       if (gap !== -1) return { ok: false, reason: "`::` may appear only once" };
-      gap = groups.length;
+      gap = count;
       i++;
       if (i === n) break;
       if (s.charCodeAt(i) === 58) return { ok: false, reason: "`:::` is not an address: a group is empty" };
     } else if (i === n) return { ok: false, reason: "the address ends in a single `:`" };
   }
-  if (gap === -1 && groups.length !== 8)
-    return { ok: false, reason: `${groups.length} groups; an IPv6 address has eight, or \`::\` for the zero ones` };
-  if (gap !== -1 && groups.length > 7) return { ok: false, reason: "`::` must stand for at least one zero group, and there are already eight" };
-  let value = 0n;
-  const fill = 8 - groups.length;
-  for (let g = 0, k = 0; g < 8; g++) {
-    let word = 0;
-    if (gap !== -1 && g >= gap && g < gap + fill) word = 0;
-    else word = groups[k++]!;
-    value = (value << 16n) | BigInt(word);
-  }
+  if (gap === -1 && count !== 8)
+    return { ok: false, reason: `${count} groups; an IPv6 address has eight, or \`::\` for the zero ones` };
+  if (gap !== -1 && count > 7) return { ok: false, reason: "`::` must stand for at least one zero group, and there are already eight" };
+  const fill = 8 - count;
+  const w = WORDS;
+  for (let g = 0, k = 0; g < 8; g++) w[g] = gap === -1 || g < gap || g >= gap + fill ? groups[k++]! : 0;
+  // four 32-bit words, then one bigint: each bigint operation allocates, and a large conf has
+  // 100,000 addresses (the garbage collector was lint's largest cost on IPv6)
+  const value =
+    (BigInt(w[0]! * 65536 + w[1]!) << 96n) | (BigInt(w[2]! * 65536 + w[3]!) << 64n) | (BigInt(w[4]! * 65536 + w[5]!) << 32n) | BigInt(w[6]! * 65536 + w[7]!);
   return { ok: true, value };
 }
 
@@ -329,8 +334,13 @@ export function maskOfPrefixIn(family: 4, prefix: number): IPv4;
 export function maskOfPrefixIn(family: Family, prefix: number): Address;
 export function maskOfPrefixIn(family: Family, prefix: number): Address {
   if (family === 4) return maskOfPrefix(prefix);
-  return prefix === 0 ? 0n : ALL_ONES_128 ^ ((1n << BigInt(128 - prefix)) - 1n);
+  let m = MASKS6[prefix];
+  if (m === undefined) MASKS6[prefix] = m = prefix === 0 ? 0n : ALL_ONES_128 ^ ((1n << BigInt(128 - prefix)) - 1n);
+  return m;
 }
+
+/** IPv6 masks by prefix length, made once each. */
+const MASKS6: (bigint | undefined)[] = [];
 
 /** The first address of `addr`'s prefix of length `prefix`. */
 export function networkOfPrefix<A extends Address>(addr: A, prefix: number): A {
