@@ -1,41 +1,16 @@
 // keepalived.conf for IPv6 clusters, a single director and a pair (DIRECTOR_PAIR), and the
 // dual-stack form ha.ts and the template already write (a VIP and a DIP of each family): what
 // the files say, and keepalived 2.2.7's -t accepting every one of them.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConfSet, vrrpInstances } from "../src/ha.js";
 import type { LvsConfig } from "../src/model.js";
 import { planOutputs } from "../src/plan.js";
 import { renderChunks } from "../src/render.js";
 import { compileText, conf6, lintText, readExample } from "./helpers.js";
-import { needTool } from "./tools.js";
+import { keepalivedTest as keepalivedTestOn, needTool } from "./tools.js";
 
-const isRoot = process.getuid?.() === 0;
-
-/**
- * keepalived -t in a network namespace holding the interfaces the file names (when root), as
- * PID 1 of a PID namespace (see test/tools.ts keepalivedTest: a MISC_CHECK's -t ends itself
- * otherwise).
- */
-function keepalivedTest(text: string, interfaces: string[] = ["eth0", "eth1"]): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), "lvsc-ka6-"));
-  const file = join(dir, "keepalived.conf");
-  writeFileSync(file, text);
-  const ns = `lvsc-ka6-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-  const netns = isRoot && spawnSync("ip", ["netns", "add", ns]).status === 0;
-  try {
-    if (netns) for (const i of interfaces) spawnSync("ip", ["-n", ns, "link", "add", i, "type", "veth", "peer", "name", `${i}p`]);
-    const test = ["unshare", "--pid", "--fork", "keepalived", "-t", "-f", file];
-    const [cmd, ...args] = netns ? ["ip", "netns", "exec", ns, ...test] : test;
-    const p = spawnSync(cmd!, args, { encoding: "utf8" });
-    return { status: p.status, output: p.stdout + p.stderr };
-  } finally {
-    if (netns) spawnSync("ip", ["netns", "del", ns]);
-  }
-}
+/** keepalived -t in a namespace with the devices the IPv6 confs name (test/tools.ts keepalivedTest). */
+const keepalivedTest = (text: string) => keepalivedTestOn(text, ["eth0", "eth1"]);
 
 const PAIR6 = "DIRECTOR_PAIR=2001:db8::11 2001:db8::12";
 

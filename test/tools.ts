@@ -83,14 +83,14 @@ const isRoot = process.getuid?.() === 0;
  * script's user and then, unless it is PID 1, ends itself with SIGTERM before it reports (seen
  * with strace: kill(getpid(), SIGTERM) after setresuid back to root); the daemon is not affected.
  */
-export function keepalivedTest(text: string): { status: number | null; output: string } {
+export function keepalivedTest(text: string, interfaces: readonly string[] = ["eth0"]): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "lvsc-ka-"));
   const file = join(dir, "keepalived.conf");
   writeFileSync(file, text);
   const ns = `lvsc-kachk-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
   const netns = isRoot && spawnSync("ip", ["netns", "add", ns]).status === 0;
   try {
-    if (netns) spawnSync("ip", ["-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p"]);
+    if (netns) for (const i of interfaces) spawnSync("ip", ["-n", ns, "link", "add", i, "type", "veth", "peer", "name", `${i}p`]);
     const test = ["unshare", "--pid", "--fork", "keepalived", "-t", "-f", file];
     const [cmd, ...args] = netns ? ["ip", "netns", "exec", ns, ...test] : test;
     const p = spawnSync(cmd!, args, { encoding: "utf8" });
