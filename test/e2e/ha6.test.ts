@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe } from "vitest";
+import { beforeAll, describe, it } from "vitest";
 import { bundle, compileInto, scenarioTests, selected, unavailableSuite } from "./suite.js";
 import { buildImage, mergeRuns, runVm, unavailable, type VmRun } from "./vm.js";
 
