@@ -314,6 +314,16 @@ export function formatIPv6(v: IPv6): string {
   return out;
 }
 
+/**
+ * An address as a Map or Set key: the number itself for IPv4, a string for IPv6. V8 hashes a
+ * bigint by its lowest 64 bits only, and IPv6 addresses often share those (`::1`, `::10` in every
+ * /64): a Map keyed by the bigints of 100,000 such real servers degrades to a list (compile of a
+ * 10,000 x 10 IPv6 conf took 49 s instead of 5).
+ */
+export function addressKey(a: Address): number | string {
+  return typeof a === "bigint" ? a.toString(16) : a;
+}
+
 /** Either family: a colon means IPv6, anything else is read as dotted IPv4. */
 export function parseAddress(s: string): AddressResult {
   return looksLikeIPv6(s) ? parseIPv6(s) : parseIPv4(s);

@@ -8,7 +8,7 @@ import { checkComment as customCheckComment, keepalivedCheck, monCheck } from ".
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
-import { familyOf, formatAddress, formatAddressPort, type Address, type Family } from "./net.js";
+import { addressKey, familyOf, formatAddress, formatAddressPort, type Address, type Family } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -200,12 +200,12 @@ const ripsOf = new WeakMap<LvsConfig, { list: string[]; all: string; short: stri
 function rips(config: LvsConfig): { list: string[]; all: string; short: string } {
   let r = ripsOf.get(config);
   if (r !== undefined) return r;
-  const seen = new Set<Address>();
+  const seen = new Set<number | string>();
   const list: string[] = [];
   for (const s of config.services)
     for (const rs of s.realServers)
-      if (!rs.localNode && !seen.has(rs.address)) {
-        seen.add(rs.address);
+      if (!rs.localNode && !seen.has(addressKey(rs.address))) {
+        seen.add(addressKey(rs.address));
         list.push(formatAddress(rs.address));
       }
   // as one word list, and as a comment shows them
@@ -758,17 +758,17 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const c = common(config, opts);
   // each real server's services, in the conf's order, so the file reads like the conf; the
   // entries the template reads are made as it reads them
-  const hosts = new Map<Address, [VirtualService, RealServer][]>();
+  const hosts = new Map<number | string, [VirtualService, RealServer][]>();
   for (const s of config.services)
     for (const d of s.realServers) {
       // CHECK=... none: nothing to watch, the real server stays in
       if (d.localNode || s.check?.kind === "none") continue;
-      const h = hosts.get(d.address);
-      if (h === undefined) hosts.set(d.address, [[s, d]]);
+      const h = hosts.get(addressKey(d.address));
+      if (h === undefined) hosts.set(addressKey(d.address), [[s, d]]);
       else h.push([s, d]);
     }
   let hasIPv6 = false;
-  for (const a of hosts.keys()) if (familyOf(a) === 6) hasIPv6 = true;
+  for (const k of hosts.keys()) if (typeof k === "string") hasIPv6 = true;
   const entry = ([s, d]: [VirtualService, RealServer]) => {
     const address = formatAddress(d.address);
     const six = familyOf(d.address) === 6;
@@ -815,7 +815,8 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   };
   const hostList = lazyMap(
     () => hosts,
-    ([a, services]) => {
+    ([, services]) => {
+      const a = services[0]![1].address;
       const address = formatAddress(a);
       // mon's group names are [a-zA-Z0-9_.-]+: an IPv6 address's colons become `_` (its `::` a
       // `__`, which no IPv4 name has), a dotted tail keeps its dots

@@ -9,7 +9,7 @@
 
 import { forwardingOf, persistenceMask } from "./ipvs.js";
 import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
+import { addressKey, familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
 
@@ -306,12 +306,12 @@ export function topology(config: LvsConfig, source: string): Graph {
   const director = active !== undefined ? "director_host" : "director";
 
   // ---- services and real servers
-  const hosts = new Map<Address, RealServer>();
+  const hosts = new Map<number | string, RealServer>();
   let links = 0;
   for (const s of config.services)
     for (const rs of s.realServers) {
       links++;
-      if (!rs.localNode && !hosts.has(rs.address)) hosts.set(rs.address, rs);
+      if (!rs.localNode && !hosts.has(addressKey(rs.address))) hosts.set(addressKey(rs.address), rs);
     }
   const detailed = config.services.length <= DETAIL_LIMITS.services && hosts.size <= DETAIL_LIMITS.realServers && links <= DETAIL_LIMITS.links;
   const svcCluster: GraphCluster = { id: "services", label: `virtual services on ${vip}`, nodes: [] };
@@ -327,15 +327,15 @@ export function topology(config: LvsConfig, source: string): Graph {
       edges.push({ from: director, to: id, label: "", dashed: false });
     });
     let n = 0;
-    const hostId = new Map<Address, string>();
-    for (const [address, rs] of hosts) {
+    const hostId = new Map<number | string, string>();
+    for (const [key, rs] of hosts) {
       const id = `rs${++n}`;
-      hostId.set(address, id);
+      hostId.set(key, id);
       rsCluster.nodes.push(add({ id, kind: "realserver", title: hostName(rs), lines: setup }));
     }
     config.services.forEach((s, i) => {
       for (const rs of s.realServers)
-        edges.push({ from: `svc${i + 1}`, to: rs.localNode ? "localnode" : hostId.get(rs.address)!, label: link(config, rs), dashed: off });
+        edges.push({ from: `svc${i + 1}`, to: rs.localNode ? "localnode" : hostId.get(addressKey(rs.address))!, label: link(config, rs), dashed: off });
     });
   } else {
     const shown = groupServices(config).slice(0, SUMMARY_LIMITS.groups + 1);
@@ -347,7 +347,7 @@ export function topology(config: LvsConfig, source: string): Graph {
         add({ id: sid, kind: "service", title: one !== undefined ? serviceName(config, one) : `${g.services.length} services`, lines: one !== undefined ? serviceDetails(one) : groupDetails(config, g.services) }),
       );
       edges.push({ from: director, to: sid, label: "", dashed: false });
-      const members = new Map<Address, RealServer>();
+      const members = new Map<number | string, RealServer>();
       const weights: number[] = [];
       let samePort = true;
       let local = false;
@@ -356,7 +356,7 @@ export function topology(config: LvsConfig, source: string): Graph {
           weights.push(rs.weight);
           if (rs.port !== s.port) samePort = false;
           if (rs.localNode) local = true;
-          else if (!members.has(rs.address)) members.set(rs.address, rs);
+          else if (!members.has(addressKey(rs.address))) members.set(addressKey(rs.address), rs);
         }
       const w = Math.min(...weights) === Math.max(...weights) ? `w${weights[0]}` : `w${Math.min(...weights)}-${Math.max(...weights)}`;
       const label = `${samePort ? "the service's port" : "ports as listed"}, ${w}, ${METHOD[config.type]}`;
@@ -379,7 +379,7 @@ export function topology(config: LvsConfig, source: string): Graph {
     });
     if (rest.length > 0) {
       const services = rest.reduce((n, g) => n + g.services.length, 0);
-      const restHosts = new Set(rest.flatMap((g) => g.services.flatMap((s) => s.realServers.filter((rs) => !rs.localNode).map((rs) => rs.address))));
+      const restHosts = new Set(rest.flatMap((g) => g.services.flatMap((s) => s.realServers.filter((rs) => !rs.localNode).map((rs) => addressKey(rs.address)))));
       svcCluster.nodes.push(
         add({
           id: "more",
