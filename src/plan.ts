@@ -80,6 +80,12 @@ function families(config: LvsConfig): Family[] {
   return config.vips.map((v) => familyOf(v.address));
 }
 
+/** Which families the cluster serves, for the templates' family-dependent lines. */
+function familyFlags(config: LvsConfig): { hasIpv4: boolean; hasIpv6: boolean } {
+  const f = families(config);
+  return { hasIpv4: f.includes(4), hasIpv6: f.includes(6) };
+}
+
 function directorSysctls(config: LvsConfig): SysctlGroup[] {
   if (config.active !== undefined) return activeSysctls(config);
   if (config.type === "nat")
@@ -247,12 +253,11 @@ function common(config: LvsConfig, opts: EmitOptions) {
 function serverVip(config: LvsConfig) {
   const dev = config.type !== "nat" ? config.serverVipDevice : undefined;
   if (dev === undefined)
-    return { hasServerVip: false, serverVipDevice: "", serverVipLabel: "", serverVipCidr: "", serverVips: [], serverVipIsDummy: false, serverVipIsTunnel: false };
+    return { hasServerVip: false, serverVipDevice: "", serverVipLabel: "", serverVips: [], serverVipIsDummy: false, serverVipIsTunnel: false };
   return {
     hasServerVip: true,
     serverVipDevice: dev.device,
     serverVipLabel: dev.label ?? "",
-    serverVipCidr: `${formatAddress(config.vip.address)}/${config.family === 6 ? 128 : 32}`,
     // every VIP (dual stack: one per family), each as a host address
     serverVips: config.vips.map((v) => ({ cidr: `${formatAddress(v.address)}/${familyOf(v.address) === 6 ? 128 : 32}`, is6: familyOf(v.address) === 6, label: familyOf(v.address) === 6 ? "" : (dev.label ?? "") })),
     serverVipIsDummy: /^dummy/.test(dev.device),
@@ -298,6 +303,7 @@ function serverRoute(config: LvsConfig, i: number) {
 
 function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
   const c = common(config, opts);
+  const rsSysctls = serverSysctls(config);
   return {
     target: "rc",
     template: "rc.lvs.sh",
@@ -311,8 +317,7 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       vipsWords: config.vips.map((v) => formatAddress(v.address)).join(" "),
       sides: config.vips.map((_, i) => directorSide(config, i)),
       serverRoutes: config.vips.map((_, i) => serverRoute(config, i)).filter((r) => r !== undefined),
-      hasIpv4: config.vips.some((v) => familyOf(v.address) === 4),
-      hasIpv6: config.vips.some((v) => familyOf(v.address) === 6),
+      ...familyFlags(config),
       // an IPv6 mark is another service than the IPv4 mark of the same number (`-f 1 -6`)
       marks: config.services.filter((s) => s.fwmark !== undefined).map((s) => (familyOf(s.vip) === 6 ? `${s.fwmark}-6` : String(s.fwmark))).join(" "),
       initialStateOn: config.initialState,
@@ -328,9 +333,9 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       directorGatewayDevice: config.directorGateway?.device?.device ?? "",
       isTun: config.type === "tun",
-      serverSysctls: serverSysctls(config),
+      serverSysctls: rsSysctls,
       // a blank line before the VIP's lines when something comes before them
-      serverVipAfterOthers: config.type === "tun" || serverSysctls(config).length > 0,
+      serverVipAfterOthers: config.type === "tun" || rsSysctls.length > 0,
       ...haFacts(config),
       ...activeFacts(config),
     },
@@ -386,8 +391,7 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       // ifconfig names an address label as its device (lo:0)
       ifconfigDevice: sv.serverVipLabel !== "" ? sv.serverVipLabel : sv.serverVipDevice,
       isTun: config.type === "tun",
-      hasIpv4: config.vips.some((v) => familyOf(v.address) === 4),
-      hasIpv6: config.vips.some((v) => familyOf(v.address) === 6),
+      ...familyFlags(config),
       groups: groups.map((g) => ({
         comment: g.comment,
         sysctls: g.sysctls.map((x) => ({ value: x.value, assignment: `${x.key}=${x.value}`, procPath: procPath(x.key) })),
