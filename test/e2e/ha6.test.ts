@@ -151,22 +151,22 @@ const why =
       : undefined;
 if (why !== undefined) unavailableSuite("two IPv6 directors on a real kernel (qemu, keepalived)", why, [...(missing?.packages ?? []), ...(noKeepalived ? ["keepalived"] : [])], missing?.commands[0] ?? "keepalived");
 
-// Opt-in (LVSC_E2E_HA6=1), and skipped visibly otherwise: on the loaded 2-core machine where it was
-// written (another VM running) the link failovers met the IPv4 fast bound (median 0.69 s vs 1 s)
-// and the connection survived through the sync over ff02::8:81, but keepalived-stopped failovers
-// missed the 0.6 s median (0.67 s), as the IPv4 ha-dr-fast did in the same period (0.82 s). Not
-// yet run on an idle machine, so CI leaves it out rather than risk a red run on timing.
+// On by default; LVSC_E2E_HA6=0 leaves it out (skipped visibly). It was opt-in while it had run
+// only on a loaded 2-core machine (another VM beside it), where keepalived-stopped failovers
+// missed the 0.6 s median (0.67 s), as the IPv4 ha-dr-fast did in the same period (0.82 s). On an
+// idle machine, as in CI (e2e files run one at a time), all 30 checks pass: stop median 0.27 s
+// (bound 0.6 s), link median 0.59 s (bound 1 s), 225 s for the file.
 const TITLE6 = "two IPv6 directors on a real kernel (qemu, keepalived)";
-const OPT_IN = process.env["LVSC_E2E_HA6"] === "1";
-if (why === undefined && !OPT_IN)
+const LEFT_OUT = process.env["LVSC_E2E_HA6"] === "0";
+if (why === undefined && LEFT_OUT)
   describe(TITLE6, () => {
-    it("runs every scenario (opt-in: LVSC_E2E_HA6=1)", (ctx) => {
-      console.warn(`\n*** lvsc e2e, ${TITLE6}: SKIPPED: opt-in, LVSC_E2E_HA6=1 ***\n`);
-      ctx.skip("opt-in: LVSC_E2E_HA6=1");
+    it("runs every scenario (left out: LVSC_E2E_HA6=0)", (ctx) => {
+      console.warn(`\n*** lvsc e2e, ${TITLE6}: SKIPPED: left out, LVSC_E2E_HA6=0 ***\n`);
+      ctx.skip("left out: LVSC_E2E_HA6=0");
     });
   });
 
-describe.skipIf(why !== undefined || !OPT_IN)(TITLE6, () => {
+describe.skipIf(why !== undefined || LEFT_OUT)(TITLE6, () => {
   let vm: VmRun;
 
   beforeAll(async () => {
