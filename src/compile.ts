@@ -198,7 +198,7 @@ function variant(a: Analysis, config: LvsConfig, type: LvsType, opts: CompileOpt
           path: "hosts",
           contents:
             `# The host names ${confName} uses, as lvsc resolved them when it wrote this directory.\n` +
-            [...a.names].map(([name, addr]) => `${formatAddress(addr)}\t${name}\n`).join(""),
+            [...a.names].flatMap(([name, addrs]) => addrs.map((addr) => `${formatAddress(addr)}\t${name}\n`)).join(""),
         };
   return { variant: { type, conf: { path: confName, contents: text }, hosts, config: target, emit }, diagnostics };
 }

@@ -28,7 +28,6 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   const out: Diagnostic[] = [];
   const from = TYPE_NAMES[config.type];
   const to = TYPE_NAMES[target];
-  const dip = formatAddress(config.dip.address);
   // a real server is on the DIP of its own family (a dual-stack conf has one per family)
   const dipOf = (a: Address) => config.dips.find((d) => familyOf(d.address) === familyOf(a)) ?? config.dip;
 
@@ -70,17 +69,19 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
 
   const byName = new Map<string, Directive>();
   for (const d of ast.directives) byName.set(d.name.text === "SERVER_LVS_DEVICE" ? "SERVER_VIP_DEVICE" : d.name.text, d);
-  const gw = byName.get("SERVER_DEFAULT_GW");
-  const gwText = gw?.args.map((a) => a.text).join(" ") ?? "";
-  if (config.type === "nat" && target !== "nat" && gw !== undefined)
-    out.push(
-      diag(
-        "gateway-removed",
-        `\`SERVER_DEFAULT_GW=${gwText}\` (the DIP) is left out of the ${to} conf`,
-        gw.span,
-        { hint: `${to} real servers must not route through the director: add \`SERVER_DEFAULT_GW=<router>\` for their network` },
-      ),
-    );
+  // a dual-stack conf has a SERVER_DEFAULT_GW line per family
+  const gwLines = ast.directives.filter((d) => d.name.text === "SERVER_DEFAULT_GW");
+  const lineText = (d: Directive) => d.args.map((a) => a.text).join(" ");
+  if (config.type === "nat" && target !== "nat")
+    for (const gw of gwLines)
+      out.push(
+        diag(
+          "gateway-removed",
+          `\`SERVER_DEFAULT_GW=${lineText(gw)}\` (the DIP) is left out of the ${to} conf`,
+          gw.span,
+          { hint: `${to} real servers must not route through the director: add \`SERVER_DEFAULT_GW=<router>\` for their network` },
+        ),
+      );
   // N active directors: no NAT (the replies would have to return through N directors)
   const activeLine = byName.get("DIRECTOR_ACTIVE");
   if (config.active !== undefined && target === "nat" && activeLine !== undefined)
@@ -106,15 +107,18 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   if (target === "nat") {
     if (vipDevice !== undefined) edit(vipDevice, null, `lvsc: removed ${vipDevice.name.text}=${vipDeviceName}: under VS_NAT the real servers do not hold the VIP`);
   } else {
-    // IPv6 in IPv6 arrives on ip6tnl0 (the ip6_tunnel module), IP in IP on tunl0 (ipip)
-    const six = config.family === 6;
+    // IPv6 in IPv6 arrives on ip6tnl0 (the ip6_tunnel module), IP in IP on tunl0 (ipip); a dual-stack conf holds both VIPs on ip6tnl0 (tunl0 is IPv4's): the script brings up both tunnels
+    const six = config.vips.some((v) => familyOf(v.address) === 6);
+    const dual = config.vips.length > 1;
     const tunnel = six ? "ip6tnl0" : "tunl0";
     const want = target === "tun" ? tunnel : vipDeviceName === undefined || vipDeviceName === "tunl0" || vipDeviceName === "ip6tnl0" ? "dummy0" : vipDeviceName;
     const why =
       target === "tun"
-        ? six
-          ? "lvsc: VS_TUN real servers unwrap the director's IPv6-in-IPv6 packets on ip6tnl0 and hold the VIP there"
-          : "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and hold the VIP there"
+        ? dual
+          ? "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and its IPv6-in-IPv6 packets on ip6tnl0, and hold both VIPs on ip6tnl0"
+          : six
+            ? "lvsc: VS_TUN real servers unwrap the director's IPv6-in-IPv6 packets on ip6tnl0 and hold the VIP there"
+            : "lvsc: VS_TUN real servers unwrap the director's IP-in-IP packets on tunl0 and hold the VIP there"
         : six
           ? "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers neighbour solicitations"
           : "lvsc: VS_DR real servers hold the VIP on a device that faces no network, so it never answers ARP";
@@ -123,11 +127,20 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
   }
 
   if (target === "nat") {
+    // the DIP of each family is that family's gateway
     const why = "lvsc: VS_NAT real servers must send replies back through the director: their gateway is the DIP";
-    if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
-    else if (config.serverGateway?.address !== config.dip.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${gwText})`);
-  } else if (config.type === "nat" && gw !== undefined) {
-    edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${gwText} (the DIP): ${to} real servers must route through a router, not the director`);
+    const gateways = [config.serverGateway, config.gateways2?.server];
+    for (const d of config.dips) {
+      const dip = formatAddress(d.address);
+      const family = familyOf(d.address);
+      const gw = gwLines.length === 1 && config.dips.length === 1 ? gwLines[0] : gwLines.find((l) => (l.args[0]?.text.includes(":") === true ? 6 : 4) === family);
+      const now = gateways.find((g) => g !== undefined && familyOf(g.address) === family);
+      if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
+      else if (now?.address !== d.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${lineText(gw)})`);
+    }
+  } else if (config.type === "nat") {
+    for (const gw of gwLines)
+      edit(gw, null, `lvsc: removed SERVER_DEFAULT_GW=${lineText(gw)} (the DIP): ${to} real servers must route through a router, not the director`);
   }
 
   const body: string[] = [];

@@ -51,7 +51,7 @@ export function lint(source: Source, opts: LintOptions = {}): LintResult {
 }
 
 export interface Analysis {
-  names: Map<string, Address>;
+  names: Map<string, Address[]>;
   file: string;
   text: string | undefined;
   ast: ConfFile | undefined;

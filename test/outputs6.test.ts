@@ -13,7 +13,7 @@ import { HELPERS } from "../src/helpers.js";
 import { show } from "../src/show.js";
 import { topology, toDot } from "../src/topology.js";
 import { renderSvg } from "../src/svg.js";
-import { compileText, conf6, EXAMPLE_HOSTS, lintText, readExample, ROOT } from "./helpers.js";
+import { compileText, conf6, EXAMPLE_HOSTS, lintText, lvscRun, readExample, ROOT } from "./helpers.js";
 import { needTool } from "./tools.js";
 
 function model(text: string, file = "lvs_dr.conf"): LvsConfig {
@@ -311,6 +311,33 @@ describe("variants of IPv6 clusters", () => {
     expect(confOf(r, "nat")).toContain("\nSERVER_DEFAULT_GW=2001:db8::1\n");
     expect(confOf(r, "tun")).toContain("# lvsc: VS_TUN real servers unwrap the director's IPv6-in-IPv6 packets on ip6tnl0 and hold the VIP there (was lo)\nSERVER_VIP_DEVICE=ip6tnl0\n");
     expect(r.variants.find((v) => v.type === "nat")!.files[0]!.contents).toContain("-a -t [2001:db8::101]:80 -r [2001:db8::3]:80 -m -w 1");
+  });
+
+  it("converts a dual-stack DR conf to NAT with each family's DIP as its gateway, and back to DR without either (library and lvsc variants agree)", () => {
+    const dual = readExample("lvs_dr_dual.conf");
+    const nat = confOf(convert(dual, "lvs_dr_dual.conf"), "nat");
+    expect(nat).toContain("\nSERVER_DEFAULT_GW=192.168.0.1\n");
+    expect(nat).toContain("\nSERVER_DEFAULT_GW=2001:db8::1\n");
+    const cli = lvscRun("variants", dual, "lvs_dr_dual.conf", { types: ["nat"] });
+    expect(cli.status, cli.stderr).toBe(0);
+    const file = (path: string) => cli.files.find((f) => f.path === path)?.contents ?? "";
+    expect(file("nat/lvs_nat.conf")).toBe(nat);
+    // the variant's hosts file names each real server once per family, so the directory stands on its own
+    const hosts = file("nat/hosts");
+    for (const line of ["192.168.0.3\trs1", "2001:db8::3\trs1", "192.168.0.4\trs2", "2001:db8::4\trs2"]) expect(hosts).toContain(`\n${line}\n`);
+    const rc = file("nat/rc.lvs_nat");
+    expect(rc).toContain("\twant_route 192.168.0.1\n");
+    expect(rc).toContain("\twant_route 2001:db8::1\n");
+    const back = variants(nat, { hosts: [{ path: "hosts", text: hosts }], file: "lvs_nat.conf", targets: ["rules"] });
+    expect(back.diagnostics.filter((d) => d.code === "gateway-removed").map((d) => d.message)).toEqual([
+      "`SERVER_DEFAULT_GW=192.168.0.1` (the DIP) is left out of the VS_DR conf",
+      "`SERVER_DEFAULT_GW=192.168.0.1` (the DIP) is left out of the VS_TUN conf",
+      "`SERVER_DEFAULT_GW=2001:db8::1` (the DIP) is left out of the VS_DR conf",
+      "`SERVER_DEFAULT_GW=2001:db8::1` (the DIP) is left out of the VS_TUN conf",
+    ]);
+    expect(confOf(back, "dr")).not.toMatch(/^SERVER_DEFAULT_GW=/m);
+    // TUN of a dual-stack conf: both VIPs on ip6tnl0, which the validator takes for IPv6 (tunl0 it refuses)
+    expect(confOf(convert(dual, "lvs_dr_dual.conf"), "tun")).toContain("and hold both VIPs on ip6tnl0 (was lo)\nSERVER_VIP_DEVICE=ip6tnl0\n");
   });
 
   it("converts TUN back to DR on dummy0", () => {

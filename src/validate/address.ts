@@ -61,7 +61,11 @@ export function readAddress(ctx: Context, f: Field, what: string, family?: Famil
   const entry = v4 ?? v6;
   if (entry !== undefined) {
     if (typeof entry.address === "bigint" && !usableIPv6(ctx, entry.address, f, what, `${entry.path}:${entry.line} gives it`)) return undefined;
-    if (!ctx.names.has(text)) ctx.names.set(text, entry.address);
+    // a dual-stack conf resolves a name once per family: each address goes into the hosts file a
+    // variant writes
+    const known = ctx.names.get(text);
+    if (known === undefined) ctx.names.set(text, [entry.address]);
+    else if (!known.includes(entry.address)) known.push(entry.address);
     return entry.address;
   }
   if (key === "localhost") return family === 6 ? 1n : 0x7f000001;

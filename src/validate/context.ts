@@ -22,7 +22,7 @@ export interface ValidateResult {
   config: LvsConfig | undefined;
   diagnostics: Diagnostic[];
   /** Host names the conf used, as resolved from the hosts files, in order of first use. */
-  names: Map<string, Address>;
+  names: Map<string, Address[]>;
 }
 
 /** How many distinct unknown names of a file get a "did you mean" from the hosts or services table. */
@@ -55,7 +55,7 @@ export type Lookup = (name: string) => Directive | undefined;
 /** One run of the validator: its options, the diagnostics so far, the host names it resolved. */
 export class Context {
   readonly out: Diagnostic[] = [];
-  readonly names = new Map<string, Address>();
+  readonly names = new Map<string, Address[]>();
   /**
    * The cluster's family, once the VIP is read: host names resolve in it. Undefined before (and
    * when the VIP is broken), when a name resolves to its IPv4 line first.
