@@ -133,8 +133,9 @@ export function convert(source: string, ast: ConfFile, config: LvsConfig, target
     for (const d of config.dips) {
       const dip = formatAddress(d.address);
       const family = familyOf(d.address);
-      const gw = gwLines.length === 1 && config.dips.length === 1 ? gwLines[0] : gwLines.find((l) => (l.args[0]?.text.includes(":") === true ? 6 : 4) === family);
+      // the model's gateway of this family, and the line it was read from (the validator gave each line its family)
       const now = gateways.find((g) => g !== undefined && familyOf(g.address) === family);
+      const gw = now === undefined ? undefined : gwLines.find((l) => l.line === now.line);
       if (gw === undefined) appended.push(`# ${why}`, `SERVER_DEFAULT_GW=${dip}`);
       else if (now?.address !== d.address) edit(gw, `SERVER_DEFAULT_GW=${dip}`, `${why} (was ${lineText(gw)})`);
     }

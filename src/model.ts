@@ -80,6 +80,8 @@ export interface Gateway {
   address: Address;
   /** The device it is reached on: only for an IPv6 link-local gateway (`fe80::1 eth0`). */
   device: Iface | undefined;
+  /** The 1-based line of its directive in the conf (a dual-stack conf has one line per family). */
+  line: number;
 }
 
 export interface RealServer {

@@ -336,6 +336,12 @@ describe("variants of IPv6 clusters", () => {
       "`SERVER_DEFAULT_GW=2001:db8::1` (the DIP) is left out of the VS_TUN conf",
     ]);
     expect(confOf(back, "dr")).not.toMatch(/^SERVER_DEFAULT_GW=/m);
+    // a gateway written as a name goes with the family it resolved in, not the one its text looks like
+    const named = dual.replace("SERVER_NET_DEVICE=eth0", "SERVER_NET_DEVICE=eth0\nSERVER_DEFAULT_GW=router6\nSERVER_DEFAULT_GW=192.168.0.254");
+    const withRouter = { path: "hosts", text: `${EXAMPLE_HOSTS.text}2001:db8::fe\trouter6\n` };
+    const natNamed = confOf(variants(named, { hosts: [withRouter], file: "lvs_dr_dual.conf", targets: ["rules"] }), "nat");
+    expect(natNamed).toContain("(was router6)\nSERVER_DEFAULT_GW=2001:db8::1\n");
+    expect(natNamed).toContain("(was 192.168.0.254)\nSERVER_DEFAULT_GW=192.168.0.1\n");
     // TUN of a dual-stack conf: both VIPs on ip6tnl0, which the validator takes for IPv6 (tunl0 it refuses)
     expect(confOf(convert(dual, "lvs_dr_dual.conf"), "tun")).toContain("and hold both VIPs on ip6tnl0 (was lo)\nSERVER_VIP_DEVICE=ip6tnl0\n");
   });

@@ -39,7 +39,7 @@ export function readGateway(ctx: Context, d: Directive | undefined, what: string
       return undefined;
     }
   }
-  return { value: { address, device: device !== undefined ? device : undefined }, span: f.span };
+  return { value: { address, device: device !== undefined ? device : undefined, line: d.line }, span: f.span };
 }
 
 /** A gateway in the VIP's family: a default route of the other family would not carry the cluster's replies. */
