@@ -78,6 +78,7 @@ export const CODES = {
   "link-local-real-server": { severity: "error", summary: "a link-local (fe80::/10) real server, which the kernel refuses" },
   "link-local-gateway": { severity: "error", summary: "a link-local gateway without the device it is reached on" },
   "vip-prefix-takeover": { severity: "warning", summary: "an IPv6 VIP prefix that contains the real servers' own network" },
+  "mixed-family-sync": { severity: "error", summary: "VS_TUN real servers of the other family than the VIP together with a pair's connection sync, which the kernel refuses" },
   "tun6-mtu": { severity: "warning", summary: "TUN to IPv6 real servers: 40 bytes of outer header and no fragmentation" },
   "unresolved-host": { severity: "error", summary: "a host name not found in the hosts files" },
   "unsupported-tp": { severity: "error", summary: "the 2.2-kernel transparent-proxy (`TP`) device" },

@@ -149,14 +149,23 @@ function serverSysctls6(config: LvsConfig): SysctlGroup[] {
 function serverSysctls4(config: LvsConfig): SysctlGroup[] {
   if (config.type === "nat") return [];
   const out: SysctlGroup[] = [];
-  if (config.type === "tun")
+  // IPv4 in IPv6 arrives on ip6tnl0, where IPv4's reverse-path filter applies as on tunl0
+  const tunDevices = rpFilterDevices(config);
+  if (tunDevices.length > 0)
     out.push({
-      comment: [
-        "Unwrapped packets arrive on tunl0 from clients that the routing table reaches through",
-        "another NIC: reverse-path filtering would drop them. The kernel uses the higher of the",
-        "all and the device value, so both are relaxed.",
-      ],
-      sysctls: ["all", "tunl0"].map((dev) => ({ key: confKey(dev, "rp_filter"), value: "0" })),
+      comment:
+        tunDevices.length === 1
+          ? [
+              `Unwrapped packets arrive on ${tunDevices[0]} from clients that the routing table reaches through`,
+              "another NIC: reverse-path filtering would drop them. The kernel uses the higher of the",
+              "all and the device value, so both are relaxed.",
+            ]
+          : [
+              `Unwrapped packets arrive on ${tunDevices.join(" and ")} from clients that the routing table`,
+              "reaches through another NIC: reverse-path filtering would drop them. The kernel uses",
+              "the higher of the all and the device value, so all three are relaxed.",
+            ],
+      sysctls: ["all", ...tunDevices].map((dev) => ({ key: confKey(dev, "rp_filter"), value: "0" })),
     });
   const devices = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])];
   out.push({
@@ -249,6 +258,74 @@ function common(config: LvsConfig, opts: EmitOptions) {
   };
 }
 
+interface Tunnels {
+  ipip: boolean;
+  /** IP in IP packets come (ipip may be there for SERVER_VIP_DEVICE=tunl0 alone) */
+  ipipTraffic: boolean;
+  ip6ip6: boolean;
+  ip4in6: boolean;
+  sit: boolean;
+}
+const tunnelsOf = new WeakMap<LvsConfig, Tunnels>();
+
+/**
+ * The tunnels a VS_TUN cluster's real servers unwrap, by the families of each service's VIP and
+ * of its real servers (docs/ipv6-kernel.md §3, §4): IP in IP on tunl0 (ipip); IPv6 in IPv6 on
+ * ip6tnl0 (ip6_tunnel); IPv4 in IPv6 on ip6tnl0 too, once it is `mode any` (the module makes it
+ * IPv6-in-IPv6 only); IPv6 in IPv4 on sit0 (sit). Every real server sets up every tunnel the
+ * cluster uses. SERVER_VIP_DEVICE=tunl0 (or ip6tnl0) needs its module and device up too.
+ */
+export function tunnels(config: LvsConfig): Tunnels {
+  let t = tunnelsOf.get(config);
+  if (t !== undefined) return t;
+  t = { ipip: false, ipipTraffic: false, ip6ip6: false, ip4in6: false, sit: false };
+  tunnelsOf.set(config, t);
+  if (config.type !== "tun") return t;
+  for (const s of config.services) {
+    const v = familyOf(s.vip);
+    for (const rs of s.realServers) {
+      if (rs.localNode) continue;
+      const r = familyOf(rs.address);
+      if (v === 4) {
+        if (r === 4) t.ipip = t.ipipTraffic = true;
+        else t.ip4in6 = true;
+      } else if (r === 6) t.ip6ip6 = true;
+      else t.sit = true;
+    }
+  }
+  const dev = config.serverVipDevice?.device;
+  if (dev === "tunl0") t.ipip = true;
+  if (dev === "ip6tnl0") t.ip6ip6 = true;
+  // a cluster of LocalNode entries only still gets its VIP family's tunnel, as before
+  if (!t.ipip && !t.ip6ip6 && !t.ip4in6 && !t.sit)
+    for (const f of families(config)) {
+      if (f === 4) t.ipip = t.ipipTraffic = true;
+      else t.ip6ip6 = true;
+    }
+  return t;
+}
+
+/** The devices where a VS_TUN real server gets IPv4 packets unwrapped: tunl0 (IP in IP), ip6tnl0 (IPv4 in IPv6). */
+function rpFilterDevices(config: LvsConfig): string[] {
+  const t = tunnels(config);
+  return [...(t.ipipTraffic ? ["tunl0"] : []), ...(t.ip4in6 ? ["ip6tnl0"] : [])];
+}
+
+/** tunnels() as the templates' flags (they read one name at a time). */
+function tunnelFlags(config: LvsConfig) {
+  const t = tunnels(config);
+  return { tunIpip: t.ipip, tunIp6tnl: t.ip6ip6 || t.ip4in6, tunIp6ip6: t.ip6ip6, tun4in6: t.ip4in6, tunSit: t.sit };
+}
+
+/** Whether any address the rc script tells hosts apart by (DIPs, directors, real servers) is IPv4, IPv6. */
+function roleFamilies(config: LvsConfig): { roleIpv4: boolean; roleIpv6: boolean } {
+  const f = new Set<Family>(config.dips.map((d) => familyOf(d.address)));
+  for (const d of config.pair?.directors ?? []) f.add(familyOf(d.address));
+  for (const d of config.active?.directors ?? []) f.add(familyOf(d.address));
+  for (const s of config.services) for (const rs of s.realServers) if (!rs.localNode) f.add(familyOf(rs.address));
+  return { roleIpv4: f.has(4), roleIpv6: f.has(6) };
+}
+
 /** The real servers' VIP device, as the rc script and the rc.local snippet use it. */
 function serverVip(config: LvsConfig) {
   const dev = config.type !== "nat" ? config.serverVipDevice : undefined;
@@ -333,6 +410,8 @@ function rcScript(config: LvsConfig, opts: EmitOptions): RenderPlan {
       directorGateway: config.directorGateway !== undefined ? formatAddress(config.directorGateway.address) : "",
       directorGatewayDevice: config.directorGateway?.device?.device ?? "",
       isTun: config.type === "tun",
+      ...tunnelFlags(config),
+      ...roleFamilies(config),
       serverSysctls: rsSysctls,
       // a blank line before the VIP's lines when something comes before them
       serverVipAfterOthers: config.type === "tun" || rsSysctls.length > 0,
@@ -391,6 +470,7 @@ function rcLocal(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       // ifconfig names an address label as its device (lo:0)
       ifconfigDevice: sv.serverVipLabel !== "" ? sv.serverVipLabel : sv.serverVipDevice,
       isTun: config.type === "tun",
+      ...tunnelFlags(config),
       ...familyFlags(config),
       groups: groups.map((g) => ({
         comment: g.comment,
@@ -427,6 +507,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
         server: formatAddress(active.directors[0]!.address),
         serverMount: mountHost(active.directors[0]!.address),
         otherMounts: [],
+        crossFamily: "",
         isPair: false,
         director2: "",
         isActive: true,
@@ -444,6 +525,10 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
           .filter((d) => familyOf(d.address) !== familyOf(config.dip.address))
           .map((d) => ({ family: `IPv${familyOf(d.address)}`, server: mountHost(d.address) }))
       : [];
+  // VS_TUN to real servers of the other family than the DIP: they must mount over that family,
+  // from a director address the conf does not give (the DIP is the VIP's family)
+  const dipFamily = familyOf(config.dip.address);
+  const crossFamily = config.dips.every((d) => familyOf(d.address) === dipFamily) && realServers.some((a) => a.includes(":") !== (dipFamily === 6)) ? `IPv${dipFamily === 6 ? 4 : 6}` : "";
   const director2 = pair !== undefined ? formatAddress(pair.directors[1].address) : undefined;
   const clients = director2 !== undefined ? [director2, ...realServers.filter((a) => a !== director2)] : realServers;
   return {
@@ -451,7 +536,7 @@ function exportsLine(config: LvsConfig, opts: EmitOptions): RenderPlan | undefin
     template: "exports",
     path: "exports",
     mode: 0o644,
-    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, serverMount, otherMounts, isPair: pair !== undefined, director2: director2 ?? "", isActive: false, otherDirectors: "" },
+    context: { ...common(config, opts), exportDir: opts.exportDir, clients, server, serverMount, otherMounts, crossFamily, isPair: pair !== undefined, director2: director2 ?? "", isActive: false, otherDirectors: "" },
   };
 }
 
@@ -851,7 +936,10 @@ function sysctlD(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       ...serverVip(config),
       isTun: config.type === "tun",
       // tunl0 exists only once ipip is loaded: a leading "-" lets systemd-sysctl skip it until then
-      sysctls: sysctls.map((x) => ({ optional: x.key.includes("tunl0"), key: x.key, value: x.value })),
+      tunDevices: rpFilterDevices(config).join(" and "),
+      tun4in6: tunnels(config).ip4in6,
+      // (and ip6tnl0 once ip6_tunnel is)
+      sysctls: sysctls.map((x) => ({ optional: x.key.includes("tunl0") || x.key.includes("ip6tnl0"), key: x.key, value: x.value })),
     },
   };
 }

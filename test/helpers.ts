@@ -50,6 +50,10 @@ export const GOLDEN_CONFS: { name: string; conf: () => string; file: string; opt
   ...IPV6_CONFS.map((c) => ({ name: c.replace(".conf", ""), conf: () => readExample(c), file: c })),
   { name: "lvs_dr6_ha", conf: () => `${readExample("lvs_dr6.conf")}DIRECTOR_PAIR=2001:db8::11 2001:db8::12\n`, file: "lvs_dr6.conf" },
   { name: "lvs_dr_dual_ha", conf: () => `${readExample("lvs_dr_dual.conf")}DIRECTOR_PAIR=director1 director2\n`, file: "lvs_dr_dual.conf" },
+  // mixed families (VS_TUN only): an IPv4 VIP tunnelled to IPv6 real servers (ip6tnl0 in mode any)
+  { name: "lvs_tun46", conf: () => readExample("lvs_tun46.conf"), file: "lvs_tun.conf" },
+  // ... and the reverse: an IPv6 VIP tunnelled to IPv4 real servers (sit0)
+  { name: "lvs_tun64", conf: () => readExample("lvs_tun6.conf").replaceAll("2001:db8:3::11", "192.168.3.11").replaceAll("2001:db8:3::12", "192.168.3.12"), file: "lvs_tun.conf" },
 ];
 
 /**

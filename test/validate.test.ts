@@ -122,6 +122,12 @@ const INVALID: Case[] = [
   { name: "a link-local gateway without its device", text: conf6({ 7: null }, ["SERVER_DEFAULT_GW=fe80::fe"]), expect: [{ code: "link-local-gateway", line: 7, at: "fe80::fe" }] },
   { name: "an IPv6 VIP prefix on its own device that covers the real servers' network", text: conf6({ 3: "VIP=eth1 2001:db8:f::101/32" }), expect: [{ code: "vip-prefix-takeover", line: 3, at: "2001:db8:f::101" }] },
   { name: "TUN over IPv6 (40 bytes more per packet, never fragmented)", text: conf6({ 1: "LVS_TYPE=VS_TUN", 3: "VIP=eth1 2001:db8:f::101/64" }), file: "lvs_tun.conf", expect: [{ code: "tun6-mtu", line: 3, at: "2001:db8:f::101" }] },
+  {
+    name: "a TUN real server of the other family with a pair (the kernel's sync daemon refuses mixed tables)",
+    text: conf({ 1: "LVS_TYPE=VS_TUN", 6: "SERVICE=t www rr [2001:db8::11]:80 rs2   # lvsc-disable-line tun6-mtu" }, ["DIRECTOR_PAIR=192.168.0.11 192.168.0.12"]),
+    file: "lvs_tun.conf",
+    expect: [{ code: "mixed-family-sync", line: 6, at: "[2001:db8::11]:80" }],
+  },
   { name: "IPv6 active directors (lvsc's BGP is IPv4)", text: conf6({ 3: "VIP=dummy0 2001:db8::101/128" }, ["DIRECTOR_ACTIVE=2001:db8::11 2001:db8::12", "BGP_LOCAL_AS=65010", "BGP_PEER=2001:db8::fe 65000"]), expect: [{ code: "ipv6-unsupported", line: 3, at: "2001:db8::101" }, { code: "ipv6-unsupported", line: 8, at: "2001:db8::11" }, { code: "ipv6-unsupported", line: 8, at: "2001:db8::12" }, { code: "ipv6-unsupported", line: 10, at: "2001:db8::fe" }] },
   { name: "a second VIP of the same family", text: conf({}, ["VIP=eth0:102 192.168.0.102/24"]), expect: [{ code: "duplicate-directive", line: 9, at: "VIP" }] },
   { name: "a dual-stack conf without an IPv6 DIP", text: conf({}, ["VIP=eth0 2001:db8::101/64"]), expect: [{ code: "wrong-family", line: 9, at: "2001:db8::101" }] },

@@ -30,16 +30,18 @@ import type { Context } from "./context.js";
  * A name resolves in `family` (the cluster's, from its VIP): its IPv4 line for 4, its IPv6 line
  * for 6; with no family given (the VIP itself), its IPv4 line, else its IPv6 one. Whether the
  * address's family fits where it stands is the caller's check.
+ * `eitherFamily` (a VS_TUN real server, which the kernel may tunnel across families): an address
+ * of the other family is taken too, and a name with no line in `family` resolves in the other.
  */
-export function readAddress(ctx: Context, f: Field, what: string, family?: Family): Address | undefined {
+export function readAddress(ctx: Context, f: Field, what: string, family?: Family, eitherFamily = false): Address | undefined {
   const text = f.text;
   if (looksLikeIPv6(text) || text.startsWith("[")) {
     const a = ipv6Address(ctx, f, what);
-    return a !== undefined && family === 4 ? wrongFamily(ctx, f, what, 6) : a;
+    return a !== undefined && family === 4 && !eitherFamily ? wrongFamily(ctx, f, what, 6) : a;
   }
   if (looksLikeIPv4(text)) {
     const r = parseIPv4(text);
-    if (r.ok) return family === 6 ? wrongFamily(ctx, f, what, 4) : r.value;
+    if (r.ok) return family === 6 && !eitherFamily ? wrongFamily(ctx, f, what, 4) : r.value;
     ctx.report("invalid-ipv4", `invalid IPv4 address \`${printable(text)}\` for the ${what}`, f.span, r.reason);
     return undefined;
   }
@@ -58,7 +60,7 @@ export function readAddress(ctx: Context, f: Field, what: string, family?: Famil
   const key = text.toLowerCase();
   const v4 = family === 6 ? undefined : hosts.v4.get(key);
   const v6 = family === 4 || (family === undefined && v4 !== undefined) ? undefined : hosts.v6.get(key);
-  const entry = v4 ?? v6;
+  const entry = v4 ?? v6 ?? (eitherFamily ? (family === 4 ? hosts.v6.get(key) : family === 6 ? hosts.v4.get(key) : undefined) : undefined);
   if (entry !== undefined) {
     if (typeof entry.address === "bigint" && !usableIPv6(ctx, entry.address, f, what, `${entry.path}:${entry.line} gives it`)) return undefined;
     // a dual-stack conf resolves a name once per family: each address goes into the hosts file a
@@ -115,7 +117,7 @@ function wrongFamily(ctx: Context, f: Field, what: string, is: Family): undefine
     "wrong-family",
     `\`${printable(f.text)}\` is an IPv${is} address, and the ${what} must be IPv${want} (the VIP's family)`,
     f.span,
-    `one cluster is one family: give the ${what}'s IPv${want} address${is === 6 ? ", or make the VIP IPv6 (`VIP=eth0 2001:db8::110/64`)" : ""}`,
+    `${what === "real server" ? "direct routing and masquerading keep the packet's family (only VS_TUN may reach a real server of the other family)" : "one cluster is one family"}: give the ${what}'s IPv${want} address${is === 6 ? ", or make the VIP IPv6 (`VIP=eth0 2001:db8::110/64`)" : ""}`,
   );
   return undefined;
 }

@@ -14,6 +14,7 @@ import { validatePair } from "./pair.js";
 import { requiredDirectives } from "./required.js";
 import { singleIface, vipDevice6Checks, vipDeviceChecks } from "./server-devices.js";
 import { validateService } from "./service.js";
+import { mixedFamilyChecks } from "./mixed-families.js";
 import { serviceCrossChecks } from "./services-cross.js";
 import { perFamily } from "./dual-stack.js";
 
@@ -29,7 +30,8 @@ export { SUGGESTED, type ValidateOptions, type ValidateResult } from "./context.
  *   DIRECTOR_INSIDEIP    dip.ts, network.ts, dual-stack.ts (one per VIP family)
  *   DIRECTOR_DEFAULT_GW  gateways.ts, dual-stack.ts (one per family)
  *   SERVER_DEFAULT_GW    gateways.ts (against the DIP), dual-stack.ts (one per family)
- *   SERVICE              service.ts, sched-flags.ts (-b), real-server.ts, services-cross.ts, mh.ts (mh)
+ *   SERVICE              service.ts, sched-flags.ts (-b), real-server.ts, services-cross.ts, mh.ts (mh),
+ *                        mixed-families.ts (VS_TUN real servers of the other family)
  *   SERVER_VIP_DEVICE    server-devices.ts, required.ts (needed, or unused for VS_NAT)
  *   SERVER_NET_DEVICE    server-devices.ts
  *   SERVER_LVS_DEVICE    server-devices.ts (read as SERVER_VIP_DEVICE), names.ts (the old spelling)
@@ -112,6 +114,7 @@ export function validate(ast: ConfFile, opts: ValidateOptions): ValidateResult {
   if (fam.dual && present("DIRECTOR_ACTIVE") !== undefined)
     ctx.report("ipv6-unsupported", "`DIRECTOR_ACTIVE` (N active directors) serves one family, and this conf gives a VIP of each", second.get("VIP")!.span, "lvsc's BGP sessions and routes are IPv4: leave out the IPv6 VIP, or use a pair (`DIRECTOR_PAIR`)");
   const active = validateActive(ctx, ok, present, repeated.get("BGP_PEER") ?? [], type?.value, vip, dip, serverGateway, validServices);
+  if (!fam.dual) mixedFamilyChecks(ctx, type?.value, vip, validServices, present("DIRECTOR_PAIR"), present("DIRECTOR_ACTIVE"));
 
   if (countErrors(ctx.out) > 0 || type === undefined || vip === undefined || dip === undefined)
     return { config: undefined, diagnostics: ctx.out, names: ctx.names };

@@ -119,7 +119,9 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
   // a dotted address is read in place; anything else (a name, IPv6, a mistake) as a field of its own
   const dotted = hostFrom === 0 ? ipv4At(text, 0, host) : -1;
   const hostField = hostFrom === 0 && host === text.length ? f : subField(f, hostFrom, host);
-  const address = dotted >= 0 ? dotted : readAddress(ctx, hostField, "real server", ctx.family);
+  // VS_TUN may tunnel to a real server of the other family (4in6, 6in4: README, mixed families);
+  // a dual-stack conf's sides are one family each
+  const address = dotted >= 0 ? dotted : readAddress(ctx, hostField, "real server", ctx.family, type === "tun" && !ctx.dualStack);
   if (address === undefined) ok = false;
   else if (typeof address === "bigint" && isLinkLocal6(address)) {
     ctx.report(

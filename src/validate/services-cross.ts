@@ -40,14 +40,14 @@ export function serviceCrossChecks(
 
     for (const rs of svc.realServers) {
       if (vip !== undefined && familyOf(rs.address) !== familyOf(vip.value.address)) {
+        // VS_TUN tunnels across families (4in6, 6in4): mixed-families.ts checks what goes with it
+        if (type === "tun") continue;
         const v = familyOf(vip.value.address);
         ctx.report(
           "wrong-family",
           `real server \`${rs.written}\` is IPv${familyOf(rs.address)} and the VIP is IPv${v}`,
           rs.span,
-          type === "tun"
-            ? `give an IPv${v} real server: the kernel can tunnel across families, but lvsc does not write the real servers' side of that (an ip6tnl or sit device) yet`
-            : `direct routing and masquerading keep the packet's family, so the kernel refuses this (only tunnelling may mix families): give the real server's IPv${v} address`,
+          `direct routing and masquerading keep the packet's family, so the kernel refuses this (ipvsadm: "Different address family is allowed only for tunneling servers"): give the real server's IPv${v} address, or use VS_TUN`,
           [{ message: "VIP given here", span: vip.addressSpan }],
         );
         continue;
