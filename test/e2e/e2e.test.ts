@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 interface Scenario {
   name: string;
   /** The guest script (test/e2e/guest/<topology>.sh) that builds the hosts and runs the checks. */
-  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan" | "dr6" | "nat6" | "tun6" | "dual6";
+  topology: "dr" | "nat" | "tun" | "shared" | "failed" | "reboot" | "reload" | "plan" | "dr6" | "nat6" | "tun6" | "dual6" | "tun46";
   /** The script's MODE: for dr.sh http, udp, wrr, off or routing; for nat.sh localnode; for shared.sh dr, nat or tun; for reload.sh vip or weight. */
   mode?: string;
   file: string;
@@ -488,6 +488,70 @@ const IPV6_SCENARIOS: Scenario[] = [
     fails: ["alternation", "ip6tnl0-up"],
   },
 ];
+// mixed families (guest/tun46.sh): tun6's lab, an IPv4 VIP to IPv6 real servers and the reverse
+const TUN46 = [
+  "LVS_TYPE=VS_TUN",
+  "INITIAL_STATE=on",
+  "VIP=eth0:110 198.51.100.110 255.255.255.255 198.51.100.110",
+  "DIRECTOR_INSIDEIP=eth0 198.51.100.9 198.51.100.0 255.255.255.0 198.51.100.255",
+  "DIRECTOR_DEFAULT_GW=198.51.100.254",
+  "# lvsc-disable-next-line tun6-mtu",
+  "SERVICE=t www rr rs1 rs2",
+  "SERVER_VIP_DEVICE=tunl0",
+  "SERVER_NET_DEVICE=eth0",
+  "SERVER_DEFAULT_GW=203.0.113.254",
+  "",
+].join("\n");
+const TUN64 = TUN6;
+const V4_RS_HOSTS = "203.0.113.11 rs1\n203.0.113.12 rs2\n";
+IPV6_SCENARIOS.push(
+  {
+    name: "tun46",
+    topology: "tun46",
+    mode: "46",
+    file: "lvs_tun.conf",
+    conf: TUN46,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation", "method", "ip6tnl0-any", "ip6tnl0-rp-filter"],
+  },
+  {
+    // ip6tnl0 left IPv6-in-IPv6 only: the real servers drop the IPv4 in IPv6
+    name: "broken-tun46-mode",
+    topology: "tun46",
+    mode: "46 control",
+    file: "lvs_tun.conf",
+    conf: TUN46,
+    hosts: V6_RS_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules", "role-detected"],
+    breakScript: dropLines(/^\s*want_tunnel_mode ip6tnl0 any$/),
+    fails: ["alternation", "ip6tnl0-any"],
+  },
+  {
+    name: "tun64",
+    topology: "tun46",
+    mode: "64",
+    file: "lvs_tun.conf",
+    conf: TUN64,
+    hosts: V4_RS_HOSTS,
+    targets: TARGETS6,
+    passes: [...V6_COMMON, "alternation", "method", "sit0-up"],
+  },
+  {
+    // sit0 left down: the real servers drop the IPv6 in IPv4
+    name: "broken-tun64-sit0-down",
+    topology: "tun46",
+    mode: "64 control",
+    file: "lvs_tun.conf",
+    conf: TUN64,
+    hosts: V4_RS_HOSTS,
+    targets: TARGETS6,
+    passes: ["rules", "role-detected"],
+    breakScript: dropLines(/want_link_up sit0/),
+    fails: ["alternation", "sit0-up"],
+  },
+);
 // dual stack (guest/dual6.sh): dr6's lab with IPv4 too
 const DR46 = [
   "LVS_TYPE=VS_DR",

@@ -414,7 +414,7 @@ tun6_net() {
 
 # snapshot HOST... (replaces lib.sh's, a superset): what start and stop may change, both families:
 # addresses (with their flags: nodad, deprecated, tentative, dadfailed; not the lifetimes' clocks),
-# links, routes (not the RA routes' expiry clocks), the sysctls the scripts touch, the IPVS table
+# links, the IPv6 tunnels' modes, routes (not the RA routes' expiry clocks), the sysctls the scripts touch, the IPVS table
 snapshot() {
 	for h in "$@"; do
 		echo "== $h"
@@ -423,6 +423,8 @@ snapshot() {
 		on "$h" ip -o link show | awk '{ print $2, $3 }' | sed 's/@[^:]*:/:/'
 		on "$h" ip -4 route show
 		on "$h" ip -6 route show | sed 's/ expires [0-9]*sec//'
+		# (the ip6tnl devices' modes: ip6tnl0's mode any for IPv4 in IPv6 goes back at stop)
+		on "$h" ip -6 tunnel show 2>/dev/null || :
 		on "$h" sysctl -a 2>/dev/null | grep -E '^net\.ipv4\.(ip_forward|conf\.[^.]+\.(arp_ignore|arp_announce|send_redirects|rp_filter|hidden|forwarding)) |^net\.ipv6\.conf\.[^.]+\.(forwarding|accept_ra|accept_redirects|disable_ipv6) ' || :
 		on "$h" ipvsadm -S -n
 	done
