@@ -8,6 +8,7 @@ import { checkComment as customCheckComment, keepalivedCheck, monCheck } from ".
 import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type VrrpTimers } from "./vrrp-timers.js";
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
+import { rpFilterDevices, tunnels } from "./tunnels.js";
 import { addressKey, familyOf, formatAddress, formatAddressPort, type Address, type Family } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
@@ -256,59 +257,6 @@ function common(config: LvsConfig, opts: EmitOptions) {
     realServers: r.all,
     realServersText: r.short,
   };
-}
-
-interface Tunnels {
-  ipip: boolean;
-  /** IP in IP packets come (ipip may be there for SERVER_VIP_DEVICE=tunl0 alone) */
-  ipipTraffic: boolean;
-  ip6ip6: boolean;
-  ip4in6: boolean;
-  sit: boolean;
-}
-const tunnelsOf = new WeakMap<LvsConfig, Tunnels>();
-
-/**
- * The tunnels a VS_TUN cluster's real servers unwrap, by the families of each service's VIP and
- * of its real servers (docs/ipv6-kernel.md §3, §4): IP in IP on tunl0 (ipip); IPv6 in IPv6 on
- * ip6tnl0 (ip6_tunnel); IPv4 in IPv6 on ip6tnl0 too, once it is `mode any` (the module makes it
- * IPv6-in-IPv6 only); IPv6 in IPv4 on sit0 (sit). Every real server sets up every tunnel the
- * cluster uses. SERVER_VIP_DEVICE=tunl0 (or ip6tnl0) needs its module and device up too.
- */
-export function tunnels(config: LvsConfig): Tunnels {
-  let t = tunnelsOf.get(config);
-  if (t !== undefined) return t;
-  t = { ipip: false, ipipTraffic: false, ip6ip6: false, ip4in6: false, sit: false };
-  tunnelsOf.set(config, t);
-  if (config.type !== "tun") return t;
-  for (const s of config.services) {
-    const v = familyOf(s.vip);
-    for (const rs of s.realServers) {
-      if (rs.localNode) continue;
-      const r = familyOf(rs.address);
-      if (v === 4) {
-        if (r === 4) t.ipip = t.ipipTraffic = true;
-        else t.ip4in6 = true;
-      } else if (r === 6) t.ip6ip6 = true;
-      else t.sit = true;
-    }
-  }
-  const dev = config.serverVipDevice?.device;
-  if (dev === "tunl0") t.ipip = true;
-  if (dev === "ip6tnl0") t.ip6ip6 = true;
-  // a cluster of LocalNode entries only still gets its VIP family's tunnel, as before
-  if (!t.ipip && !t.ip6ip6 && !t.ip4in6 && !t.sit)
-    for (const f of families(config)) {
-      if (f === 4) t.ipip = t.ipipTraffic = true;
-      else t.ip6ip6 = true;
-    }
-  return t;
-}
-
-/** The devices where a VS_TUN real server gets IPv4 packets unwrapped: tunl0 (IP in IP), ip6tnl0 (IPv4 in IPv6). */
-function rpFilterDevices(config: LvsConfig): string[] {
-  const t = tunnels(config);
-  return [...(t.ipipTraffic ? ["tunl0"] : []), ...(t.ip4in6 ? ["ip6tnl0"] : [])];
 }
 
 /** tunnels() as the templates' flags (they read one name at a time). */

@@ -10,6 +10,7 @@
 import { forwardingOf, persistenceMask } from "./ipvs.js";
 import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
 import { addressKey, familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
+import { rpFilterDevices, tunnels } from "./tunnels.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
 
@@ -96,14 +97,20 @@ function realServerSetup(config: LvsConfig): string[] {
   const v6 = config.vips.filter((v) => familyOf(v.address) === 6);
   if (config.type !== "nat" && config.serverVipDevice !== undefined) {
     const dev = config.serverVipDevice.name;
-    for (const v of v4) out.push(`VIP ${formatAddress(v.address)}/32 on ${dev}${config.type === "tun" ? " (IPIP, ipip module)" : ""}`);
+    const t = tunnels(config);
+    // how each family's VIP reaches the real servers: in its own family, the other (mixed
+    // families, README), or both
+    const how4 = [...(t.ipipTraffic || !t.ip4in6 ? ["IPIP, ipip module"] : []), ...(t.ip4in6 ? ["IPv4 in IPv6 on ip6tnl0, mode any"] : [])].join("; ");
+    const how6 = [...(t.ip6ip6 || !t.sit ? ["IPv6 in IPv6, ip6_tunnel module"] : []), ...(t.sit ? ["IPv6 in IPv4 on sit0, sit module"] : [])].join("; ");
+    for (const v of v4) out.push(`VIP ${formatAddress(v.address)}/32 on ${dev}${config.type === "tun" ? ` (${how4})` : ""}`);
     // IPv6: a /128 that skips duplicate address detection; nothing answers neighbour
     // solicitations for an address on a device that faces no network, so no ARP-like sysctls
-    for (const v of v6) out.push(`VIP ${formatAddress(v.address)}/128 on ${dev}, nodad${config.type === "tun" ? " (IPv6 in IPv6, ip6_tunnel module)" : ""}`);
+    for (const v of v6) out.push(`VIP ${formatAddress(v.address)}/128 on ${dev}, nodad${config.type === "tun" ? ` (${how6})` : ""}`);
     if (v4.length > 0) {
       const devs = ["all", ...(config.serverNetDevice !== undefined ? [config.serverNetDevice.device] : [])].join(", ");
       out.push(`ARP hidden: arp_ignore=1, arp_announce=2 (${devs})`);
-      if (config.type === "tun") out.push("rp_filter=0 (all, tunl0)");
+      const rp = rpFilterDevices(config);
+      if (config.type === "tun" && rp.length > 0) out.push(`rp_filter=0 (all, ${rp.join(", ")})`);
     }
     if (v6.length > 0) out.push("IPv6: the VIP off the LAN, never answered for in neighbour discovery");
   }

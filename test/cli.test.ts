@@ -191,8 +191,10 @@ describe("lint", () => {
 
   it("lints every lvs_*.conf of a directory and gives one total", async () => {
     const r = await lvsc(["lint", EXAMPLES]);
+    const confs = readdirSync(EXAMPLES).filter((f) => /^lvs_.*\.conf$/.test(f));
+    expect(confs.length).toBeGreaterThan(5);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("✔ no problems in 10 files\n");
+    expect(r.stdout).toBe(`✔ no problems in ${confs.length} files\n`);
   });
 
   it("prints a code frame with the span underlined and the hint", async () => {

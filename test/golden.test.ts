@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileText, conf, EXAMPLE_CONFS, GOLDEN_CONFS, lvscRun, readExample } from "./helpers.js";
+import { nonCanonicalIPv6 } from "./fuzz/ipv6.js";
 import { needTool } from "./tools.js";
 
 const GOLDEN = fileURLToPath(new URL("./golden", import.meta.url));
@@ -32,6 +33,10 @@ describe.each(GOLDEN_CONFS)("$name", (v) => {
 
   it.each(r.files.map((f) => [f.path, f] as const))("%s matches its golden file", async (_path, f) => {
     await expect(f.contents).toMatchFileSnapshot(`golden/${v.name}/${f.path}`);
+  });
+
+  it("writes IPv6 addresses only as inet_ntop prints them, in code and in comments alike", () => {
+    for (const f of r.files) expect([f.path, nonCanonicalIPv6(f.contents)]).toEqual([f.path, undefined]);
   });
 
   it("gives every script mode 0755 and every other file 0644", () => {

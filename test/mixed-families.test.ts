@@ -2,10 +2,12 @@
 // mode any) or an IPv6 VIP to IPv4 ones (6in4: sit0); direct routing and masquerading cannot, nor
 // a pair's connection sync. What the validator takes and refuses, and what the real servers' side
 // of the scripts sets up for each tunnel (test/e2e/e2e.test.ts runs it on the 6.1 kernel).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { variants } from "../src/index.js";
 import { familyOf } from "../src/net.js";
-import { compileText, EXAMPLE_HOSTS, lintText, lvscRun, readExample } from "./helpers.js";
+import { CLI, compileText, dirWith, EXAMPLE_HOSTS, EXAMPLES, lintText, lvscRun, readExample } from "./helpers.js";
 
 const TUN46 = readExample("lvs_tun46.conf");
 /** lvs_tun6.conf (an IPv6 VIP) with IPv4 real servers. */
@@ -143,5 +145,29 @@ describe("variants of a mixed-family TUN cluster", () => {
     const cli = lvscRun("variants", TUN46, "lvs_tun.conf");
     expect(cli.stderr).toContain("wrong-family");
     expect(cli.stderr).toContain("2001:db8:3::11");
+  });
+});
+
+describe("the picture of a mixed-family TUN cluster (lvsc show)", () => {
+  /** `lvsc show -f mermaid` of `text`, run as a process with the examples' hosts file. */
+  function picture(text: string): string {
+    const dir = dirWith({ "lvs_tun.conf": text });
+    const r = spawnSync(process.execPath, [CLI, "show", join(dir, "lvs_tun.conf"), "-f", "mermaid", "--hosts", join(EXAMPLES, "hosts")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  }
+
+  it("says each real server unwraps IPv4 in IPv6 on ip6tnl0 (mode any) with rp_filter off there, not tunl0", () => {
+    const p = picture(TUN46);
+    expect(p).toContain("VIP 192.168.1.110/32 on tunl0 (IPv4 in IPv6 on ip6tnl0, mode any)");
+    expect(p).toContain("rp_filter=0 (all, ip6tnl0)");
+    expect(p).not.toContain("rp_filter=0 (all, tunl0");
+  });
+
+  it("says each real server unwraps IPv6 in IPv4 on sit0, and keeps single-family TUN as it was", () => {
+    expect(picture(TUN64)).toContain("(IPv6 in IPv4 on sit0, sit module)");
+    expect(picture(readExample("lvs_tun.conf"))).toContain("(IPIP, ipip module)");
+    expect(picture(readExample("lvs_tun.conf"))).toContain("rp_filter=0 (all, tunl0)");
+    expect(picture(readExample("lvs_tun6.conf"))).toContain("(IPv6 in IPv6, ip6_tunnel module)");
   });
 });
