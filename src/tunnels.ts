@@ -45,8 +45,8 @@ export function tunnels(config: LvsConfig): Tunnels {
   if (dev === "ip6tnl0") t.ip6ip6 = true;
   // a cluster of LocalNode entries only still gets its VIP family's tunnel, as before
   if (!t.ipip && !t.ip6ip6 && !t.ip4in6 && !t.sit)
-    for (const f of config.vips.map((v) => familyOf(v.address))) {
-      if (f === 4) t.ipip = t.ipipTraffic = true;
+    for (const v of config.vips) {
+      if (familyOf(v.address) === 4) t.ipip = t.ipipTraffic = true;
       else t.ip6ip6 = true;
     }
   return t;
@@ -57,4 +57,3 @@ export function rpFilterDevices(config: LvsConfig): string[] {
   const t = tunnels(config);
   return [...(t.ipipTraffic ? ["tunl0"] : []), ...(t.ip4in6 ? ["ip6tnl0"] : [])];
 }
-
