@@ -262,7 +262,7 @@ function common(config: LvsConfig, opts: EmitOptions) {
 /** tunnels() as the templates' flags (they read one name at a time). */
 function tunnelFlags(config: LvsConfig) {
   const t = tunnels(config);
-  return { tunIpip: t.ipip, tunIp6tnl: t.ip6ip6 || t.ip4in6, tunIp6ip6: t.ip6ip6, tun4in6: t.ip4in6, tunSit: t.sit };
+  return { tunIpip: t.ipip, tunIpipTraffic: t.ipipTraffic, tunIp6tnl: t.ip6ip6 || t.ip4in6, tunIp6ip6: t.ip6ip6, tun4in6: t.ip4in6, tunSit: t.sit };
 }
 
 /** Whether any address the rc script tells hosts apart by (DIPs, directors, real servers) is IPv4, IPv6. */

@@ -89,7 +89,7 @@ describe("which clusters may mix families", () => {
 });
 
 describe("the real servers' tunnels", () => {
-  it("4in6: ip6_tunnel, ip6tnl0 up and in mode any, rp_filter off on it and all; no ip6ip6 comment", () => {
+  it("4in6: ip6_tunnel, ip6tnl0 up and in mode any, rp_filter off on it and all; no ip6ip6 or IP-in-IP comment", () => {
     const w = realServerWants(script(TUN46));
     expect(w).toContain("want_module ip6_tunnel\n\twant_link_up ip6tnl0");
     expect(w).toContain("want_tunnel_mode ip6tnl0 any");
@@ -99,6 +99,8 @@ describe("the real servers' tunnels", () => {
     expect(w).toContain("want_module ipip");
     expect(w).not.toContain("net.ipv4.conf.tunl0.rp_filter");
     expect(w).not.toContain("IPv6 in IPv6: the director");
+    expect(w).not.toContain("IP-in-IP: the director");
+    expect(w).toContain("tunl0 holds the VIP (SERVER_VIP_DEVICE)");
     // the mode is set after the device is up, and before the VIP
     expect(w.indexOf("want_link_up ip6tnl0")).toBeLessThan(w.indexOf("want_tunnel_mode"));
     expect(w.indexOf("want_tunnel_mode")).toBeLessThan(w.indexOf("want_addr tunl0"));
