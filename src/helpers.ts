@@ -5,7 +5,7 @@
 // misspelt helper fails at compile time). Every value reaches a template through one of the
 // helpers below, each of which throws on anything it cannot emit safely.
 
-import { formatIPv6, parseIPv6 } from "./net.js";
+import { isCanonicalIPv6 } from "./net.js";
 import { assertInertText, charClass, sh } from "./shell.js";
 
 /** `word`'s characters: no blank, quote, brace, comment or escape character, no leading `-`. */
@@ -26,8 +26,7 @@ function isExportsIPv6(v: string): boolean {
   const slash = v.indexOf("/");
   const address = slash === -1 ? v : v.slice(0, slash);
   if (slash !== -1 && !/^(?:0|[1-9][0-9]?|1[01][0-9]|12[0-8])$/.test(v.slice(slash + 1))) return false;
-  const r = parseIPv6(address);
-  return r.ok && formatIPv6(r.value) === address;
+  return isCanonicalIPv6(address);
 }
 
 /**
@@ -35,13 +34,19 @@ function isExportsIPv6(v: string): boolean {
  * a canonical address (inet_ntop's text) and a decimal port 0..65535 without a leading zero.
  */
 function isBracketedIPv6Port(v: string): boolean {
+  // mon.cf names a service's VIP and port on each real server's alert lines: the same text again
+  if (v === lastBracketed) return true;
   const close = v.indexOf("]:");
   if (v.charCodeAt(0) !== 91 /* [ */ || close === -1) return false;
   const address = v.slice(1, close);
   if (!EXPORTS_IPV6(address) || address.includes("/") || !/^(?:0|[1-9][0-9]{0,4})$/.test(v.slice(close + 2)) || Number(v.slice(close + 2)) > 65535) return false;
-  const r = parseIPv6(address);
-  return r.ok && formatIPv6(r.value) === address;
+  if (!isCanonicalIPv6(address)) return false;
+  lastBracketed = v;
+  return true;
 }
+
+/** The last value isBracketedIPv6Port accepted (a pure check: the same text passes again). */
+let lastBracketed = "";
 
 /** The helpers a template may use; test/shell.test.ts checks that every mustache is one of them. */
 export const HELPERS = {

@@ -198,10 +198,17 @@ function hexDigit(c: number): number {
  * fifth hex digit, a second `::`, `:::`, nine groups, a lone leading or trailing `:`.
  */
 const GROUPS: number[] = new Array(10).fill(0);
+/** The eight 16-bit groups the last parseGroups6 read, or formatIPv6 is writing. */
 const WORDS: number[] = new Array(8).fill(0);
+const OK: IPv6Result = { ok: true, value: 0n };
 
-export function parseIPv6(s: string): IPv6Result {
+/**
+ * parseIPv6's reading, into WORDS as eight numbers: no bigint is made, so the emission-time
+ * check isCanonicalIPv6 allocates nothing. `OK` (whose value is not set) or the refusal.
+ */
+function parseGroups6(s: string): IPv6Result {
   const n = s.length;
+  const w = WORDS;
   if (n === 0) return { ok: false, reason: "the address is empty" };
   if (s.charCodeAt(0) === 91 /* [ */)
     return { ok: false, reason: "brackets go only around an address followed by a port: `[2001:db8::1]:80`" };
@@ -217,7 +224,10 @@ export function parseIPv6(s: string): IPv6Result {
   if (s.startsWith("::")) {
     gap = 0;
     i = 2;
-    if (i === n) return { ok: true, value: 0n };
+    if (i === n) {
+      w.fill(0);
+      return OK;
+    }
   } else if (s.charCodeAt(0) === 58) return { ok: false, reason: "a single `:` cannot start an address (`::` stands for zero groups)" };
   for (;;) {
     // one group, or the dotted IPv4 tail
@@ -262,14 +272,33 @@ export function parseIPv6(s: string): IPv6Result {
     return { ok: false, reason: `${count} groups; an IPv6 address has eight, or \`::\` for the zero ones` };
   if (gap !== -1 && count > 7) return { ok: false, reason: "`::` must stand for at least one zero group, and there are already eight" };
   const fill = 8 - count;
-  const w = WORDS;
   for (let g = 0, k = 0; g < 8; g++) w[g] = gap === -1 || g < gap || g >= gap + fill ? groups[k++]! : 0;
-  // four 32-bit words, then one bigint: each bigint operation allocates, and a large conf has
-  // 100,000 addresses (the garbage collector was lint's largest cost on IPv6)
-  const value =
-    (BigInt(w[0]! * 65536 + w[1]!) << 96n) | (BigInt(w[2]! * 65536 + w[3]!) << 64n) | (BigInt(w[4]! * 65536 + w[5]!) << 32n) | BigInt(w[6]! * 65536 + w[7]!);
-  return { ok: true, value };
+  return OK;
 }
+
+export function parseIPv6(s: string): IPv6Result {
+  const r = parseGroups6(s);
+  if (!r.ok) return r;
+  const w = WORDS;
+  // the groups into 16 bytes, read back as two 64-bit halves: four bigint operations, each of
+  // which allocates, where building from 32-bit words took ten (a large conf has 100,000
+  // addresses; the garbage collector was lint's largest cost on IPv6)
+  for (let g = 0; g < 8; g++) BYTES16.setUint16(g * 2, w[g]!);
+  return { ok: true, value: (BYTES16.getBigUint64(0) << 64n) | BYTES16.getBigUint64(8) };
+}
+
+/**
+ * Whether `s` is an IPv6 address exactly as formatIPv6 (inet_ntop) writes it: the check the
+ * template helpers make on every IPv6 token they emit, read and written again as eight
+ * numbers, with no bigint (a 10,000 x 10 conf's mon.cf and exports hold 300,000 of them).
+ */
+export function isCanonicalIPv6(s: string): boolean {
+  return parseGroups6(s).ok && wroteText(s, writeGroups6(WORDS));
+}
+
+/** formatIPv6's last address and text: a VIP is written once per service, in every output. */
+let lastV6: IPv6 | undefined;
+let lastText6 = "";
 
 /**
  * The text glibc's inet_ntop writes (resolv/inet_ntop.c inet_ntop6), which is what ipvsadm,
@@ -279,8 +308,35 @@ export function parseIPv6(s: string): IPv6Result {
  * parser writes `::ffff:c000:201` instead, which would not match ipvsadm.
  */
 export function formatIPv6(v: IPv6): string {
-  const w: number[] = new Array(8);
-  for (let g = 7, x = v; g >= 0; g--, x >>= 16n) w[g] = Number(x & 0xffffn);
+  if (v === lastV6) return lastText6;
+  const w = WORDS;
+  groupsOf6(v, w);
+  lastV6 = v;
+  return (lastText6 = formatGroups6(w));
+}
+
+/** 16 bytes, big-endian, between an IPv6 bigint and its groups (see parseIPv6). */
+const BYTES16 = new DataView(new ArrayBuffer(16));
+
+/** The eight 16-bit groups of `v` into `w`: two 64-bit halves through BYTES16, three bigint operations. */
+function groupsOf6(v: IPv6, w: number[]): void {
+  BYTES16.setBigUint64(0, v >> 64n);
+  BYTES16.setBigUint64(8, BigInt.asUintN(64, v));
+  for (let g = 0; g < 8; g++) w[g] = BYTES16.getUint16(g * 2);
+}
+
+/** The four 32-bit words of an IPv6 address, most significant first. */
+export function words32Of6(v: IPv6): [number, number, number, number] {
+  BYTES16.setBigUint64(0, v >> 64n);
+  BYTES16.setBigUint64(8, BigInt.asUintN(64, v));
+  return [BYTES16.getUint32(0), BYTES16.getUint32(4), BYTES16.getUint32(8), BYTES16.getUint32(12)];
+}
+
+/**
+ * inet_ntop6 on eight 16-bit groups, as character codes into CHARS; returns the length. No
+ * string is made: isCanonicalIPv6 compares the codes with the text it checks.
+ */
+function writeGroups6(w: number[]): number {
   let bestBase = -1;
   let bestLen = 0;
   for (let g = 0; g < 8; ) {
@@ -297,31 +353,67 @@ export function formatIPv6(v: IPv6): string {
     g = e;
   }
   if (bestLen < 2) bestBase = -1;
-  let out = "";
+  const c = CHARS;
+  let n = 0;
   for (let g = 0; g < 8; g++) {
     if (bestBase !== -1 && g >= bestBase && g < bestBase + bestLen) {
-      if (g === bestBase) out += ":";
+      if (g === bestBase) c[n++] = 58; // :
       continue;
     }
-    if (g !== 0) out += ":";
+    if (g !== 0) c[n++] = 58;
     if (g === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
-      out += formatIPv4(w[6]! * 65536 + w[7]!);
-      return out;
+      // the dotted IPv4 tail: four decimal bytes, no leading zeros
+      for (const b of [w[6]! >> 8, w[6]! & 255, w[7]! >> 8, w[7]! & 255]) {
+        if (b >= 100) c[n++] = 48 + Math.floor(b / 100);
+        if (b >= 10) c[n++] = 48 + (Math.floor(b / 10) % 10);
+        c[n++] = 48 + (b % 10);
+        c[n++] = 46; // .
+      }
+      return n - 1;
     }
-    out += w[g]!.toString(16);
+    const x = w[g]!;
+    if (x >= 0x1000) c[n++] = HEX[x >> 12]!;
+    if (x >= 0x100) c[n++] = HEX[(x >> 8) & 15]!;
+    if (x >= 0x10) c[n++] = HEX[(x >> 4) & 15]!;
+    c[n++] = HEX[x & 15]!;
   }
-  if (bestBase !== -1 && bestBase + bestLen === 8) out += ":";
-  return out;
+  if (bestBase !== -1 && bestBase + bestLen === 8) c[n++] = 58;
+  return n;
+}
+
+/** writeGroups6's output: the longest text is 45 characters (`ffff:…:255.255.255.255`). */
+const CHARS: number[] = new Array(48).fill(0);
+const HEX = [..."0123456789abcdef"].map((d) => d.charCodeAt(0));
+
+/** writeGroups6 as a string. */
+function formatGroups6(w: number[]): string {
+  const n = writeGroups6(w);
+  CHARS.length = n;
+  const text = String.fromCharCode.apply(null, CHARS);
+  CHARS.length = 48;
+  return text;
+}
+
+/** Whether writeGroups6 wrote exactly `s`. */
+function wroteText(s: string, n: number): boolean {
+  if (n !== s.length) return false;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) !== CHARS[i]) return false;
+  return true;
 }
 
 /**
- * An address as a Map or Set key: the number itself for IPv4, a string for IPv6. V8 hashes a
+ * An address as a Map or Set key: the number itself for IPv4, its canonical text for IPv6. V8 hashes a
  * bigint by its lowest 64 bits only, and IPv6 addresses often share those (`::1`, `::10` in every
  * /64): a Map keyed by the bigints of 100,000 such real servers degrades to a list (compile of a
  * 10,000 x 10 IPv6 conf took 49 s instead of 5).
  */
 export function addressKey(a: Address): number | string {
-  return typeof a === "bigint" ? a.toString(16) : a;
+  return typeof a === "bigint" ? formatIPv6(a) : a;
+}
+
+/** addressKey of a real server, from the text it already holds (RealServer.text). */
+export function serverKey(rs: { address: Address; text: string }): number | string {
+  return typeof rs.address === "bigint" ? rs.text : rs.address;
 }
 
 /** Either family: a colon means IPv6, anything else is read as dotted IPv4. */
@@ -336,6 +428,11 @@ export function formatAddress(a: Address): string {
 /** As ipvsadm writes an address before `:port`: IPv6 in brackets. */
 export function formatAddressPort(a: Address, port: number): string {
   return typeof a === "bigint" ? `[${formatIPv6(a)}]:${port}` : `${formatIPv4(a)}:${port}`;
+}
+
+/** formatAddressPort on an address's text already made (RealServer.text). */
+export function textPort(text: string, port: number): string {
+  return text.includes(":") ? `[${text}]:${port}` : `${text}:${port}`;
 }
 
 /** The network mask of a prefix length in the family. */

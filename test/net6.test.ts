@@ -9,6 +9,7 @@ import {
   formatAddressPort,
   formatIPv6,
   inPrefix,
+  isCanonicalIPv6,
   isLinkLocal6,
   isLoopbackAddress,
   isV4Mapped,
@@ -16,6 +17,7 @@ import {
   networkOfPrefix,
   parseAddress,
   parseIPv6,
+  words32Of6,
 } from "../src/net.js";
 
 // scripts/ipv6-glibc-fixture.py wrote it with the C library's inet_pton and inet_ntop
@@ -41,6 +43,23 @@ describe("IPv6 text as glibc reads and writes it", () => {
       if (ours !== glibc) wrong.push(`${JSON.stringify(input)}: glibc ${glibc ?? "refuses"}, lvsc ${ours ?? `refuses (${r.ok ? "" : r.reason})`}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("the emission-time check passes exactly the text inet_ntop prints (and only that)", () => {
+    // isCanonicalIPv6 reads and writes the groups without a bigint: it must agree with the path
+    // through one, on every form of the fixture (non-canonical ones included, which it refuses)
+    const wrong: string[] = [];
+    for (const { input, glibc } of GLIBC) {
+      if (isCanonicalIPv6(input) !== (glibc !== undefined && input === glibc)) wrong.push(`${JSON.stringify(input)}: glibc ${glibc ?? "refuses"}`);
+      if (glibc !== undefined && !isCanonicalIPv6(glibc)) wrong.push(`${JSON.stringify(glibc)} (inet_ntop's own text) refused`);
+    }
+    expect(wrong).toEqual([]);
+    expect(GLIBC.some(({ input, glibc }) => glibc !== undefined && input !== glibc)).toBe(true);
+  });
+
+  it("splits an address into ipvsadm's four 32-bit words, most significant first", () => {
+    const r = parseIPv6("2001:db8:ffff:1::8000:fffe");
+    expect(r.ok && words32Of6(r.value)).toEqual([0x20010db8, 0xffff0001, 0, 0x8000fffe]);
   });
 
   it.each([
