@@ -5,7 +5,7 @@
 // ipvsadm.rules can be diffed byte for byte against `ipvsadm -S -n` on a live director.
 
 import type { LvsConfig, LvsType, RealServer, VirtualService } from "./model.js";
-import { familyOf, formatAddressPort, formatIPv4, maskOfPrefix, type Address } from "./net.js";
+import { familyOf, formatAddressPort, formatIPv4, textPort, words32Of6, maskOfPrefix, type Address } from "./net.js";
 
 const FORWARD_FLAG: Record<LvsType, string> = { dr: "-g", nat: "-m", tun: "-i" };
 const FORWARD_NAME: Record<LvsType, string> = { dr: "Route", nat: "Masq", tun: "Tunnel" };
@@ -53,7 +53,7 @@ function compareServices(a: VirtualService, b: VirtualService): number {
 /** The four 32-bit words of an address as libipvs holds it (union nf_inet_addr: IPv4 in the first, the rest zero). */
 function words32(a: Address): [number, number, number, number] {
   if (typeof a === "number") return [a, 0, 0, 0];
-  return [Number((a >> 96n) & 0xffffffffn), Number((a >> 64n) & 0xffffffffn), Number((a >> 32n) & 0xffffffffn), Number(a & 0xffffffffn)];
+  return words32Of6(a);
 }
 
 /**
@@ -76,11 +76,31 @@ function compareDests(a: RealServer, b: RealServer): number {
   return ipvsadmCompareAddress(a.address, b.address) || a.port - b.port;
 }
 
+/**
+ * A service's real servers sorted with compareDests. With IPv6 among them each address's words
+ * are taken once, not at each comparison (every bigint operation allocates); the comparisons,
+ * and so the order, are compareDests' own.
+ */
+function sortDests(dests: RealServer[]): RealServer[] {
+  if (!dests.some((d) => typeof d.address === "bigint")) return [...dests].sort(compareDests);
+  const keyed = dests.map((d) => ({ d, w: words32(d.address) }));
+  keyed.sort((a, b) => {
+    let r = 0;
+    if (typeof a.d.address === "number") r = cmp32(a.w[0], b.w[0]);
+    else for (let i = 0; i < 4 && r === 0; i++) r = cmp32(a.w[i]!, b.w[i]!);
+    return r || a.d.port - b.d.port;
+  });
+  return keyed.map((k) => k.d);
+}
+
+/** sortedTable's answer per config: rc.lvs, ipvsadm.rules and keepalived.conf each read it. */
+const sorted = new WeakMap<LvsConfig, { service: VirtualService; dests: RealServer[] }[]>();
+
 /** Services and their real servers in the order ipvsadm lists them. */
 export function sortedTable(config: LvsConfig): { service: VirtualService; dests: RealServer[] }[] {
-  return [...config.services]
-    .sort(compareServices)
-    .map((service) => ({ service, dests: [...service.realServers].sort(compareDests) }));
+  let t = sorted.get(config);
+  if (t === undefined) sorted.set(config, (t = [...config.services].sort(compareServices).map((service) => ({ service, dests: sortDests(service.realServers) }))));
+  return t;
 }
 
 /**
@@ -122,7 +142,7 @@ export function* ipvsRuleLines(config: LvsConfig): Generator<string, void, undef
     for (const d of dests) {
       const method = forwardingOf(config, d);
       const tunnel = method === "tun" ? " --tun-type ipip" : "";
-      yield `-a ${spec} -r ${formatAddressPort(d.address, d.port)} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`;
+      yield `-a ${spec} -r ${textPort(d.text, d.port)} ${FORWARD_FLAG[method]} -w ${d.weight}${tunnel}`;
     }
   }
 }
@@ -153,7 +173,7 @@ export function ipvsListing(config: LvsConfig): string {
     out.push(line);
     if (!config.initialState) continue;
     for (const d of dests) {
-      const dest = six ? formatAddressPort(d.address, d.port) : formatAddressPort(d.address, d.port).slice(0, 28);
+      const dest = six ? textPort(d.text, d.port) : textPort(d.text, d.port).slice(0, 28);
       out.push(
         `  -> ${dest.padEnd(28)} ${FORWARD_NAME[forwardingOf(config, d)].padEnd(7)} ${String(d.weight).padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`,
       );

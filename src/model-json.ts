@@ -159,7 +159,7 @@ export function modelJson(config: LvsConfig, source: string): ModelJson {
       persistence: s.persistence === undefined ? null : { timeout: s.persistence.timeout, netmask: familyOf(s.vip) === 4 ? formatAddress(maskOfPrefix(s.persistence.prefix)) : null, prefix: s.persistence.prefix },
       line: s.line,
       realServers: s.realServers.map((rs) => ({
-        address: formatAddress(rs.address),
+        address: rs.text,
         port: rs.port,
         weight: rs.weight,
         forwarding: forwardingOf(config, rs),

@@ -87,6 +87,11 @@ export interface Gateway {
 export interface RealServer {
   /** In the family of its service's VIP (TUN may differ: see mixed families in the README). */
   address: Address;
+  /**
+   * The address as glibc's inet_ntop writes it (formatAddress), made once: every output
+   * writes each real server several times, and formatting IPv6 is not cheap.
+   */
+  text: string;
   /** Destination port; 0 for a fwmark service means "the packet's own port". */
   port: number;
   weight: number;

@@ -9,7 +9,7 @@ import { DOWN_TIMER_ADVERTS, failoverBounds, formatCs, isDefaultTimers, type Vrr
 import { activeFacts, activeSysctls, birdFiles, routerFiles } from "./plan-active.js";
 import { arpHiding, confKey, TARGETS, type RenderPlan, type SysctlGroup, type Target } from "./plan-types.js";
 import { rpFilterDevices, tunnels } from "./tunnels.js";
-import { addressKey, familyOf, formatAddress, formatAddressPort, type Address, type Family } from "./net.js";
+import { familyOf, formatAddress, formatAddressPort, serverKey, textPort, type Address, type Family } from "./net.js";
 
 // for plan.ts's importers (render.ts, compile.ts, the CLI, the public types)
 export { TARGETS, type RenderPlan, type Target, type TemplateName } from "./plan-types.js";
@@ -220,9 +220,9 @@ function rips(config: LvsConfig): { list: string[]; all: string; short: string }
   const list: string[] = [];
   for (const s of config.services)
     for (const rs of s.realServers)
-      if (!rs.localNode && !seen.has(addressKey(rs.address))) {
-        seen.add(addressKey(rs.address));
-        list.push(formatAddress(rs.address));
+      if (!rs.localNode && !seen.has(serverKey(rs))) {
+        seen.add(serverKey(rs));
+        list.push(rs.text);
       }
   // as one word list, and as a comment shows them
   ripsOf.set(config, (r = { list, all: list.join(" "), short: abbreviated(list) }));
@@ -586,7 +586,7 @@ function keepalived(config: LvsConfig, opts: EmitOptions): RenderPlan[] {
     const realServer = (d: RealServer) => {
       // LocalNode goes by direct routing whatever the cluster's method (see forwardingOf)
       const method = forwardingOf(config, d);
-      return { address: formatAddress(d.address), port: String(d.port), weight: String(d.weight), method: method !== config.type ? KEEPALIVED_METHOD[method] : "" };
+      return { address: d.text, port: String(d.port), weight: String(d.weight), method: method !== config.type ? KEEPALIVED_METHOD[method] : "" };
     };
     return {
       line: String(s.line),
@@ -800,14 +800,14 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
     for (const d of s.realServers) {
       // CHECK=... none: nothing to watch, the real server stays in
       if (d.localNode || s.check?.kind === "none") continue;
-      const h = hosts.get(addressKey(d.address));
-      if (h === undefined) hosts.set(addressKey(d.address), [[s, d]]);
+      const h = hosts.get(serverKey(d));
+      if (h === undefined) hosts.set(serverKey(d), [[s, d]]);
       else h.push([s, d]);
     }
   let hasIPv6 = false;
   for (const k of hosts.keys()) if (typeof k === "string") hasIPv6 = true;
   const entry = ([s, d]: [VirtualService, RealServer]) => {
-    const address = formatAddress(d.address);
+    const address = d.text;
     const six = familyOf(d.address) === 6;
     const m = monitor(s, d.port);
     let custom = s.check !== undefined ? monCheck(s.check, d.port) : undefined;
@@ -846,7 +846,7 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
       // ipvsadm's form: `[2001:db8::101]:80` for IPv6 (a bare one would read `…:80` as the address)
       virtual: s.protocol === "fwmark" ? String(s.fwmark) : formatAddressPort(s.vip, s.port),
       // the HOWTO's form is the bare RIP (ipvsadm gives it the service's port); a NAT port remap adds the port
-      real: s.protocol === "fwmark" || d.port === s.port ? address : formatAddressPort(d.address, d.port),
+      real: s.protocol === "fwmark" || d.port === s.port ? address : textPort(address, d.port),
       weight: String(d.weight),
     };
   };
@@ -854,7 +854,7 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
     () => hosts,
     ([, services]) => {
       const a = services[0]![1].address;
-      const address = formatAddress(a);
+      const address = services[0]![1].text;
       // mon's group names are [a-zA-Z0-9_.-]+: an IPv6 address's colons become `_` (its `::` a
       // `__`, which no IPv4 name has), a dotted tail keeps its dots
       const name = familyOf(a) === 6 ? `rs_${address.replaceAll(":", "_")}` : `rs_${address.replaceAll(".", "_")}`;

@@ -9,7 +9,7 @@
 
 import { forwardingOf, persistenceMask } from "./ipvs.js";
 import { TYPE_NAMES, type ActiveDirectors, type LvsConfig, type LvsType, type RealServer, type VirtualService } from "./model.js";
-import { addressKey, familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
+import { serverKey, familyOf, formatAddress, formatAddressPort, type Address } from "./net.js";
 import { rpFilterDevices, tunnels } from "./tunnels.js";
 
 export type NodeKind = "clients" | "router" | "director" | "local" | "service" | "realserver" | "summary";
@@ -86,7 +86,7 @@ function serviceRow(config: LvsConfig, s: VirtualService): string {
 }
 
 function hostName(rs: RealServer): string {
-  const addr = formatAddress(rs.address);
+  const addr = rs.text;
   return rs.written === addr ? addr : `${rs.written} ${addr}`;
 }
 
@@ -318,7 +318,7 @@ export function topology(config: LvsConfig, source: string): Graph {
   for (const s of config.services)
     for (const rs of s.realServers) {
       links++;
-      if (!rs.localNode && !hosts.has(addressKey(rs.address))) hosts.set(addressKey(rs.address), rs);
+      if (!rs.localNode && !hosts.has(serverKey(rs))) hosts.set(serverKey(rs), rs);
     }
   const detailed = config.services.length <= DETAIL_LIMITS.services && hosts.size <= DETAIL_LIMITS.realServers && links <= DETAIL_LIMITS.links;
   const svcCluster: GraphCluster = { id: "services", label: `virtual services on ${vip}`, nodes: [] };
@@ -342,7 +342,7 @@ export function topology(config: LvsConfig, source: string): Graph {
     }
     config.services.forEach((s, i) => {
       for (const rs of s.realServers)
-        edges.push({ from: `svc${i + 1}`, to: rs.localNode ? "localnode" : hostId.get(addressKey(rs.address))!, label: link(config, rs), dashed: off });
+        edges.push({ from: `svc${i + 1}`, to: rs.localNode ? "localnode" : hostId.get(serverKey(rs))!, label: link(config, rs), dashed: off });
     });
   } else {
     const shown = groupServices(config).slice(0, SUMMARY_LIMITS.groups + 1);
@@ -363,7 +363,7 @@ export function topology(config: LvsConfig, source: string): Graph {
           weights.push(rs.weight);
           if (rs.port !== s.port) samePort = false;
           if (rs.localNode) local = true;
-          else if (!members.has(addressKey(rs.address))) members.set(addressKey(rs.address), rs);
+          else if (!members.has(serverKey(rs))) members.set(serverKey(rs), rs);
         }
       const w = Math.min(...weights) === Math.max(...weights) ? `w${weights[0]}` : `w${Math.min(...weights)}-${Math.max(...weights)}`;
       const label = `${samePort ? "the service's port" : "ports as listed"}, ${w}, ${METHOD[config.type]}`;
@@ -386,7 +386,7 @@ export function topology(config: LvsConfig, source: string): Graph {
     });
     if (rest.length > 0) {
       const services = rest.reduce((n, g) => n + g.services.length, 0);
-      const restHosts = new Set(rest.flatMap((g) => g.services.flatMap((s) => s.realServers.filter((rs) => !rs.localNode).map((rs) => addressKey(rs.address)))));
+      const restHosts = new Set(rest.flatMap((g) => g.services.flatMap((s) => s.realServers.filter((rs) => !rs.localNode).map((rs) => serverKey(rs)))));
       svcCluster.nodes.push(
         add({
           id: "more",

@@ -5,7 +5,7 @@ import { subField, type Field } from "../ast.js";
 import type { Span } from "../diagnostics.js";
 import { MAX_WEIGHT } from "../directives.js";
 import { TYPE_NAMES, type LvsType, type RealServer, type ServiceProtocol } from "../model.js";
-import { formatIPv6, ipv4At, isHostname, isLinkLocal6, isLoopbackAddress, looksLikeIPv4, type Address } from "../net.js";
+import { formatAddress, formatIPv6, ipv4At, isHostname, isLinkLocal6, isLoopbackAddress, looksLikeIPv4, type Address } from "../net.js";
 import { printable } from "../text.js";
 import { readAddress } from "./address.js";
 import type { Context } from "./context.js";
@@ -34,6 +34,7 @@ function digitsAt(s: string, from: number, max: number): number {
  */
 class ConfRealServer implements RealServer {
   readonly #field: Field;
+  #text: string | undefined;
   constructor(
     readonly address: Address,
     readonly port: number,
@@ -41,6 +42,10 @@ class ConfRealServer implements RealServer {
     field: Field,
   ) {
     this.#field = field;
+  }
+
+  get text(): string {
+    return (this.#text ??= formatAddress(this.address));
   }
 
   get localNode(): boolean {
@@ -56,7 +61,7 @@ class ConfRealServer implements RealServer {
     if (typeof this.address === "bigint") {
       const comma = text.indexOf(",");
       const host = text.charCodeAt(0) === 91 /* [ */ ? text.slice(1, text.indexOf("]")) : comma === -1 ? text : text.slice(0, comma);
-      return isHostname(host) ? host : formatIPv6(this.address);
+      return isHostname(host) ? host : this.text;
     }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);

@@ -162,7 +162,7 @@ export function validateService(ctx: Context, d: Directive, type: LvsType | unde
       errors = true;
       continue;
     }
-    const key = typeof rs.address === "bigint" ? `${rs.address}:${rs.port}` : rs.address * 65536 + rs.port;
+    const key = byKey === undefined ? 0 : typeof rs.address === "bigint" ? `${rs.text}:${rs.port}` : rs.address * 65536 + rs.port;
     let first = byKey?.get(key);
     if (byKey === undefined) for (const o of realServers) if (o.address === rs.address && o.port === rs.port) first = o;
     if (first !== undefined) {
