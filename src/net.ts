@@ -476,10 +476,20 @@ export function isLoopbackAddress(a: Address): boolean {
 
 /** fe80::/10: usable only together with a device; the kernel refuses it as a real server. */
 export function isLinkLocal6(a: IPv6): boolean {
-  return a >> 118n === 0x3fan;
+  // comparisons against constants, not a shift: every bigint operation that makes a bigint
+  // allocates, and these run on each of a large conf's 100,000 addresses
+  return a >= LINK_LOCAL_FIRST && a <= LINK_LOCAL_LAST;
 }
+const LINK_LOCAL_FIRST = 0xfe80n << 112n;
+const LINK_LOCAL_LAST = (0xfec0n << 112n) - 1n;
 
 /** ::ffff:0:0/96, an IPv4 address in IPv6 clothing: the kernel's IPv6 services never see it. */
 export function isV4Mapped(a: IPv6): boolean {
-  return a >> 32n === 0xffffn;
+  return a >= 0xffff00000000n && a <= 0xffffffffffffn;
 }
+
+/** ff00::/8. */
+export function isMulticast6(a: IPv6): boolean {
+  return a >= MULTICAST_FIRST;
+}
+const MULTICAST_FIRST = 0xffn << 120n;

@@ -12,6 +12,7 @@ import {
   isCanonicalIPv6,
   isLinkLocal6,
   isLoopbackAddress,
+  isMulticast6,
   isV4Mapped,
   maskOfPrefixIn,
   networkOfPrefix,
@@ -135,6 +136,11 @@ describe("addresses of either family", () => {
     expect(isLinkLocal6(a("fec0::1") as bigint)).toBe(false);
     expect(isV4Mapped(a("::ffff:10.1.2.3") as bigint)).toBe(true);
     expect(isV4Mapped(a("::10.1.2.3") as bigint)).toBe(false);
+    // each range's edges, and the addresses just outside them
+    const six = (s: string) => a(s) as bigint;
+    expect([six("fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), six("fe80::"), six("febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), six("fec0::")].map(isLinkLocal6)).toEqual([false, true, true, false]);
+    expect([six("::fffe:255.255.255.255"), six("::ffff:0.0.0.0"), six("::ffff:255.255.255.255"), six("::1:0:0:0")].map(isV4Mapped)).toEqual([false, true, true, false]);
+    expect([six("feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), six("ff00::"), six("ff02::1"), six("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")].map(isMulticast6)).toEqual([false, true, true, true]);
     expect(isLoopbackAddress(a("::1"))).toBe(true);
     expect(isLoopbackAddress(a("127.0.0.5"))).toBe(true);
     expect(isLoopbackAddress(a("::2"))).toBe(false);

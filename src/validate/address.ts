@@ -13,6 +13,7 @@ import {
   formatIPv6,
   inPrefix,
   isHostname,
+  isMulticast6,
   looksLikeIPv4,
   looksLikeIPv6,
   maskOfPrefix,
@@ -152,7 +153,7 @@ function usableIPv6(ctx: Context, a: IPv6, f: Field, what: string, source: strin
     );
     return false;
   }
-  if (a === 0n || a >> 120n === 0xffn) {
+  if (a === 0n || isMulticast6(a)) {
     ctx.report(
       "invalid-ipv6",
       `\`${formatIPv6(a)}\` is ${a === 0n ? "the unspecified address" : "a multicast address"} (the ${what}; ${source})`,
