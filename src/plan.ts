@@ -816,7 +816,8 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
     // an IPv6 real server: a monitor that cannot reach it would fail every time, and its alert
     // would take a healthy server out; mon pings it instead, and says so
     if (six && IPV4_ONLY_MONITORS.has(chosen)) {
-      notes.push(`${address} is IPv6, which mon's ${chosen} cannot reach (IPv4 sockets only): a ping, the port unchecked`);
+      // (the header says why; the watch names the address: a large cluster has 100,000 of these)
+      notes.push(`mon's ${chosen} cannot reach IPv6: a ping instead, the port unchecked`);
       custom = custom !== undefined ? { ...custom, name: "fping.monitor", port: "", timeout: "", url: "", dnsQuery: "" } : undefined;
       if (custom === undefined) m.name = "fping.monitor";
       m.port = "";

@@ -99,7 +99,7 @@ describe("mon.cf for an IPv6 cluster", () => {
 
   it("pings where mon's port monitors cannot reach IPv6, and says so", () => {
     expect(text).not.toMatch(/monitor (tcp|http|ftp|telnet|smtp|pop3|nntp|imap)\.monitor/);
-    expect(text).toContain("    # 2001:db8::3 is IPv6, which mon's http.monitor cannot reach (IPv4 sockets only): a ping, the port unchecked\n    service tcp80\n        interval 15s\n        monitor fping.monitor\n");
+    expect(text).toContain("watch rs_2001_db8__3\n    # mon's http.monitor cannot reach IPv6: a ping instead, the port unchecked\n    service tcp80\n        interval 15s\n        monitor fping.monitor\n");
     expect(text).toContain("mon's tcp.monitor cannot reach");
     expect(text).toContain("# IPv6 real servers: mon's own port monitors");
   });
