@@ -204,17 +204,18 @@ export function readRealServer(ctx: Context, f: Field, protocol: ServiceProtocol
  */
 function ipv6Shape(ctx: Context, f: Field, hostEnd: number, shapeHint: string): { hostFrom: number; host: number; colon: number } | undefined {
   const text = f.text;
-  const hint = `${shapeHint}; an IPv6 one is \`2001:db8::11\`, or \`[2001:db8::11]:80\` with a port`;
+  // made only for a diagnostic: this runs on every IPv6 real server
+  const hint = () => `${shapeHint}; an IPv6 one is \`2001:db8::11\`, or \`[2001:db8::11]:80\` with a port`;
   if (text.charCodeAt(0) !== 91) {
     if (text.includes("[") || text.includes("]")) {
-      ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+      ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint());
       return undefined;
     }
     return { hostFrom: 0, host: hostEnd, colon: -1 };
   }
   const close = text.indexOf("]");
   if (close === -1 || text.indexOf("[", 1) !== -1 || text.indexOf("]", close + 1) !== -1 || close > hostEnd) {
-    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint());
     return undefined;
   }
   if (close + 1 === hostEnd) {
@@ -227,7 +228,7 @@ function ipv6Shape(ctx: Context, f: Field, hostEnd: number, shapeHint: string): 
     return undefined;
   }
   if (text.charCodeAt(close + 1) !== 58 /* : */) {
-    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint);
+    ctx.report("invalid-real-server", `\`${printable(text)}\` is not a real server`, f.span, hint());
     return undefined;
   }
   return { hostFrom: 1, host: close, colon: close + 1 };
