@@ -62,9 +62,13 @@ function words32(a: Address): [number, number, number, number] {
  * only, so an IPv4 one against an IPv6 one compares the first word alone.
  */
 export function ipvsadmCompareAddress(a: Address, b: Address): number {
-  if (typeof a === "number") return cmp32(a, typeof b === "number" ? b : words32(b)[0]);
-  const wa = words32(a);
-  const wb = words32(b);
+  if (typeof a === "number" && typeof b === "number") return cmp32(a, b);
+  return compareWords(typeof a === "number", words32(a), words32(b));
+}
+
+/** ipvsadmCompareAddress on the addresses' words; `firstOnly` when the first destination is IPv4. */
+function compareWords(firstOnly: boolean, wa: readonly number[], wb: readonly number[]): number {
+  if (firstOnly) return cmp32(wa[0]!, wb[0]!);
   for (let i = 0; i < 4; i++) {
     const r = cmp32(wa[i]!, wb[i]!);
     if (r !== 0) return r;
@@ -78,18 +82,13 @@ function compareDests(a: RealServer, b: RealServer): number {
 
 /**
  * A service's real servers sorted with compareDests. With IPv6 among them each address's words
- * are taken once, not at each comparison (every bigint operation allocates); the comparisons,
- * and so the order, are compareDests' own.
+ * are taken once, not at each comparison (every bigint operation allocates); the comparison,
+ * compareWords, and so the order, are compareDests' own.
  */
 function sortDests(dests: RealServer[]): RealServer[] {
   if (!dests.some((d) => typeof d.address === "bigint")) return [...dests].sort(compareDests);
   const keyed = dests.map((d) => ({ d, w: words32(d.address) }));
-  keyed.sort((a, b) => {
-    let r = 0;
-    if (typeof a.d.address === "number") r = cmp32(a.w[0], b.w[0]);
-    else for (let i = 0; i < 4 && r === 0; i++) r = cmp32(a.w[i]!, b.w[i]!);
-    return r || a.d.port - b.d.port;
-  });
+  keyed.sort((a, b) => compareWords(typeof a.d.address === "number", a.w, b.w) || a.d.port - b.d.port);
   return keyed.map((k) => k.d);
 }
 

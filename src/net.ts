@@ -190,13 +190,7 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/**
- * RFC 4291 §2.2 text: eight groups of one to four hex digits, one `::` for a run of zero
- * groups, the last 32 bits optionally in strict dotted decimal. Upper case and leading zeros
- * are read (inet_pton reads them) and formatIPv6 writes the canonical form. Refused: zone ids
- * (`fe80::1%eth0`: a conf names the device elsewhere), brackets (`[…]` only with a port), a
- * fifth hex digit, a second `::`, `:::`, nine groups, a lone leading or trailing `:`.
- */
+/** The groups parseGroups6 has read so far, before `::` is expanded (the dotted tail is two). */
 const GROUPS: number[] = new Array(10).fill(0);
 /** The eight 16-bit groups the last parseGroups6 read, or formatIPv6 is writing. */
 const WORDS: number[] = new Array(8).fill(0);
@@ -276,6 +270,13 @@ function parseGroups6(s: string): IPv6Result {
   return OK;
 }
 
+/**
+ * RFC 4291 §2.2 text: eight groups of one to four hex digits, one `::` for a run of zero
+ * groups, the last 32 bits optionally in strict dotted decimal. Upper case and leading zeros
+ * are read (inet_pton reads them) and formatIPv6 writes the canonical form. Refused: zone ids
+ * (`fe80::1%eth0`: a conf names the device elsewhere), brackets (`[…]` only with a port), a
+ * fifth hex digit, a second `::`, `:::`, nine groups, a lone leading or trailing `:`.
+ */
 export function parseIPv6(s: string): IPv6Result {
   const r = parseGroups6(s);
   if (!r.ok) return r;
@@ -318,18 +319,23 @@ export function formatIPv6(v: IPv6): string {
 /** 16 bytes, big-endian, between an IPv6 bigint and its groups (see parseIPv6). */
 const BYTES16 = new DataView(new ArrayBuffer(16));
 
-/** The eight 16-bit groups of `v` into `w`: two 64-bit halves through BYTES16, three bigint operations. */
-function groupsOf6(v: IPv6, w: number[]): void {
+/** `v` into BYTES16 as two 64-bit halves: three bigint operations. */
+function load16(v: IPv6): DataView {
   BYTES16.setBigUint64(0, v >> 64n);
   BYTES16.setBigUint64(8, BigInt.asUintN(64, v));
-  for (let g = 0; g < 8; g++) w[g] = BYTES16.getUint16(g * 2);
+  return BYTES16;
+}
+
+/** The eight 16-bit groups of `v` into `w`. */
+function groupsOf6(v: IPv6, w: number[]): void {
+  const b = load16(v);
+  for (let g = 0; g < 8; g++) w[g] = b.getUint16(g * 2);
 }
 
 /** The four 32-bit words of an IPv6 address, most significant first. */
 export function words32Of6(v: IPv6): [number, number, number, number] {
-  BYTES16.setBigUint64(0, v >> 64n);
-  BYTES16.setBigUint64(8, BigInt.asUintN(64, v));
-  return [BYTES16.getUint32(0), BYTES16.getUint32(4), BYTES16.getUint32(8), BYTES16.getUint32(12)];
+  const b = load16(v);
+  return [b.getUint32(0), b.getUint32(4), b.getUint32(8), b.getUint32(12)];
 }
 
 /**
@@ -427,10 +433,10 @@ export function formatAddress(a: Address): string {
 
 /** As ipvsadm writes an address before `:port`: IPv6 in brackets. */
 export function formatAddressPort(a: Address, port: number): string {
-  return typeof a === "bigint" ? `[${formatIPv6(a)}]:${port}` : `${formatIPv4(a)}:${port}`;
+  return textPort(formatAddress(a), port);
 }
 
-/** formatAddressPort on an address's text already made (RealServer.text). */
+/** formatAddressPort on an address's text already made (RealServer.text): IPv6 text has a colon, IPv4 none. */
 export function textPort(text: string, port: number): string {
   return text.includes(":") ? `[${text}]:${port}` : `${text}:${port}`;
 }

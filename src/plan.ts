@@ -854,11 +854,11 @@ function monCf(config: LvsConfig, opts: EmitOptions): RenderPlan | undefined {
   const hostList = lazyMap(
     () => hosts,
     ([, services]) => {
-      const a = services[0]![1].address;
-      const address = services[0]![1].text;
+      const rs = services[0]![1];
+      const address = rs.text;
       // mon's group names are [a-zA-Z0-9_.-]+: an IPv6 address's colons become `_` (its `::` a
       // `__`, which no IPv4 name has), a dotted tail keeps its dots
-      const name = familyOf(a) === 6 ? `rs_${address.replaceAll(":", "_")}` : `rs_${address.replaceAll(".", "_")}`;
+      const name = familyOf(rs.address) === 6 ? `rs_${address.replaceAll(":", "_")}` : `rs_${address.replaceAll(".", "_")}`;
       return { name, address, services: lazyMap(() => services, entry) };
     },
   );
