@@ -478,6 +478,32 @@ describe("reload: start with a changed conf", () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`was written by ${old}, which no longer exists: this script takes it over`);
   });
+
+  it("refuses a VIP or firewall mark that another cluster's script serves though its state has another name; takes the services over when that script is gone", () => {
+    // a state directory is named after the first VIP: a dual-stack conf's second VIP, another
+    // type on the same VIP or a shared mark would otherwise go unnoticed, and each start would
+    // delete the other's services
+    const h = new FakeHost({ ...DIRECTOR, ipvs: "" });
+    const a = h.install(files(conf({ 5: "SERVICE=f 7 rr rs1 rs2" }))["rc.lvs_dr"]!, "a/rc.lvs_dr");
+    expect(h.run(a, ["start"]).status).toBe(0);
+    const b = h.install(files(conf({ 3: "VIP=eth0:102 192.168.0.102 255.255.255.0 192.168.0.255", 5: "SERVICE=f 7 rr rs1 rs2" }))["rc.lvs_dr"]!, "b/rc.lvs_dr");
+    const before = h.snapshot();
+    const refusal = `rc.lvs_dr: error: the firewall mark 7 is set up on this host by ${a} (state ${h.stateDir}/rc.lvs_dr-192.168.0.101); stop it with that script first: sh ${a} stop\n`;
+    for (const action of ["start", "plan"]) {
+      const r = h.run(b, [action]);
+      expect([action, r.status]).toEqual([action, 1]);
+      expect(r.stderr).toContain(refusal);
+      expect(changes(r.calls)).toEqual([]);
+    }
+    expect(h.snapshot()).toBe(before);
+    // a cluster on another VIP and mark is no claim
+    const c = h.install(DR_B, "c/rc.lvs_dr");
+    expect(h.run(c, ["plan"]).status).toBe(3);
+    rmSync(a);
+    const taken = h.run(b, ["start"]);
+    expect(taken.status).toBe(0);
+    expect(taken.stdout).toContain(`the firewall mark 7 was set up by ${a} (state ${h.stateDir}/rc.lvs_dr-192.168.0.101), which no longer exists: this script takes its services over`);
+  });
 });
 
 describe("status", () => {

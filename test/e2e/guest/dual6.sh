@@ -5,7 +5,8 @@
 #  dual: one cluster with a VIP per family (198.51.100.110, 2001:db8:0:1::110), one SERVICE on both
 #  dual control: a negative control of the restored check (start, stop, compare)
 #  shared: two clusters on the same hosts: A (the scenario's conf) on the IPv4 VIP, B ($DIR/b/) on
-#     the IPv6 VIP; stopping either leaves the other as it was
+#     the IPv6 VIP; stopping either leaves the other as it was; C ($DIR/c/, both VIPs) is refused
+#     while B serves its IPv6 VIP
 . /lvs/lib6.sh
 MODE=$(cat "$DIR/mode")
 VIP=$VIP6
@@ -78,6 +79,24 @@ shared)
 	check_alternation6 alternation-b-after-a-stopped 6 client "$VIP6"
 	check_nd nd-b-after-a-stopped router eth1 "$VIP6" vs1 eth0
 	status_all status-b-after-a-stopped "$RC_B" "after A stopped"
+
+	# C, the dual-stack conf from a third directory, while B serves C's IPv6 VIP: C's state is
+	# named after its IPv4 VIP, yet its start and plan are refused, naming B, and change nothing
+	RC_C=$(ls "$DIR"/c/rc.lvs_*)
+	snapshot vs1 >"$STATE/before-c"
+	c_start=0
+	lvs_rc "$RC_C" vs1 start director >"$STATE/c-start" 2>&1 || c_start=$?
+	c_plan=0
+	lvs_rc "$RC_C" vs1 plan director >"$STATE/c-plan" 2>&1 || c_plan=$?
+	snapshot vs1 >"$STATE/after-c"
+	check c-refused "start and plan of a conf whose second VIP B serves exit 1 (start $c_start, plan $c_plan), naming B" \
+		contains "$c_start $c_plan $(cat "$STATE/c-start" "$STATE/c-plan")" "1 1 " "the VIP $VIP6 is set up on this host by " "/b/rc.lvs_dr (state "
+	check_same c-changed-nothing "$STATE/before-c" "$STATE/after-c" "the refused start changed nothing on the director"
+	# control: C's plan without the check is not refused (its start would take B's services)
+	sed '/then claimed_elsewhere; fi/d' "$RC_C" >"$RC_C.unchecked"
+	u_plan=0
+	lvs_rc "$RC_C.unchecked" vs1 plan director >"$STATE/c-unchecked-plan" 2>&1 || u_plan=$?
+	check c-unchecked-not-refused "the same plan without claimed_elsewhere exits $u_plan, not 1" [ "$u_plan" != 1 ]
 
 	for h in vs1 rs1 rs2; do lvs "$h" start >/dev/null; done
 	for h in vs1 rs1 rs2; do eval "lvs_rc \"\$RC_B\" $h stop \$ROLE_$h" >/dev/null; done
